@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError, errorBody, errorHandler } from './errors.ts';
+import type { Deps } from './deps.ts';
+import type { AppEnv } from './env.ts';
+import { csrfMiddleware } from './middleware/csrf.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { sessionMiddleware } from './middleware/session.ts';
+import { apiDocsHtml, openApiDocument } from './openapi.ts';
+import type { Resource, RouteDoc } from './route.ts';
+import { adminUserRoutes } from './routes/admin-users.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { progressRoutes } from './routes/progress.ts';
+
+/** Every resource of the API, in the order their docs are listed. */
+export function resources(): Resource[] {
+  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), adminUserRoutes()];
+}
+
+/** Build the API from its dependencies. No I/O happens here; tests call `app.request()` directly. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const all = resources();
+  const docs: RouteDoc[] = all.flatMap((r) => r.docs);
+
+  app.onError(errorHandler(deps.log));
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    c.set('deps', deps);
+    c.set('requestId', crypto.randomUUID());
+    await next();
+    if (c.req.path.startsWith('/api/')) {
+      deps.log.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10, user: c.get('user')?.id ?? null });
+    }
+  });
+  app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimit,
+      onError: (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413),
+    }),
+  );
+  app.use('/api/*', csrfMiddleware);
+  app.use('/api/*', sessionMiddleware);
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(docs, '0.1.0')));
+  app.get('/api/docs', (c) => c.html(apiDocsHtml(docs)));
+  for (const r of all) app.route(r.prefix, r.app);
+  app.all('/api/*', () => {
+    throw new AppError(404, 'not_found', 'no such API route');
+  });
+  return Object.assign(app, { docs });
+}
+
+export type App = ReturnType<typeof createApp>;

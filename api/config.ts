@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable the server reads (documented in README → Configuration). */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DB_FILE: z.string().optional(),
+  CONTENT_DIR: z.string().default('./content'),
+  SITE_DIR: z.string().default('./dist/site'),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUSTED_ORIGINS: z.string().default(''),
+  SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  /** `NORMAL` only for benchmarking the unsafe ceiling; production keeps FULL. */
+  DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  GROUP_COMMIT_MS: z.coerce.number().min(0).max(50).default(2),
+  BACKUP_INTERVAL: z.coerce.number().min(0).default(0),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  SKIP_BUILD: z.enum(['0', '1']).default('0'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: string } {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...r.data, dbFile: r.data.DB_FILE ?? path.join(r.data.DATA_DIR, 'oberih.sqlite') };
+}

@@ -1,0 +1,31 @@
+import type { Catalog } from '../courses/catalog.ts';
+import type SQLite from 'better-sqlite3';
+import type { DB } from '../db/connection.ts';
+import type { GroupCommitter } from '../db/group-commit.ts';
+import type { Logger } from './log.ts';
+import type { RateLimiter } from './middleware/rate-limit.ts';
+
+export interface Config {
+  /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
+  trustedOrigins: string[];
+  /** Public address used in QR codes and links, e.g. https://oberih.example.ua */
+  publicUrl: string | null;
+  /** Set Secure on cookies even when the request looks like plain HTTP (behind a TLS proxy). */
+  secureCookies: boolean;
+  /** Largest accepted request body, bytes. */
+  bodyLimit: number;
+  production: boolean;
+}
+
+export interface Deps {
+  db: DB;
+  /** The raw connection behind `db`, for synchronous batched writes. */
+  sqlite: SQLite.Database;
+  /** Durable writes that arrive together share one commit. */
+  writer: GroupCommitter;
+  catalog: Catalog;
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
+}

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env.ts';
+
+/**
+ * Headers for every answer. The CSP allows only our own scripts (Astro's islands are external,
+ * hashed files; no inline scripts), our own styles (Astro inlines small stylesheets, hence
+ * 'unsafe-inline' for styles only), and no framing: SCORM packages, which must live in an LMS frame,
+ * are not served by this server.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const securityHeaders = (opts: { hsts: boolean }): MiddlewareHandler<AppEnv> => async (c, next) => {
+  await next();
+  const h = c.res.headers;
+  if (!h.has('content-security-policy')) h.set('Content-Security-Policy', CSP);
+  h.set('X-Content-Type-Options', 'nosniff');
+  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  h.set('X-Frame-Options', 'DENY');
+  h.set('Cross-Origin-Opener-Policy', 'same-origin');
+  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  if (opts.hsts || new URL(c.req.url).protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+};

@@ -1,0 +1,36 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { sessions, SESSION_COOKIE } from '../auth/session.ts';
+import type { AppEnv } from '../env.ts';
+
+export function isSecure(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
+  return c.get('deps').config.secureCookies || new URL(c.req.url).protocol === 'https:';
+}
+
+/** HttpOnly, SameSite=Lax, Secure when served over HTTPS; Path=/ so the site's pages send it to /api. */
+export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], token: string, expiresAt: Date) {
+  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: isSecure(c), path: '/', expires: expiresAt });
+}
+
+export function clearSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c), httpOnly: true, sameSite: 'Lax' });
+}
+
+/** Resolve the session cookie to a user (or null), renewing the cookie when the session slid forward. */
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('user', null);
+  c.set('sessionId', null);
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) {
+    const deps = c.get('deps');
+    const result = await sessions(deps.db, deps.now).validate(token);
+    if (result) {
+      c.set('user', result.user);
+      c.set('sessionId', result.sessionId);
+      if (result.renewed) writeSessionCookie(c, token, result.expiresAt);
+    } else {
+      clearSessionCookie(c);
+    }
+  }
+  await next();
+};

@@ -1,0 +1,90 @@
+/**
+ * One way to declare an API route: method, path, who may call it, and the zod schemas of its input.
+ * The same declaration registers the handler, enforces the role check and validation, and feeds the
+ * OpenAPI document and the RBAC matrix test, so no route can exist without an access rule.
+ */
+import { Hono, type Context } from 'hono';
+import { z, type ZodTypeAny } from 'zod';
+import { AppError, zodFields } from './errors.ts';
+import type { AppEnv } from './env.ts';
+import type { Role } from '../db/schema.ts';
+
+/** Who may call a route: anyone, any signed-in user, or the listed roles. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Full path in Hono syntax, e.g. `/api/attempts/:id/submit`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: ZodTypeAny;
+  query?: ZodTypeAny;
+  params?: ZodTypeAny;
+  /** Content type of a successful answer when it is not JSON. */
+  produces?: string;
+}
+
+type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
+
+export interface Input<B, Q, P> {
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+}
+
+export const JSON_TYPES = /^application\/(.+\+)?json\s*(;|$)/i;
+
+export class Resource {
+  readonly app = new Hono<AppEnv>();
+  readonly docs: RouteDoc[] = [];
+  constructor(readonly prefix: string, readonly tag: string) {}
+
+  route<B extends ZodTypeAny | undefined = undefined, Q extends ZodTypeAny | undefined = undefined, P extends ZodTypeAny | undefined = undefined>(
+    meta: { method: RouteDoc['method']; path: string; summary: string; access: Access; body?: B; query?: Q; params?: P; produces?: string },
+    handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
+  ): this {
+    this.docs.push({ ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag });
+    this.app.on(meta.method.toUpperCase(), meta.path, async (c) => {
+      authorize(c, meta.access);
+      const input = {
+        params: meta.params ? parse(meta.params, c.req.param(), 'path parameter') : undefined,
+        query: meta.query ? parse(meta.query, c.req.query(), 'query parameter') : undefined,
+        body: meta.body ? parse(meta.body, await readJson(c), 'body') : undefined,
+      } as Input<B, Q, P>;
+      return handler(c, input);
+    });
+    return this;
+  }
+}
+
+/** The role check every route goes through. */
+export function authorize(c: Context<AppEnv>, access: Access) {
+  if (access === 'public') return;
+  const user = c.get('user');
+  if (!user) throw new AppError(401, 'unauthenticated', 'sign in first (no valid session)');
+  if (access === 'authenticated') return;
+  if (!access.includes(user.role)) throw new AppError(403, 'forbidden', `this action needs the role ${access.join(' or ')}`);
+}
+
+async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_TYPES.test(type)) {
+    throw new AppError(415, 'unsupported_media_type', `send the body as application/json (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`);
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError(400, 'malformed_json', `the body is not valid JSON: ${(e as Error).message.slice(0, 120)}`);
+  }
+}
+
+function parse<S extends ZodTypeAny>(schema: S, data: unknown, where: string): z.output<S> {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const fields = zodFields(r.error);
+  const first = Object.entries(fields)[0]!;
+  throw new AppError(400, 'validation_failed', `invalid ${where} "${first[0]}": ${first[1]}`, fields);
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { auditRepo } from '../../db/repos/audit.ts';
+import { usersRepo } from '../../db/repos/users.ts';
+import { hashPassword } from '../auth/password.ts';
+import { sessions } from '../auth/session.ts';
+import { AppError, notFound } from '../errors.ts';
+import { Resource } from '../route.ts';
+import { clientIp } from './auth.ts';
+import { emailField, idParam, localeField, nameField, newPasswordField, roleField } from './fields.ts';
+
+export const createUserBody = z.object({ email: emailField, full_name: nameField, role: roleField, password: newPasswordField, locale: localeField.default('uk') }).strict();
+export const updateUserBody = z
+  .object({ role: roleField.optional(), active: z.boolean().optional(), full_name: nameField.optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'send at least one of role, active, full_name');
+export const listUsersQuery = z
+  .object({
+    q: z.string().trim().max(200).optional(),
+    role: roleField.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+const ADMIN = ['admin'] as const;
+
+export function adminUserRoutes() {
+  return new Resource('/api/admin/users', 'admin')
+    .route({ method: 'get', path: '/', summary: 'List and search users', access: ADMIN, query: listUsersQuery }, async (c, { query }) => {
+      return c.json({ users: await usersRepo(c.get('deps').db).list(query) });
+    })
+    .route({ method: 'post', path: '/', summary: 'Create a user (registration is closed: admins or enrolment codes only)', access: ADMIN, body: createUserBody }, async (c, { body }) => {
+      const { db } = c.get('deps');
+      if (await usersRepo(db).byEmail(body.email)) throw new AppError(409, 'conflict', 'a user with this email exists', { email: 'already registered' });
+      const user = await usersRepo(db).create({ email: body.email, full_name: body.full_name, role: body.role, locale: body.locale, password_hash: await hashPassword(body.password) });
+      await auditRepo(db).record({ event: 'user.created', actor_id: c.get('user')!.id, target: `user:${user.id}`, details: { role: user.role }, ip: clientIp(c) });
+      const { password_hash: _, ...safe } = user;
+      return c.json({ user: safe }, 201);
+    })
+    .route({ method: 'patch', path: '/:id', summary: 'Change a user\'s role, name or active flag', access: ADMIN, params: idParam, body: updateUserBody }, async (c, { params, body }) => {
+      const deps = c.get('deps');
+      const me = c.get('user')!;
+      const user = await usersRepo(deps.db).byId(params.id);
+      if (!user) throw notFound('user');
+      if (user.id === me.id && (body.role && body.role !== 'admin' || body.active === false)) {
+        throw new AppError(409, 'conflict', 'you cannot demote or deactivate yourself; ask another admin');
+      }
+      const ip = clientIp(c);
+      if (body.role && body.role !== user.role) {
+        await usersRepo(deps.db).setRole(user.id, body.role);
+        await auditRepo(deps.db).record({ event: 'role.changed', actor_id: me.id, target: `user:${user.id}`, details: { from: user.role, to: body.role }, ip });
+      }
+      if (body.active !== undefined && body.active !== !!user.active) {
+        await usersRepo(deps.db).setActive(user.id, body.active);
+        if (!body.active) await sessions(deps.db, deps.now).invalidateAllFor(user.id);
+        await auditRepo(deps.db).record({ event: body.active ? 'user.activated' : 'user.deactivated', actor_id: me.id, target: `user:${user.id}`, ip });
+      }
+      if (body.full_name) await deps.db.updateTable('users').set({ full_name: body.full_name }).where('id', '=', user.id).execute();
+      const updated = (await usersRepo(deps.db).byId(user.id))!;
+      const { password_hash: _, ...safe } = updated;
+      return c.json({ user: safe });
+    });
+}

@@ -1,0 +1,11 @@
+/** Request field schemas shared by several resources. */
+import { z } from 'zod';
+
+export const emailField = z.string().trim().toLowerCase().max(254, 'at most 254 characters').email('not a valid email address');
+export const nameField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+/** NIST SP 800-63B: at least 8 characters, allow long passphrases; 256 keeps hashing bounded. */
+export const newPasswordField = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
+export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
+export const localeField = z.enum(['uk', 'en']);
+export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin']);
+export const idParam = z.object({ id: z.coerce.number().int().positive() }).strict();

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { courseProgress } from '../../courses/completion.ts';
+import { progressRepo } from '../../db/repos/progress.ts';
+import { AppError } from '../errors.ts';
+import { Resource } from '../route.ts';
+import { myCourseSummaries } from './my-learning.ts';
+
+/** Clock skew tolerated between a device and the server before a timestamp counts as "in the future". */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+export const MAX_BATCH = 500;
+
+const eventSchema = z
+  .object({
+    /** Client-generated id (e.g. a UUID): the same id sent twice is stored once. */
+    id: z.string().min(8, 'at least 8 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" or "_"'),
+    course: z.string().min(1).max(80),
+    module: z.string().min(1).max(80),
+    kind: z.enum(['viewed', 'completed', 'practice']),
+    /** Practice score 0–100 (only for `practice`). */
+    score: z.number().min(0).max(100).optional(),
+    /** When it happened, by the device's clock. */
+    at: z.string().datetime({ offset: true, message: 'an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z' }),
+  })
+  .strict()
+  .refine((e) => (e.kind === 'practice') === (e.score !== undefined), { message: '"score" is required for practice events and only for them', path: ['score'] });
+
+export const eventsBody = z
+  .object({
+    /**
+     * The device's clock when it sent the batch. When given, event times are shifted by the
+     * difference to the server's clock, so a device whose clock is days off still records correct times.
+     */
+    sent_at: z.string().datetime({ offset: true }).optional(),
+    events: z.array(eventSchema).min(1, 'send at least one event').max(MAX_BATCH, `at most ${MAX_BATCH} events per batch`),
+  })
+  .strict();
+
+export function progressRoutes() {
+  return new Resource('/api', 'progress')
+    .route({ method: 'post', path: '/progress/events', summary: 'Record viewed/completed/practice events (idempotent per client id)', access: 'authenticated', body: eventsBody }, async (c, { body }) => {
+      const { db, sqlite, writer, catalog, now } = c.get('deps');
+      const serverNow = now();
+      const skew = body.sent_at ? serverNow.getTime() - Date.parse(body.sent_at) : 0;
+      const fields: Record<string, string> = {};
+      const events = body.events.map((e, i) => {
+        const course = catalog.courses.get(e.course);
+        if (!course) fields[`events.${i}.course`] = `unknown course "${e.course}"`;
+        else if (!course.course.modules.includes(e.module)) fields[`events.${i}.module`] = `unknown module "${e.module}" in course "${e.course}"`;
+        const at = Date.parse(e.at) + skew;
+        if (at > serverNow.getTime() + FUTURE_TOLERANCE_MS) fields[`events.${i}.at`] = 'in the future';
+        return { client_id: e.id, course_id: e.course, module_id: e.module, kind: e.kind, score: e.score ?? null, occurred_at: new Date(Math.min(at, serverNow.getTime())).toISOString() };
+      });
+      const first = Object.entries(fields)[0];
+      if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
+      const result = await progressRepo(db, sqlite, writer).record(c.get('user')!.id, events, serverNow.toISOString());
+      return c.json(result);
+    })
+    .route({ method: 'get', path: '/me/progress', summary: 'My progress per course and module, resume point, due dates, attempts and certificates', access: 'authenticated' }, async (c) => {
+      return c.json({ courses: await myCourseSummaries(c.get('deps'), c.get('user')!.id) });
+    })
+    .route(
+      { method: 'get', path: '/me/progress/:course', summary: 'My progress in one course', access: 'authenticated', params: z.object({ course: z.string().max(80) }).strict() },
+      async (c, { params }) => {
+        const { db, catalog } = c.get('deps');
+        const course = catalog.courses.get(params.course);
+        if (!course) throw new AppError(404, 'not_found', `unknown course "${params.course}"`);
+        return c.json(courseProgress(course.course, await progressRepo(db).activity(c.get('user')!.id, params.course)));
+      },
+    );
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm start`: build the site when it is missing or stale, migrate, seed the demo on first run,
+ * and serve the site and the API on one port.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bootstrap } from './bootstrap.ts';
+import { readEnv } from './config.ts';
+import { jsonLogger } from './log.ts';
+import { createServerApp, listen } from './server.ts';
+import { hashPassword, verifyPassword } from './auth/password.ts';
+import { DEMO_ACCOUNTS, seedDemo } from '../db/seed.ts';
+import { seedAttempts } from '../db/seed-attempts.ts';
+import { isBuildStale } from '../scripts/build-stamp.ts';
+import { scheduleBackups } from '../db/backup.ts';
+import { usersRepo } from '../db/repos/users.ts';
+
+const env = readEnv();
+const log = jsonLogger(undefined, env.LOG_LEVEL);
+
+if (env.SKIP_BUILD !== '1' && isBuildStale(env.SITE_DIR)) {
+  console.log('Building the site (first start or sources changed)…');
+  const r = spawnSync(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const production = env.NODE_ENV === 'production';
+const deps = await bootstrap({
+  dbFile: env.dbFile,
+  contentDir: env.CONTENT_DIR,
+  log,
+  synchronous: env.DB_SYNCHRONOUS,
+  groupCommitMs: env.GROUP_COMMIT_MS,
+  config: {
+    publicUrl: env.PUBLIC_URL ?? null,
+    trustedOrigins: env.TRUSTED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    secureCookies: env.SECURE_COOKIES === 'always',
+    bodyLimit: env.BODY_LIMIT,
+    production,
+  },
+});
+
+let seeded = false;
+if (!production) {
+  const courses = [...deps.catalog.courses.values()].map((c) => ({ id: c.course.id, modules: c.course.modules }));
+  seeded = (await seedDemo(deps.db, { hash: hashPassword, courses, base: new Date(), afterProgress: seedAttempts(deps.catalog) })).created;
+}
+// Loud warning while any demo password still opens an account.
+for (const a of DEMO_ACCOUNTS) {
+  const u = await usersRepo(deps.db).byEmail(a.email);
+  if (u && u.active && (await verifyPassword(u.password_hash, a.password))) {
+    log.warn('demo password in use', { account: a.email });
+    if (production) console.error(`\n!!! WARNING: the demo account ${a.email} still has its published demo password. Change or deactivate it now. !!!\n`);
+  }
+}
+
+if (env.BACKUP_INTERVAL > 0) scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+
+const app = createServerApp(deps, env.SITE_DIR);
+const server = await listen(app, env.PORT, env.HOST);
+const url = `http://localhost:${server.port}/`;
+console.log(`\nOberih is running: ${url}uk/  (English: ${url}en/, API docs: ${url}api/docs)`);
+console.log(`Database: ${path.resolve(env.dbFile)}${seeded ? ' (demo data created)' : ''}`);
+if (!production) {
+  console.log('\nDemo accounts (demo only — never use these passwords for real data):');
+  for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(26)} ${a.password}`);
+  console.log(`  cadets cadet01…cadet29@oberih.demo and officers officer01…02@oberih.demo use demo-cadet-2026\n`);
+}
+
+const shutdown = () => {
+  server.close();
+  deps.close().finally(() => process.exit(0));
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+fs.mkdirSync(env.DATA_DIR, { recursive: true });

@@ -1,0 +1,30 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import svelte from '@astrojs/svelte';
+import { contentCheck } from './site/integrations/content-check.ts';
+
+/** Which content tree to build (tests build a small fixture tree). */
+const contentDir = process.env.CONTENT_DIR ?? './content';
+/** `platform` (default: served with the API) or `scorm` (packaged for an LMS; no API). */
+const mode = process.env.OBERIH_MODE ?? 'platform';
+
+export default defineConfig({
+  srcDir: './site',
+  outDir: process.env.SITE_OUT ?? (mode === 'scorm' ? './dist/scorm-site' : './dist/site'),
+  publicDir: './site/public',
+  trailingSlash: 'always',
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  i18n: {
+    defaultLocale: 'uk',
+    locales: ['uk', 'en'],
+    routing: { prefixDefaultLocale: true, redirectToDefaultLocale: false },
+  },
+  integrations: [contentCheck({ contentDir }), mdx(), svelte()],
+  vite: {
+    // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
+    build: { assetsInlineLimit: 0 },
+    define: { 'import.meta.env.OBERIH_MODE': JSON.stringify(mode), 'import.meta.env.CONTENT_DIR': JSON.stringify(contentDir) },
+  },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type DB = Kysely<Database>;
+
+export interface OpenOptions {
+  /**
+   * `FULL` (default): a transaction acknowledged to a client survives a power loss. `NORMAL` in WAL
+   * mode may roll back the last transactions after an OS crash; it exists only for the benchmark's ceiling.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  readonly?: boolean;
+}
+
+/** Open the raw SQLite handle with the pragmas every connection needs. */
+export function openSqlite(file: string, opts: OpenOptions = {}): SQLite.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file, { readonly: opts.readonly ?? false });
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  // synchronous must be set after journal_mode: its meaning depends on the journal mode.
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+/** A Kysely instance over one better-sqlite3 connection. */
+export function createDb(file: string, opts: OpenOptions = {}): { db: DB; sqlite: SQLite.Database } {
+  const sqlite = openSqlite(file, opts);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, sqlite };
+}

@@ -1,0 +1,174 @@
+/** The one description of the database's tables, used by every typed query. */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'cadet' | 'officer' | 'instructor' | 'admin';
+export const ROLES: readonly Role[] = ['cadet', 'officer', 'instructor', 'admin'];
+export const LEARNER_ROLES: readonly Role[] = ['cadet', 'officer'];
+
+/** Times are ISO-8601 UTC strings; SQLite sorts them correctly as text. */
+type Timestamp = string;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  full_name: string;
+  role: Role;
+  password_hash: string;
+  locale: 'uk' | 'en';
+  active: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  /** Set when the person's data was erased on request; the row stays so certificates stay verifiable. */
+  erased_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token, hex. The token itself is never stored. */
+  id: string;
+  user_id: number;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_id: number | null;
+  event: string;
+  target: string | null;
+  /** JSON with non-secret details (never passwords, tokens or answer keys). */
+  details: string | null;
+  ip: string | null;
+}
+
+export interface CohortsTable {
+  id: Generated<number>;
+  name: string;
+  unit: string;
+  starts_on: string | null;
+  ends_on: string | null;
+  owner_id: number;
+  created_at: Timestamp;
+}
+
+export interface CohortMembersTable {
+  cohort_id: number;
+  user_id: number;
+  joined_at: Timestamp;
+}
+
+export interface CohortCoursesTable {
+  cohort_id: number;
+  course_id: string;
+  due_on: string | null;
+}
+
+export interface EnrolmentCodesTable {
+  /** SHA-256 of the code, hex. */
+  code_hash: string;
+  /** First characters of the code, for instructors to tell codes apart. */
+  hint: string;
+  cohort_id: number;
+  role: Role;
+  expires_at: Timestamp | null;
+  max_seats: number | null;
+  used_seats: ColumnType<number, number | undefined, number>;
+  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ProgressEventsTable {
+  id: Generated<number>;
+  /** Client-generated id: the server stores each event once however often it is retried. */
+  client_id: string;
+  user_id: number;
+  course_id: string;
+  module_id: string;
+  kind: 'viewed' | 'completed' | 'practice';
+  /** Practice score 0–100 for `practice` events. */
+  score: number | null;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+}
+
+export interface AttemptsTable {
+  id: string;
+  user_id: number;
+  course_id: string;
+  content_version: string;
+  locale: 'uk' | 'en';
+  /** JSON array of drawn question ids with their option order. */
+  questions: string;
+  started_at: Timestamp;
+  deadline_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  score: number | null;
+  passed: number | null;
+}
+
+export interface AttemptResponsesTable {
+  attempt_id: string;
+  question_id: string;
+  /** JSON of the learner's response. */
+  response: string;
+  /** 0..1 */
+  score: number;
+}
+
+export interface CompletionsTable {
+  id: Generated<number>;
+  user_id: number;
+  course_id: string;
+  content_version: string;
+  attempt_id: string | null;
+  score: number | null;
+  completed_at: Timestamp;
+}
+
+export interface CertificatesTable {
+  code: string;
+  user_id: number;
+  completion_id: number;
+  course_id: string;
+  content_version: string;
+  name_printed: string;
+  score: number | null;
+  issued_at: Timestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  signature: string;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  cohorts: CohortsTable;
+  cohort_members: CohortMembersTable;
+  cohort_courses: CohortCoursesTable;
+  enrolment_codes: EnrolmentCodesTable;
+  progress_events: ProgressEventsTable;
+  attempts: AttemptsTable;
+  attempt_responses: AttemptResponsesTable;
+  completions: CompletionsTable;
+  certificates: CertificatesTable;
+  password_resets: PasswordResetsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type Cohort = Selectable<CohortsTable>;
+export type ProgressEvent = Selectable<ProgressEventsTable>;
+export type NewProgressEvent = Insertable<ProgressEventsTable>;
+export type Attempt = Selectable<AttemptsTable>;
+export type Completion = Selectable<CompletionsTable>;
+export type Certificate = Selectable<CertificatesTable>;

@@ -1,0 +1,49 @@
+/**
+ * `npm run build`: the Astro site, its Pagefind search index, and the CSP hashes of the few inline
+ * scripts Astro emits for islands (so the server's CSP can allow exactly those and nothing else).
+ * Env: CONTENT_DIR (default ./content), SITE_OUT (default ./dist/site), OBERIH_MODE (platform|scorm).
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeStamp } from './build-stamp.ts';
+
+const out = path.resolve(process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'));
+const node = process.execPath;
+
+function run(args: string[]) {
+  const r = spawnSync(node, args, { stdio: 'inherit', env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run([path.resolve('node_modules/astro/astro.js'), 'build', '--silent']);
+if (process.env.OBERIH_MODE !== 'scorm') {
+  run([path.resolve('node_modules/pagefind/lib/runner/bin.cjs'), '--site', out, '--silent']);
+}
+
+/** SHA-256 of every inline <script> that runs (not JSON data blocks). */
+export function inlineScriptHashes(dir: string): string[] {
+  const hashes = new Set<string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.html')) {
+        const html = fs.readFileSync(p, 'utf8');
+        for (const m of html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g)) {
+          const attrs = m[1] ?? '';
+          if (/\ssrc=/.test(attrs) || /type="application\/(ld\+)?json"/.test(attrs) || !m[2]) continue;
+          hashes.add(`'sha256-${crypto.createHash('sha256').update(m[2]).digest('base64')}'`);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return [...hashes].sort();
+}
+
+const hashes = inlineScriptHashes(out);
+fs.writeFileSync(path.join(out, 'csp-hashes.json'), JSON.stringify(hashes));
+writeStamp(out);
+console.log(`built ${out} (${hashes.length} inline script hash(es) for the CSP)`);

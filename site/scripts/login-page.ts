@@ -1,0 +1,40 @@
+/** Sign-in and enrolment forms: JSON to the API, then on to "My learning" (or the page the learner came from). */
+import { setSignedIn } from './session-hint.ts';
+
+function safeNext(locale: string): string {
+  const next = new URLSearchParams(location.search).get('next');
+  // Only same-site paths: never an open redirect.
+  return next && /^\/(uk|en)\/[\w\-/%.]*$/.test(next) ? next : `/${locale}/my/`;
+}
+
+function wire(form: HTMLFormElement, url: string, fields: string[]) {
+  const error = form.querySelector<HTMLElement>('[data-error]')!;
+  const strings = JSON.parse(document.getElementById('login-strings')?.textContent ?? '{}') as Record<string, string>;
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = form.querySelector('button')!;
+    button.disabled = true;
+    error.hidden = true;
+    const data = Object.fromEntries(fields.map((f) => [f, (form.elements.namedItem(f) as HTMLInputElement).value]));
+    if (url.endsWith('redeem')) Object.assign(data, { locale: form.dataset.locale });
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(data) });
+      if (res.ok) {
+        setSignedIn(true);
+        location.assign(safeNext(form.dataset.locale ?? 'uk'));
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      error.textContent = res.status === 401 ? strings.failed ?? body?.error?.message ?? '' : res.status === 429 ? strings.limited ?? body?.error?.message ?? '' : body?.error?.message ?? `HTTP ${res.status}`;
+    } catch {
+      error.textContent = navigator.onLine ? 'Network error' : 'Offline';
+    }
+    error.hidden = false;
+    button.disabled = false;
+  });
+}
+
+const login = document.querySelector<HTMLFormElement>('[data-login-form]');
+if (login) wire(login, '/api/auth/login', ['email', 'password']);
+const redeem = document.querySelector<HTMLFormElement>('[data-redeem-form]');
+if (redeem) wire(redeem, '/api/auth/redeem', ['code', 'full_name', 'email', 'password']);

@@ -1,0 +1,148 @@
+/**
+ * The device-side progress queue. Every event goes to IndexedDB first, then to
+ * POST /api/progress/events when there is a connection (on page load, on `online`, after each
+ * enqueue, with exponential backoff after failures). Each event carries a client-generated id, so
+ * the server stores it once however often it is sent. An event is removed from the device only after
+ * the server has acknowledged it; events the server rejects as invalid (e.g. a course that no longer
+ * exists) are moved to a `rejected` store rather than dropped.
+ */
+export interface QueuedEvent {
+  id: string;
+  course: string;
+  module: string;
+  kind: 'viewed' | 'completed' | 'practice';
+  score?: number;
+  at: string;
+}
+
+export type SyncState = 'synced' | 'pending' | 'offline' | 'signed-out';
+
+const DB_NAME = 'oberih';
+const MAX_BATCH = 500;
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('events')) db.createObjectStore('events', { keyPath: 'id' });
+      if (!db.objectStoreNames.contains('rejected')) db.createObjectStore('rejected', { keyPath: 'id' });
+      if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function tx<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+  return open().then(
+    (db) =>
+      new Promise((resolve, reject) => {
+        const t = db.transaction(store, mode);
+        const req = fn(t.objectStore(store));
+        t.oncomplete = () => { db.close(); resolve(req ? req.result : undefined); };
+        t.onerror = () => { db.close(); reject(t.error); };
+        t.onabort = () => { db.close(); reject(t.error ?? new Error('transaction aborted')); };
+      }),
+  );
+}
+
+export const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(/[^A-Za-z0-9_-]/g, '');
+
+export async function pending(): Promise<QueuedEvent[]> {
+  return ((await tx<QueuedEvent[]>('events', 'readonly', (s) => s.getAll())) ?? []).sort((a, b) => (a.at < b.at ? -1 : 1));
+}
+
+const listeners = new Set<(s: SyncState) => void>();
+export const onState = (fn: (s: SyncState) => void) => { listeners.add(fn); return () => listeners.delete(fn); };
+const emit = (s: SyncState) => listeners.forEach((fn) => fn(s));
+
+/** Store an event on the device (it survives reloads, power cuts and closed tabs), then try to send. */
+export async function enqueue(e: Omit<QueuedEvent, 'id' | 'at'> & Partial<Pick<QueuedEvent, 'id' | 'at'>>): Promise<void> {
+  const event: QueuedEvent = { id: e.id ?? newId(), at: e.at ?? new Date().toISOString(), ...e } as QueuedEvent;
+  try {
+    await tx('events', 'readwrite', (s) => s.put(event));
+  } catch (err) {
+    // Quota exceeded or storage blocked: send straight away instead of keeping it.
+    emit('pending');
+    await send([event]);
+    return;
+  }
+  emit('pending');
+  void sync();
+}
+
+let backoff = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+type SendResult = 'ok' | 'retry' | 'signed-out';
+
+async function send(batch: QueuedEvent[]): Promise<SendResult> {
+  let res: Response;
+  try {
+    const controller = new AbortController();
+    const t = setTimeout(() => controller.abort(), 15000);
+    res = await fetch('/api/progress/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ sent_at: new Date().toISOString(), events: batch.map(({ id, course, module, kind, score, at }) => ({ id, course, module, kind, at, ...(kind === 'practice' ? { score } : {}) })) }),
+      signal: controller.signal,
+    });
+    clearTimeout(t);
+  } catch {
+    return 'retry';
+  }
+  if (res.ok) {
+    await tx('events', 'readwrite', (s) => { for (const e of batch) s.delete(e.id); });
+    return 'ok';
+  }
+  if (res.status === 401) return 'signed-out';
+  if (res.status === 400) {
+    // Park the events the server names as invalid; send the rest again.
+    const body = (await res.json().catch(() => null)) as { error?: { fields?: Record<string, string> } } | null;
+    const bad = new Set(Object.keys(body?.error?.fields ?? {}).map((k) => Number(/^events\.(\d+)\./.exec(k)?.[1])).filter((n) => Number.isInteger(n)));
+    if (!bad.size) bad.add(0);
+    const rejected = batch.filter((_, i) => bad.has(i));
+    await tx('rejected', 'readwrite', (s) => { for (const e of rejected) s.put(e); });
+    await tx('events', 'readwrite', (s) => { for (const e of rejected) s.delete(e.id); });
+    return 'retry';
+  }
+  return 'retry';
+}
+
+async function syncNow(): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    const events = await pending();
+    if (!events.length) { backoff = 0; emit('synced'); return; }
+    if (!navigator.onLine) { emit('offline'); return; }
+    const r = await send(events.slice(0, MAX_BATCH));
+    if (r === 'signed-out') { emit('signed-out'); return; }
+    if (r === 'retry') {
+      if ((await pending()).length === 0) continue;
+      backoff = Math.min(60000, backoff ? backoff * 2 : 1000);
+      emit(navigator.onLine ? 'pending' : 'offline');
+      clearTimeout(timer);
+      timer = setTimeout(() => void sync(), backoff);
+      return;
+    }
+  }
+}
+
+/** Send what is queued. Tabs take turns (Web Locks), and the server ignores duplicates anyway. */
+export function sync(): Promise<void> {
+  if ('locks' in navigator) return navigator.locks.request('oberih-sync', () => syncNow());
+  return syncNow();
+}
+
+/** Forget synced personal data on this device (logout). Unsynced events are kept until they are sent. */
+export async function clearDevice(): Promise<number> {
+  await tx('rejected', 'readwrite', (s) => s.clear());
+  return (await pending()).length;
+}
+
+export function startAutoSync() {
+  addEventListener('online', () => { backoff = 0; void sync(); });
+  addEventListener('offline', () => emit('offline'));
+  void sync();
+}
