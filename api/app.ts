@@ -20,7 +20,7 @@ export function resources(): Resource[] {
 }
 
 /** Build the API from its dependencies. No I/O happens here; tests call `app.request()` directly. */
-export function createApp(deps: Deps) {
+export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
   const app = new Hono<AppEnv>();
   const all = resources();
   const docs: RouteDoc[] = all.flatMap((r) => r.docs);
@@ -35,7 +35,7 @@ export function createApp(deps: Deps) {
       deps.log.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10, user: c.get('user')?.id ?? null });
     }
   });
-  app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false }));
+  app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }));
   app.use(
     '/api/*',
     bodyLimit({

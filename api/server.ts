@@ -8,7 +8,9 @@ import { createApp } from './app.ts';
 import type { Deps } from './deps.ts';
 
 export function createServerApp(deps: Deps, siteDir: string) {
-  const app = createApp(deps);
+  const hashesFile = path.join(siteDir, 'csp-hashes.json');
+  const scriptHashes = fs.existsSync(hashesFile) ? (JSON.parse(fs.readFileSync(hashesFile, 'utf8')) as string[]) : [];
+  const app = createApp(deps, { scriptHashes });
   const root = path.relative(process.cwd(), path.resolve(siteDir)) || '.';
   app.use('*', compress());
   // Hashed build assets never change; pages are revalidated so a new build shows at once.

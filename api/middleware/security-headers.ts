@@ -7,9 +7,9 @@ import type { AppEnv } from '../env.ts';
  * 'unsafe-inline' for styles only), and no framing: SCORM packages, which must live in an LMS frame,
  * are not served by this server.
  */
-export const CSP = [
+export const cspFor = (scriptHashes: string[] = []) => [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  `script-src 'self' 'wasm-unsafe-eval'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
@@ -22,14 +22,21 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export const securityHeaders = (opts: { hsts: boolean }): MiddlewareHandler<AppEnv> => async (c, next) => {
-  await next();
-  const h = c.res.headers;
-  if (!h.has('content-security-policy')) h.set('Content-Security-Policy', CSP);
-  h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  h.set('X-Frame-Options', 'DENY');
-  h.set('Cross-Origin-Opener-Policy', 'same-origin');
-  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  if (opts.hsts || new URL(c.req.url).protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+/**
+ * `scriptHashes`: SHA-256 hashes of the inline bootstrap scripts Astro writes for islands, collected
+ * at build time (dist/site/csp-hashes.json) — the only inline scripts allowed.
+ */
+export const securityHeaders = (opts: { hsts: boolean; scriptHashes?: string[] }): MiddlewareHandler<AppEnv> => {
+  const csp = cspFor(opts.scriptHashes);
+  return async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    if (!h.has('content-security-policy')) h.set('Content-Security-Policy', csp);
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    if (opts.hsts || new URL(c.req.url).protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  };
 };

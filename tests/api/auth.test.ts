@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { hashToken, SESSION_TTL, SESSION_RENEW_BEFORE } from '../../api/auth/session.ts';
+import { makeTestApp, sessionCookie, TEST_PASSWORD } from '../helpers/app.ts';
+
+describe('login, sessions and logout', async () => {
+  let now = new Date('2026-11-29T10:00:00Z');
+  const t = await makeTestApp({ now: () => now });
+
+  it('logs in with the right password, sets an HttpOnly SameSite cookie, and stores only the token hash', async () => {
+    const user = await t.createUser('cadet');
+    const res = await t.request('/api/auth/login', { json: { email: user.email.toUpperCase(), password: TEST_PASSWORD } });
+    expect(res.status).toBe(200);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='))!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Lax/);
+    expect(set).not.toMatch(/Secure/); // plain http in tests; HTTPS below
+    const token = set.split(';')[0]!.split('=')[1]!;
+    expect(token.length).toBeGreaterThanOrEqual(26); // 20 bytes base32 = 160 bits
+    const rows = await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute();
+    expect(rows.map((r) => r.id)).toEqual([hashToken(token)]);
+    expect(rows[0]!.id).not.toContain(token);
+    const me = await t.request('/api/me', { cookie: `oberih_session=${token}` });
+    expect((await me.json()).user.email).toBe(user.email);
+  });
+
+  it('marks the cookie Secure over HTTPS', async () => {
+    const user = await t.createUser('cadet');
+    const res = await t.app.request('https://oberih.test/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://oberih.test' }, body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().join()).toMatch(/Secure/);
+  });
+
+  it('rejects a wrong password and an unknown email with the same answer', async () => {
+    const user = await t.createUser('cadet');
+    const a = await t.request('/api/auth/login', { json: { email: user.email, password: 'wrong password!' } });
+    const b = await t.request('/api/auth/login', { json: { email: 'nobody@nowhere.ua', password: 'wrong password!' } });
+    expect(a.status).toBe(401);
+    expect(b.status).toBe(401);
+    expect(await a.json()).toEqual(await b.json());
+    const audit = await t.deps.db.selectFrom('audit_log').select(['event', 'details']).where('event', '=', 'login.failed').execute();
+    expect(audit.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(audit)).not.toContain('wrong password');
+  });
+
+  it('issues a new token at every login (no session fixation)', async () => {
+    const user = await t.createUser('cadet');
+    const first = await t.login(user.email);
+    const res = await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD }, cookie: first });
+    const second = sessionCookie(res);
+    expect(second).not.toBe(first);
+    expect((await t.request('/api/me', { cookie: first })).status).toBe(401);
+    expect((await t.request('/api/me', { cookie: second })).status).toBe(200);
+  });
+
+  it('logout deletes the session on the server', async () => {
+    const { cookie } = await t.userWithSession('officer');
+    const res = await t.request('/api/auth/logout', { method: 'POST', cookie });
+    expect(res.status).toBe(200);
+    expect((await t.request('/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('expires a session after 30 days and slides it forward when used in the second half', async () => {
+    const user = await t.createUser('cadet');
+    const cookie = await t.login(user.email);
+    const id = hashToken(cookie.split('=')[1]!);
+    const expiry = async () => (await t.deps.db.selectFrom('sessions').select('expires_at').where('id', '=', id).executeTakeFirst())?.expires_at;
+    const start = Date.parse((await expiry())!);
+    // Early use: no renewal.
+    now = new Date(now.getTime() + 2 * 86400000);
+    expect((await t.request('/api/me', { cookie })).headers.getSetCookie()).toEqual([]);
+    expect(Date.parse((await expiry())!)).toBe(start);
+    // Used when fewer than 15 days are left: renewed to 30 days from now, with a fresh cookie.
+    now = new Date(start - SESSION_RENEW_BEFORE + 3600_000);
+    const renewed = await t.request('/api/me', { cookie });
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.getSetCookie().join()).toMatch(/oberih_session=/);
+    expect(Date.parse((await expiry())!)).toBe(now.getTime() + SESSION_TTL);
+    // Past expiry: 401 and the row is gone.
+    now = new Date(now.getTime() + SESSION_TTL + 1000);
+    expect((await t.request('/api/me', { cookie })).status).toBe(401);
+    expect(await expiry()).toBeUndefined();
+    now = new Date('2026-11-29T10:00:00Z');
+  });
+
+  it('a deactivated account gets 401, not 500', async () => {
+    const { user, cookie } = await t.userWithSession('cadet');
+    await t.deps.db.updateTable('users').set({ active: 0 }).where('id', '=', user.id).execute();
+    const res = await t.request('/api/me', { cookie });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthenticated');
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(401);
+  });
+
+  it('a password change signs out every other session but keeps the current one', async () => {
+    const user = await t.createUser('cadet');
+    const laptop = await t.login(user.email);
+    const phone = await t.login(user.email);
+    const res = await t.request('/api/me/password', { json: { current_password: TEST_PASSWORD, new_password: 'a much better passphrase' }, cookie: laptop });
+    expect(res.status).toBe(200);
+    expect((await t.request('/api/me', { cookie: laptop })).status).toBe(200);
+    expect((await t.request('/api/me', { cookie: phone })).status).toBe(401);
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(401);
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: 'a much better passphrase' } })).status).toBe(200);
+    const wrong = await t.request('/api/me/password', { json: { current_password: 'nope', new_password: 'another passphrase!' }, cookie: laptop });
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error.fields).toHaveProperty('current_password');
+  });
+});
+
+describe('login rate limiting', async () => {
+  let now = new Date('2026-11-29T10:00:00Z');
+  const t = await makeTestApp({ now: () => now });
+
+  it('slows an account down after 5 failures, then lets the right password in once the window passes', async () => {
+    const user = await t.createUser('cadet');
+    for (let i = 0; i < 5; i++) expect((await t.request('/api/auth/login', { json: { email: user.email, password: `bad-${i}` } })).status).toBe(401);
+    const limited = await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await limited.json()).error.code).toBe('rate_limited');
+    // No permanent lockout: after the window the owner gets in, and success resets the counter.
+    now = new Date(now.getTime() + 15 * 60 * 1000 + 1000);
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(200);
+  });
+
+  it('limits one IP trying many accounts', async () => {
+    const headers = { 'x-forwarded-for': '203.0.113.9' };
+    let last = 0;
+    for (let i = 0; i < 31; i++) last = (await t.request('/api/auth/login', { json: { email: `spray${i}@x.ua`, password: 'guess' }, headers })).status;
+    expect(last).toBe(429);
+    // Another address is not affected.
+    const other = await t.request('/api/auth/login', { json: { email: 'spray0@x.ua', password: 'guess' }, headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect(other.status).toBe(401);
+  });
+});
+
+describe('bad input gets a clear 4xx naming the field', async () => {
+  const t = await makeTestApp();
+  const { cookie } = await t.userWithSession('admin');
+
+  it('unknown fields', async () => {
+    const res = await t.request('/api/auth/login', { json: { email: 'a@b.ua', password: 'x', admin: true } });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.fields).toEqual({ admin: 'unknown field' });
+  });
+  it('wrong types', async () => {
+    const res = await t.request('/api/auth/login', { json: { email: 42, password: ['x'] } });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(Object.keys(error.fields).sort()).toEqual(['email', 'password']);
+  });
+  it('over-long names and passwords', async () => {
+    const res = await t.request('/api/admin/users', { cookie, json: { email: 'long@test.ua', full_name: 'Я'.repeat(201), role: 'cadet', password: 'p'.repeat(257) } });
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.fields.full_name).toMatch(/200/);
+    expect(error.fields.password).toMatch(/256/);
+  });
+  it('malformed JSON', async () => {
+    const res = await t.request('/api/auth/login', { body: '{"email": "a@b.ua",', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('malformed_json');
+  });
+  it('a wrong content type', async () => {
+    const res = await t.request('/api/auth/login', { body: 'email=a@b.ua&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.message).toMatch(/application\/json/);
+  });
+  it('a body over the size limit', async () => {
+    const res = await t.request('/api/auth/login', { body: JSON.stringify({ email: 'a@b.ua', password: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+  });
+  it('a bad query parameter', async () => {
+    const res = await t.request('/api/admin/users?limit=100000', { cookie });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.fields).toHaveProperty('limit');
+  });
+  it('an unknown API route is a JSON 404', async () => {
+    const res = await t.request('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('not_found');
+  });
+});
+
+describe('CSRF and headers', async () => {
+  const t = await makeTestApp();
+
+  it('refuses a cookie-authenticated state change from a foreign origin', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    const res = await t.request('/api/auth/logout', { method: 'POST', cookie, origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('csrf_rejected');
+    expect((await t.request('/api/me', { cookie })).status).toBe(200);
+  });
+  it('refuses a cookie-authenticated state change with no Origin and no Sec-Fetch-Site', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    expect((await t.request('/api/auth/logout', { method: 'POST', cookie, origin: null })).status).toBe(403);
+    expect((await t.request('/api/auth/logout', { method: 'POST', cookie, origin: null, headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+  });
+  it('does not change state on GET', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    expect((await t.request('/api/auth/logout', { method: 'GET', cookie })).status).toBe(404);
+    expect((await t.request('/api/me', { cookie })).status).toBe(200);
+  });
+  it('sends a CSP, nosniff, a referrer policy and no-store on API answers', async () => {
+    const res = await t.request('/api/health');
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('content-security-policy')).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});

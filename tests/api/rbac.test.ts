@@ -1,0 +1,38 @@
+/**
+ * The access matrix: every API route × every role (and anonymous). Routes are declared with their
+ * access rule (api/route.ts), so this test covers routes added later without being edited.
+ */
+import { describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../db/schema.ts';
+import { makeTestApp } from '../helpers/app.ts';
+
+describe('every route × every role', async () => {
+  const t = await makeTestApp();
+  const cookies = {} as Record<Role, string>;
+  for (const role of ROLES) cookies[role] = (await t.userWithSession(role)).cookie;
+  const routes = t.app.docs.filter((r) => !(r.path === '/api/auth/logout'));
+
+  it('declares an access rule for every route', () => {
+    expect(routes.length).toBeGreaterThan(8);
+    for (const r of routes) expect(r.access, `${r.method} ${r.path}`).toBeDefined();
+  });
+
+  for (const r of routes) {
+    const path = r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) => (name === 'id' ? '999999' : `x-${name}`));
+    const send = (cookie?: string) =>
+      t.request(path, { method: r.method.toUpperCase(), cookie, ...(r.method === 'get' ? {} : { json: {} }) });
+
+    it(`${r.method.toUpperCase()} ${r.path} [${r.access === 'public' || r.access === 'authenticated' ? r.access : r.access.join('|')}]`, async () => {
+      const anon = await send();
+      if (r.access === 'public') expect([401, 403]).not.toContain(anon.status);
+      else expect(anon.status).toBe(401);
+      for (const role of ROLES) {
+        const res = await send(cookies[role]);
+        const allowed = r.access === 'public' || r.access === 'authenticated' || r.access.includes(role);
+        if (allowed) expect([401, 403], `${role} should pass the role check`).not.toContain(res.status);
+        else expect(res.status, `${role} must be refused`).toBe(403);
+        expect(res.status, `${role} got a server error`).toBeLessThan(500);
+      }
+    });
+  }
+});

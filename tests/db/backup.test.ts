@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
+import { backupTo, checkFile, restoreFrom } from '../../db/backup.ts';
+import { createDb } from '../../db/connection.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { tempDir } from '../helpers/app.ts';
+
+describe('backup and restore', () => {
+  it('takes an online backup that passes integrity_check and holds the data', async () => {
+    const dir = tempDir();
+    const { db, sqlite } = createDb(path.join(dir, 'live.sqlite'));
+    await migrateToLatest(db);
+    await db.insertInto('users').values({ email: 'a@b.ua', full_name: 'Оксана', role: 'cadet', password_hash: 'x', locale: 'uk', created_at: new Date().toISOString() }).execute();
+    const r = await backupTo(sqlite, path.join(dir, 'b', 'copy.sqlite'));
+    expect(r.integrity).toBe('ok');
+    const copy = new SQLite(r.file, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(copy.prepare('select full_name from users').get()).toEqual({ full_name: 'Оксана' });
+    copy.close();
+    await db.destroy();
+  });
+
+  it('refuses to restore a corrupt file or one from a newer schema', async () => {
+    const dir = tempDir();
+    const junk = path.join(dir, 'junk.sqlite');
+    fs.writeFileSync(junk, 'this is not a database'.repeat(100));
+    expect(() => restoreFrom(junk, path.join(dir, 'target.sqlite'))).toThrow(/refusing to restore.*(integrity|not a readable)/);
+    const newer = path.join(dir, 'newer.sqlite');
+    const { db } = createDb(newer);
+    await migrateToLatest(db);
+    await db.insertInto('kysely_migration' as never).values({ name: '2999-01-01T0000-future', timestamp: new Date().toISOString() } as never).execute();
+    await db.destroy();
+    expect(checkFile(newer).latestMigration).toBe('2999-01-01T0000-future');
+    expect(() => restoreFrom(newer, path.join(dir, 'target.sqlite'))).toThrow(/newer than this version/);
+  });
+});
