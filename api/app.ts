@@ -13,10 +13,11 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { attemptRoutes } from './routes/attempts.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
-  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), adminUserRoutes()];
+  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), attemptRoutes(), adminUserRoutes()];
 }
 
 /** Build the API from its dependencies. No I/O happens here; tests call `app.request()` directly. */

@@ -8,7 +8,7 @@ import type { Logger } from './log.ts';
 export type ErrorCode =
   | 'bad_request' | 'validation_failed' | 'malformed_json' | 'unsupported_media_type' | 'payload_too_large'
   | 'unauthenticated' | 'forbidden' | 'csrf_rejected' | 'not_found' | 'conflict' | 'rate_limited'
-  | 'invalid_credentials' | 'gone' | 'internal';
+  | 'invalid_credentials' | 'gone' | 'time_limit_exceeded' | 'internal';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {

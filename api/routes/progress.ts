@@ -4,6 +4,7 @@ import { progressRepo } from '../../db/repos/progress.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { myCourseSummaries } from './my-learning.ts';
+import { checkCompletion } from '../completion.ts';
 
 /** Clock skew tolerated between a device and the server before a timestamp counts as "in the future". */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -52,7 +53,12 @@ export function progressRoutes() {
       });
       const first = Object.entries(fields)[0];
       if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
-      const result = await progressRepo(db, sqlite, writer).record(c.get('user')!.id, events, serverNow.toISOString());
+      const userId = c.get('user')!.id;
+      const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
+      // Completing the last module may complete the course (when the assessment is already passed).
+      if (result.stored > 0) {
+        for (const course of new Set(events.filter((e) => e.kind === 'completed').map((e) => e.course_id))) await checkCompletion(c.get('deps'), userId, course);
+      }
       return c.json(result);
     })
     .route({ method: 'get', path: '/me/progress', summary: 'My progress per course and module, resume point, due dates, attempts and certificates', access: 'authenticated' }, async (c) => {

@@ -131,7 +131,7 @@ async function syncNow(): Promise<void> {
 
 /** Send what is queued. Tabs take turns (Web Locks), and the server ignores duplicates anyway. */
 export function sync(): Promise<void> {
-  if ('locks' in navigator) return navigator.locks.request('oberih-sync', () => syncNow());
+  if ('locks' in navigator) return navigator.locks.request('oberih-sync', () => syncNow()).then(() => undefined);
   return syncNow();
 }
 

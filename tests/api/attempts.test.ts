@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { correctResponse } from '../../courses/scoring.ts';
+import { makeTestApp, fixtures } from '../helpers/app.ts';
+
+const pool = () => new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+const KEYS = ['KEYEXPL-UK', 'KEYEXPL-EN', '"correct"', '"answer"', '"accepted"', '"explanation"', '"feedback"'];
+
+async function completeModules(t: Awaited<ReturnType<typeof makeTestApp>>, cookie: string) {
+  const events = ['words', 'response'].map((m, i) => ({ id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`, course: 'fixture-course', module: m, kind: 'completed', at: '2026-11-29T09:00:00Z' }));
+  expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
+}
+
+describe('graded attempts', async () => {
+  let now = new Date('2026-11-29T10:00:00Z');
+  const t = await makeTestApp({ now: () => now });
+  const start = (cookie: string, locale = 'uk') => t.request('/api/courses/fixture-course/attempts', { cookie, json: { locale } });
+
+  it('draws the configured number of questions, stratified by module, without answer keys or feedback', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    const res = await start(cookie);
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    for (const k of KEYS.slice(0, 2)) expect(text).not.toContain(k);
+    for (const k of KEYS.slice(2)) expect(text).not.toContain(k);
+    const { attempt } = JSON.parse(text);
+    expect(attempt.questions).toHaveLength(7);
+    const modules = new Set(attempt.questions.map((q: { id: string }) => pool().get(q.id)!.module));
+    expect(modules).toEqual(new Set(['words', 'response']));
+    expect(attempt.deadline_at).toBe('2026-11-29T10:20:00.000Z');
+  });
+
+  it('one open attempt at a time', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    const { attempt } = await (await start(cookie)).json();
+    const again = await start(cookie);
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.fields.attempt).toBe(attempt.id);
+    // Resuming: the same questions in the same order.
+    const resumed = await (await t.request(`/api/attempts/${attempt.id}`, { cookie })).json();
+    expect(resumed.attempt.questions).toEqual(attempt.questions);
+  });
+
+  it('scores a perfect submission 100 on the server, stores every response, completes the course', async () => {
+    const { user, cookie } = await t.userWithSession('cadet');
+    await completeModules(t, cookie);
+    const { attempt } = await (await start(cookie)).json();
+    const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]));
+    const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
+    expect(res.status).toBe(200);
+    const { attempt: result } = await res.json();
+    expect(result).toMatchObject({ score: 100, passed: true, pass_mark: 75 });
+    expect(result.review).toHaveLength(7);
+    expect(result.review[0].explanation).toBeTruthy();
+    const stored = await t.deps.db.selectFrom('attempt_responses').selectAll().where('attempt_id', '=', attempt.id).execute();
+    expect(stored).toHaveLength(7);
+    expect(stored.every((r) => r.score === 1)).toBe(true);
+    const completions = await t.deps.db.selectFrom('completions').selectAll().where('user_id', '=', user.id).execute();
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({ course_id: 'fixture-course', content_version: '1.0.0', score: 100 });
+  });
+
+  it('completion is recorded once, whatever the order and however often the events repeat', async () => {
+    const { user, cookie } = await t.userWithSession('cadet');
+    const { attempt } = await (await start(cookie)).json();
+    const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]));
+    await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
+    expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toHaveLength(0);
+    await completeModules(t, cookie);
+    await completeModules(t, cookie);
+    expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toHaveLength(1);
+  });
+
+  it('an empty submission scores 0 and fails; the attempt limit is enforced', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    for (let i = 0; i < 3; i++) {
+      const { attempt } = await (await start(cookie)).json();
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } });
+      expect((await res.json()).attempt).toMatchObject({ score: 0, passed: false });
+    }
+    const fourth = await start(cookie);
+    expect(fourth.status).toBe(409);
+    expect((await fourth.json()).error.message).toMatch(/no attempts left/);
+    const summary = await (await t.request('/api/courses/fixture-course/attempts', { cookie })).json();
+    expect(summary).toMatchObject({ attempts_left: 0, max_attempts: 3 });
+  });
+
+  describe('rejections', () => {
+    it('responses for questions not in the attempt', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const { attempt } = await (await start(cookie)).json();
+      const notDrawn = [...pool().keys()].find((id) => !attempt.questions.some((q: { id: string }) => q.id === id))!;
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: { [notDrawn]: 'a' } } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.fields[`responses.${notDrawn}`]).toMatch(/not part of the attempt/);
+    });
+    it('wrong shapes per type', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const { attempt } = await (await start(cookie)).json();
+      const bad: Record<string, unknown> = {};
+      for (const q of attempt.questions as { id: string; type: string }[]) bad[q.id] = q.type === 'true-false' ? 'yes' : q.type === 'numeric' ? 'sixteen' : q.type === 'ordering' ? ['x'] : q.type === 'text' ? 42 : q.type === 'matching' ? ['p1'] : q.type === 'multiple' ? 'a' : ['zz'];
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: bad } });
+      expect(res.status).toBe(400);
+      expect(Object.keys((await res.json()).error.fields).length).toBe(7);
+    });
+    it("submitting someone else's attempt", async () => {
+      const owner = await t.userWithSession('cadet');
+      const other = await t.userWithSession('cadet');
+      const { attempt } = await (await start(owner.cookie)).json();
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie: other.cookie, json: { responses: {} } });
+      expect(res.status).toBe(403);
+      expect((await t.request(`/api/attempts/${attempt.id}`, { cookie: other.cookie })).status).toBe(403);
+    });
+    it('submitting twice', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const { attempt } = await (await start(cookie)).json();
+      expect((await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } })).status).toBe(200);
+      const twice = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } });
+      expect(twice.status).toBe(409);
+    });
+    it('submitting after the time limit, unless the device proves it finished in time (offline grace)', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const { attempt } = await (await start(cookie)).json();
+      now = new Date(now.getTime() + 60 * 60 * 1000); // an hour later: limit is 20 min
+      const late = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } });
+      expect(late.status).toBe(409);
+      expect((await late.json()).error.code).toBe('time_limit_exceeded');
+      const claimedSlow = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {}, elapsed_ms: 40 * 60 * 1000 } });
+      expect(claimedSlow.status).toBe(409);
+      const finishedOffline = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {}, elapsed_ms: 15 * 60 * 1000 } });
+      expect(finishedOffline.status).toBe(200);
+      now = new Date('2026-11-29T10:00:00Z');
+    });
+    it('a course without an assessment, and instructors cannot start attempts', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      expect((await t.request('/api/courses/nope/attempts', { cookie, json: {} })).status).toBe(404);
+      const instructor = await t.userWithSession('instructor');
+      expect((await start(instructor.cookie)).status).toBe(403);
+    });
+  });
+});

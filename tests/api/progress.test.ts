@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { makeTestApp } from '../helpers/app.ts';
+
+const ev = (id: string, extra: Record<string, unknown> = {}) => ({ id: `event-${id}`, course: 'fixture-course', module: 'words', kind: 'viewed', at: '2026-11-29T09:00:00Z', ...extra });
+
+describe('progress events', async () => {
+  const now = new Date('2026-11-29T10:00:00Z');
+  const t = await makeTestApp({ now: () => now });
+
+  it('stores each event once however often it is retried', async () => {
+    const { user, cookie } = await t.userWithSession('cadet');
+    const batch = { events: [ev('event-aaaa-1'), ev('event-aaaa-2', { kind: 'completed' })] };
+    const first = await t.request('/api/progress/events', { cookie, json: batch });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ stored: 2, duplicates: 0 });
+    const retry = await t.request('/api/progress/events', { cookie, json: batch });
+    expect(await retry.json()).toEqual({ stored: 0, duplicates: 2 });
+    const rows = await t.deps.db.selectFrom('progress_events').select('client_id').where('user_id', '=', user.id).execute();
+    expect(rows.map((r) => r.client_id).sort()).toEqual(['event-event-aaaa-1', 'event-event-aaaa-2']);
+  });
+
+  it('the same client id from two users is two events', async () => {
+    const a = await t.userWithSession('cadet');
+    const b = await t.userWithSession('cadet');
+    await t.request('/api/progress/events', { cookie: a.cookie, json: { events: [ev('shared-id-1')] } });
+    const res = await t.request('/api/progress/events', { cookie: b.cookie, json: { events: [ev('shared-id-1')] } });
+    expect((await res.json()).stored).toBe(1);
+  });
+
+  it('reports per-course and per-module state with a resume point', async () => {
+    const { cookie } = await t.userWithSession('cadet');
+    await t.request('/api/progress/events', {
+      cookie,
+      json: { events: [ev('p-1'), ev('p-2', { kind: 'completed' }), ev('p-3', { module: 'response', at: '2026-11-29T09:30:00Z' }), ev('p-4', { module: 'response', kind: 'practice', score: 50 }), ev('p-5', { module: 'response', kind: 'practice', score: 100 })] },
+    });
+    const res = await t.request('/api/me/progress', { cookie });
+    const { courses } = await res.json();
+    expect(courses).toHaveLength(1);
+    const c = courses[0];
+    expect(c).toMatchObject({ courseId: 'fixture-course', completedModules: 1, totalModules: 2, percent: 50, resumeModule: 'response' });
+    expect(c.modules[1]).toMatchObject({ id: 'response', viewed: true, completed: false, practiceBest: 100 });
+    const one = await (await t.request('/api/me/progress/fixture-course', { cookie })).json();
+    expect(one.percent).toBe(50);
+  });
+
+  it('anonymous visitors record nothing', async () => {
+    const res = await t.request('/api/progress/events', { json: { events: [ev('anon-1')] } });
+    expect(res.status).toBe(401);
+  });
+
+  it('shifts times from a device whose clock is days off, using sent_at', async () => {
+    const { user, cookie } = await t.userWithSession('cadet');
+    // Device clock 3 days ahead: it says "now" is Dec 2 and the event happened an hour before that.
+    const res = await t.request('/api/progress/events', { cookie, json: { sent_at: '2026-12-02T10:00:00Z', events: [ev('skew-1', { at: '2026-12-02T09:00:00Z' })] } });
+    expect(res.status).toBe(200);
+    const row = await t.deps.db.selectFrom('progress_events').select('occurred_at').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.occurred_at).toBe('2026-11-29T09:00:00.000Z');
+  });
+
+  describe('rejects with 400 naming the field', () => {
+    const cases: [string, unknown, string][] = [
+      ['unknown course', { events: [ev('bad-1', { course: 'nope' })] }, 'events.0.course'],
+      ['unknown module', { events: [ev('bad-2', { module: 'nope' })] }, 'events.0.module'],
+      ['a timestamp in the future', { events: [ev('bad-3', { at: '2026-11-30T10:00:00Z' })] }, 'events.0.at'],
+      ['more than 500 events', { events: Array.from({ length: 501 }, (_, i) => ev(`bulk-${String(i).padStart(4, '0')}`)) }, 'events'],
+      ['a practice event without a score', { events: [ev('bad-4', { kind: 'practice' })] }, 'events.0.score'],
+      ['an unknown kind', { events: [ev('bad-5', { kind: 'liked' })] }, 'events.0.kind'],
+      ['an empty batch', { events: [] }, 'events'],
+    ];
+    for (const [name, body, field] of cases) {
+      it(name, async () => {
+        const { user, cookie } = await t.userWithSession('cadet');
+        const res = await t.request('/api/progress/events', { cookie, json: body });
+        expect(res.status).toBe(400);
+        expect(Object.keys((await res.json()).error.fields)).toContain(field);
+        expect(await t.deps.db.selectFrom('progress_events').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+      });
+    }
+  });
+});
