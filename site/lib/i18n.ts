@@ -1,10 +1,17 @@
-import uk from '../../content/ui/uk.json';
-import en from '../../content/ui/en.json';
+import core from '../../content/ui/core.uk.json';
 import type { Locale } from '../../courses/schema/common.ts';
 
 export const LOCALES: Locale[] = ['uk', 'en'];
-const strings = { uk, en } as const;
-export type UiKey = keyof typeof uk;
+
+/** UI strings live in `content/ui/<area>.<locale>.json`; every area's files are merged per locale. */
+const files = import.meta.glob<Record<string, string>>('../../content/ui/*.json', { eager: true, import: 'default' });
+const strings: Record<Locale, Record<string, string>> = { uk: {}, en: {} };
+for (const [file, table] of Object.entries(files)) {
+  const locale = /\.(uk|en)\.json$/.exec(file)?.[1] as Locale | undefined;
+  if (locale) Object.assign(strings[locale], table);
+}
+/** Keys of the core strings (typed); other areas' keys are plain strings. */
+export type UiKey = keyof typeof core | (string & {});
 
 /** A translator for one locale: `t('module.of', { i: 1, n: 6 })`. Missing keys fail loudly at build time. */
 export function useT(locale: Locale) {
