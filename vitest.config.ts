@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
+    // Browser assertions wait for the page; the machine is small and shared, so give them time.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
     hookTimeout: 300_000,
     // Browser tests share one machine's two cores: run files two at a time.
     maxWorkers: 2,

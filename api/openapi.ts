@@ -32,7 +32,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       description: `Access: ${accessText(r.access)}.`,
       ...(r.access === 'public' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: zodToJsonSchema(r.body, { target: 'openApi3' }) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { [r.form ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: zodToJsonSchema(r.body, { target: 'openApi3' }) } } } } : {}),
       responses: {
         200: { description: 'OK', content: { [r.produces ?? 'application/json']: {} } },
         ...(r.body || r.query || r.params ? { 400: { description: 'Invalid input', content: { 'application/json': { schema: errorSchema } } } } : {}),

@@ -24,6 +24,8 @@ export interface RouteDoc {
   params?: ZodTypeAny;
   /** Content type of a successful answer when it is not JSON. */
   produces?: string;
+  /** The body is an HTML form (application/x-www-form-urlencoded) instead of JSON. */
+  form?: boolean;
 }
 
 type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
@@ -42,7 +44,7 @@ export class Resource {
   constructor(readonly prefix: string, readonly tag: string) {}
 
   route<B extends ZodTypeAny | undefined = undefined, Q extends ZodTypeAny | undefined = undefined, P extends ZodTypeAny | undefined = undefined>(
-    meta: { method: RouteDoc['method']; path: string; summary: string; access: Access; body?: B; query?: Q; params?: P; produces?: string },
+    meta: { method: RouteDoc['method']; path: string; summary: string; access: Access; body?: B; query?: Q; params?: P; produces?: string; form?: boolean },
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
     this.docs.push({ ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag });
@@ -51,7 +53,7 @@ export class Resource {
       const input = {
         params: meta.params ? parse(meta.params, c.req.param(), 'path parameter') : undefined,
         query: meta.query ? parse(meta.query, c.req.query(), 'query parameter') : undefined,
-        body: meta.body ? parse(meta.body, await readJson(c), 'body') : undefined,
+        body: meta.body ? parse(meta.body, meta.form ? await readForm(c) : await readJson(c), 'body') : undefined,
       } as Input<B, Q, P>;
       return handler(c, input);
     });
@@ -79,6 +81,14 @@ async function readJson(c: Context<AppEnv>): Promise<unknown> {
   } catch (e) {
     throw new AppError(400, 'malformed_json', `the body is not valid JSON: ${(e as Error).message.slice(0, 120)}`);
   }
+}
+
+async function readForm(c: Context<AppEnv>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    throw new AppError(415, 'unsupported_media_type', `send the form as application/x-www-form-urlencoded (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`);
+  }
+  return Object.fromEntries(new URLSearchParams(await c.req.text()));
 }
 
 function parse<S extends ZodTypeAny>(schema: S, data: unknown, where: string): z.output<S> {

@@ -36,6 +36,11 @@ export const eventsBody = z
   })
   .strict();
 
+/** Same-site page paths only (never an open redirect). */
+const pagePath = z.string().regex(/^\/(uk|en)\/[A-Za-z0-9\-/]*$/, 'a page path like /uk/courses/x/y/').max(300);
+
+export const completeForm = z.object({ course: z.string().min(1).max(80), module: z.string().min(1).max(80), back: pagePath }).strict();
+
 export function progressRoutes() {
   return new Resource('/api', 'progress')
     .route({ method: 'post', path: '/progress/events', summary: 'Record viewed/completed/practice events (idempotent per client id)', access: 'authenticated', body: eventsBody }, async (c, { body }) => {
@@ -61,6 +66,30 @@ export function progressRoutes() {
       }
       return c.json(result);
     })
+    .route(
+      {
+        method: 'post',
+        path: '/progress/complete',
+        summary: 'Mark a module complete from a plain HTML form (works without JavaScript); redirects back to the page',
+        // Public so a signed-out reader is sent to the sign-in page instead of a JSON error; nothing is recorded without a session.
+        access: 'public',
+        form: true,
+        body: completeForm,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const user = c.get('user');
+        const locale = body.back.slice(1, 3);
+        if (!user) return c.redirect(`/${locale}/login/?next=${encodeURIComponent(body.back)}`, 303);
+        const course = deps.catalog.courses.get(body.course);
+        if (!course || !course.course.modules.includes(body.module)) throw new AppError(400, 'validation_failed', `unknown module "${body.module}" in course "${body.course}"`, { module: 'unknown' });
+        const now = deps.now().toISOString();
+        // One completion per module and user is enough: the id makes a repeated form post a no-op.
+        await progressRepo(deps.db, deps.sqlite, deps.writer).record(user.id, [{ client_id: `form-complete-${body.course}-${body.module}`.slice(0, 64), course_id: body.course, module_id: body.module, kind: 'completed', score: null, occurred_at: now }], now);
+        await checkCompletion(deps, user.id, body.course);
+        return c.redirect(`${body.back}#completed`, 303);
+      },
+    )
     .route({ method: 'get', path: '/me/progress', summary: 'My progress per course and module, resume point, due dates, attempts and certificates', access: 'authenticated' }, async (c) => {
       return c.json({ courses: await myCourseSummaries(c.get('deps'), c.get('user')!.id) });
     })

@@ -1,43 +1,9 @@
-/** Module page behaviour: record "viewed", "mark complete" and practice results through the device queue. */
-import { enqueue, onState, startAutoSync, type SyncState } from './progress-queue.ts';
-import { isSignedIn, setSignedIn } from './session-hint.ts';
+/**
+ * Loads the progress tracker only for readers signed in on this device: anonymous readers (who
+ * record nothing) download no tracking code, and the plain form still works for everyone.
+ */
+import { isSignedIn } from './session-hint.ts';
 
 const root = document.querySelector<HTMLElement>('[data-module-page]');
-if (root) {
-  const course = root.dataset.course!;
-  const module = root.dataset.module!;
-  const strings = JSON.parse(document.getElementById('sync-strings')?.textContent ?? '{}') as Record<string, string>;
-  const button = root.querySelector<HTMLButtonElement>('[data-mark-complete]')!;
-  const status = root.querySelector<HTMLElement>('[data-sync-status]')!;
-  const done = root.querySelector<HTMLElement>('[data-complete-text]')!;
-  const hint = root.querySelector<HTMLElement>('[data-signin-hint]')!;
-
-  const show = (s: SyncState) => {
-    if (s === 'signed-out') { setSignedIn(false); hint.hidden = false; button.hidden = true; status.hidden = true; return; }
-    status.hidden = false;
-    status.dataset.state = s;
-    status.textContent = s === 'synced' ? strings.synced! : s === 'offline' ? strings.offline! : strings.saved!;
-  };
-  const markDone = () => { button.hidden = true; done.hidden = false; };
-
-  if (isSignedIn()) {
-    hint.hidden = true;
-    onState(show);
-    startAutoSync();
-    void enqueue({ course, module, kind: 'viewed' });
-    button.addEventListener('click', () => {
-      markDone();
-      void enqueue({ course, module, kind: 'completed' });
-    });
-    root.addEventListener('oberih:practice', (e) => {
-      const { score } = (e as CustomEvent<{ score: number }>).detail;
-      void enqueue({ course, module, kind: 'practice', score: Math.round(score * 100) / 100 });
-    });
-    fetch(`/api/me/progress/${encodeURIComponent(course)}`, { credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.json() : r.status === 401 ? (show('signed-out'), null) : null))
-      .then((p: { modules: { id: string; completed: boolean }[] } | null) => { if (p?.modules.find((m) => m.id === module)?.completed) markDone(); })
-      .catch(() => {});
-  } else {
-    button.hidden = true;
-  }
-}
+if (root && isSignedIn()) void import('./module-progress.ts');
+else if (root) root.querySelector<HTMLElement>('[data-signin-hint]')!.hidden = false;

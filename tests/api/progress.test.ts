@@ -37,10 +37,10 @@ describe('progress events', async () => {
     const { courses } = await res.json();
     expect(courses).toHaveLength(1);
     const c = courses[0];
-    expect(c).toMatchObject({ courseId: 'fixture-course', completedModules: 1, totalModules: 2, percent: 50, resumeModule: 'response' });
+    expect(c).toMatchObject({ courseId: 'fixture-course', completedModules: 1, totalModules: 3, percent: 33, resumeModule: 'response' });
     expect(c.modules[1]).toMatchObject({ id: 'response', viewed: true, completed: false, practiceBest: 100 });
     const one = await (await t.request('/api/me/progress/fixture-course', { cookie })).json();
-    expect(one.percent).toBe(50);
+    expect(one.percent).toBe(33);
   });
 
   it('anonymous visitors record nothing', async () => {

@@ -41,8 +41,8 @@ describe('course catalog', () => {
   it('loads the fixture course with modules in both locales, scenarios, practice and pool', () => {
     const c = loadCatalog(real, ROOT);
     const course = c.courses.get('fixture-course')!;
-    expect(course.course.modules).toEqual(['words', 'response']);
-    expect(course.modules.uk.map((m) => m.id)).toEqual(['words', 'response']);
+    expect(course.course.modules).toEqual(['words', 'response', 'check']);
+    expect(course.modules.uk.map((m) => m.id)).toEqual(['words', 'response', 'check']);
     expect(course.modules.en[1]!.data.title).toBe('First response');
     expect(course.scenarios.get('secret')!.nodes).toHaveLength(3);
     expect(course.practice.get('response')).toHaveLength(2);

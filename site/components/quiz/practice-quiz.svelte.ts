@@ -5,8 +5,9 @@ import type { Locale } from '../../../courses/schema/common.ts';
 import type { Question, Response } from '../../../courses/schema/question.ts';
 
 export class PracticeQuiz {
-  responses = $state<Record<string, Response | undefined>>({});
-  results = $state<Record<string, QuestionScore>>({});
+  // Raw state (replaced, never mutated): no deep proxies, which keeps the island small.
+  responses = $state.raw<Record<string, Response | undefined>>({});
+  results = $state.raw<Record<string, QuestionScore>>({});
   readonly views;
 
   constructor(readonly questions: Question[], readonly locale: Locale) {
@@ -18,7 +19,7 @@ export class PracticeQuiz {
     const q = this.questions[index]!;
     const r = scoreQuestion(q, this.responses[q.id]);
     if (r.status === 'unanswered') return false;
-    this.results[q.id] = r;
+    this.results = { ...this.results, [q.id]: r };
     return true;
   }
 
@@ -33,6 +34,10 @@ export class PracticeQuiz {
   /** Percentage over all questions, via the same engine the graded assessment uses. */
   get score() {
     return scoreAttempt(this.questions, this.responses).score;
+  }
+
+  answer(id: string, r: Response | undefined) {
+    this.responses = { ...this.responses, [id]: r };
   }
 
   reset() {

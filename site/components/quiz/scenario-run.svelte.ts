@@ -5,7 +5,7 @@ type Node = Scenario['nodes'][number];
 type Choice = NonNullable<Node['choices']>[number];
 
 export class ScenarioRun {
-  path = $state<{ node: Node; choice: Choice }[]>([]);
+  path = $state.raw<{ node: Node; choice: Choice }[]>([]);
   currentId = $state('');
   private nodes: Map<string, Node>;
 
@@ -21,7 +21,7 @@ export class ScenarioRun {
   choose(choiceId: string) {
     const choice = this.current.choices?.find((c) => c.id === choiceId);
     if (!choice) return;
-    this.path.push({ node: this.current, choice });
+    this.path = [...this.path, { node: this.current, choice }];
     this.currentId = choice.next;
   }
 

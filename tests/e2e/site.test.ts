@@ -1,0 +1,83 @@
+/**
+ * The course site as a learner uses it, in headless Chromium against the real server: enrol with a
+ * code, read a module in Ukrainian, switch to English on the same module, mark it complete, see the
+ * progress bar move on "My learning", and resume.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEMO_ENROLMENT_CODE } from '../../db/seed.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startServer } from '../helpers/server.ts';
+
+describe('reading and tracking a course', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text()); });
+
+  it('anonymous visitors can read a module; a text-only module page runs no script at all', async () => {
+    await page.goto(`${server.url}/uk/courses/fixture-course/words/`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Правильні слова');
+    expect(await page.getAttribute('html', 'lang')).toBe('uk');
+    expect(await page.evaluate(() => [...document.scripts].filter((s) => s.type !== 'application/json').length)).toBe(0);
+    // The glossary term opens its definition without JavaScript (popover).
+    await page.getByRole('button', { name: 'CSAM' }).click();
+    await expect.poll(() => page.locator('[popover]:popover-open').innerText()).toMatch(/матеріали сексуального насильства/);
+  });
+
+  it('enrols with a code (closed registration) and signs in', async () => {
+    await page.goto(`${server.url}/uk/redeem/`);
+    await page.getByLabel('Код зарахування').fill(DEMO_ENROLMENT_CODE.toLowerCase());
+    await page.getByLabel('Повне ім’я').fill('Ганна Тестова');
+    await page.getByLabel('Електронна пошта').fill('hanna.e2e@test.ua');
+    await page.getByLabel('Пароль').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Створити обліковий запис' }).click();
+    await page.waitForURL('**/uk/my/');
+    await expect.poll(() => page.locator('main').innerText()).toContain('Ганна Тестова');
+  });
+
+  it('switching language keeps the module', async () => {
+    await page.goto(`${server.url}/uk/courses/fixture-course/words/`);
+    await page.getByRole('link', { name: 'Read this page in English' }).click();
+    await page.waitForURL('**/en/courses/fixture-course/words/');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('h1').innerText()).toBe('The right words');
+  });
+
+  it('marks a text-only module complete with the plain form, then My learning shows 33% and resumes at the next module', async () => {
+    await page.getByRole('button', { name: 'Mark this module complete' }).click();
+    await page.waitForURL('**/en/courses/fixture-course/words/#completed');
+    await expect.poll(() => page.locator('#completed').isVisible()).toBe(true);
+    await page.goto(`${server.url}/en/my/`);
+    const bar = page.locator('[data-course="fixture-course"] [role="progressbar"]');
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('33');
+    await page.locator('[data-course="fixture-course"] [data-resume]').click();
+    await page.waitForURL('**/en/courses/fixture-course/response/');
+    expect(await page.locator('h1').innerText()).toBe('First response');
+  });
+
+  it('on a page with islands the progress script queues the completion on the device and syncs it', async () => {
+    await page.getByRole('button', { name: 'Mark this module complete' }).click();
+    await expect.poll(() => page.locator('[data-sync-status]').innerText()).toBe('Synced');
+    expect(page.url()).not.toContain('#completed');
+    await page.goto(`${server.url}/en/my/`);
+    await expect.poll(() => page.locator('[data-course="fixture-course"] [role="progressbar"]').getAttribute('aria-valuenow')).toBe('67');
+    const res = await page.evaluate(() => fetch('/api/me/progress/fixture-course').then((r) => r.json()));
+    expect(res.modules.map((m: { completed: boolean }) => m.completed)).toEqual([true, true, false]);
+  });
+
+  it('the catalogue filters by audience without JavaScript, and unknown pages get the 404 page', async () => {
+    await page.goto(`${server.url}/uk/courses/prevention/`);
+    expect(await page.locator('[data-audience]').count()).toBe(0);
+    await page.goto(`${server.url}/uk/courses/initial/`);
+    expect(await page.locator('[data-audience="initial"]').count()).toBe(1);
+    const res = await page.goto(`${server.url}/uk/courses/no-such-course/`);
+    expect(res!.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('Сторінку не знайдено');
+  });
+
+  it('raised no CSP violations', () => {
+    expect(cspErrors).toEqual([]);
+  });
+});
