@@ -6,7 +6,7 @@ const pool = () => new Map(fixtures().courses.get('fixture-course')!.pool!.map((
 const KEYS = ['KEYEXPL-UK', 'KEYEXPL-EN', '"correct"', '"answer"', '"accepted"', '"explanation"', '"feedback"'];
 
 async function completeModules(t: Awaited<ReturnType<typeof makeTestApp>>, cookie: string) {
-  const events = ['words', 'response'].map((m, i) => ({ id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`, course: 'fixture-course', module: m, kind: 'completed', at: '2026-11-29T09:00:00Z' }));
+  const events = ['words', 'response', 'check'].map((m, i) => ({ id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`, course: 'fixture-course', module: m, kind: 'completed', at: '2026-11-29T09:00:00Z' }));
   expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
 }
 
@@ -23,7 +23,7 @@ describe('graded attempts', async () => {
     for (const k of KEYS.slice(0, 2)) expect(text).not.toContain(k);
     for (const k of KEYS.slice(2)) expect(text).not.toContain(k);
     const { attempt } = JSON.parse(text);
-    expect(attempt.questions).toHaveLength(7);
+    expect(attempt.questions).toHaveLength(8);
     const modules = new Set(attempt.questions.map((q: { id: string }) => pool().get(q.id)!.module));
     expect(modules).toEqual(new Set(['words', 'response']));
     expect(attempt.deadline_at).toBe('2026-11-29T10:20:00.000Z');
@@ -49,10 +49,10 @@ describe('graded attempts', async () => {
     expect(res.status).toBe(200);
     const { attempt: result } = await res.json();
     expect(result).toMatchObject({ score: 100, passed: true, pass_mark: 75 });
-    expect(result.review).toHaveLength(7);
+    expect(result.review).toHaveLength(8);
     expect(result.review[0].explanation).toBeTruthy();
     const stored = await t.deps.db.selectFrom('attempt_responses').selectAll().where('attempt_id', '=', attempt.id).execute();
-    expect(stored).toHaveLength(7);
+    expect(stored).toHaveLength(8);
     expect(stored.every((r) => r.score === 1)).toBe(true);
     const completions = await t.deps.db.selectFrom('completions').selectAll().where('user_id', '=', user.id).execute();
     expect(completions).toHaveLength(1);
@@ -88,7 +88,7 @@ describe('graded attempts', async () => {
     it('responses for questions not in the attempt', async () => {
       const { cookie } = await t.userWithSession('cadet');
       const { attempt } = await (await start(cookie)).json();
-      const notDrawn = [...pool().keys()].find((id) => !attempt.questions.some((q: { id: string }) => q.id === id))!;
+      const notDrawn = 'g-practice-only-question';
       const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: { [notDrawn]: 'a' } } });
       expect(res.status).toBe(400);
       expect((await res.json()).error.fields[`responses.${notDrawn}`]).toMatch(/not part of the attempt/);
@@ -100,7 +100,7 @@ describe('graded attempts', async () => {
       for (const q of attempt.questions as { id: string; type: string }[]) bad[q.id] = q.type === 'true-false' ? 'yes' : q.type === 'numeric' ? 'sixteen' : q.type === 'ordering' ? ['x'] : q.type === 'text' ? 42 : q.type === 'matching' ? ['p1'] : q.type === 'multiple' ? 'a' : ['zz'];
       const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: bad } });
       expect(res.status).toBe(400);
-      expect(Object.keys((await res.json()).error.fields).length).toBe(7);
+      expect(Object.keys((await res.json()).error.fields).length).toBe(8);
     });
     it("submitting someone else's attempt", async () => {
       const owner = await t.userWithSession('cadet');
