@@ -11,6 +11,9 @@ const mode = process.env.OBERIH_MODE ?? 'platform';
 
 export default defineConfig({
   srcDir: './site',
+  // One cache per content tree and mode: the content layer's store would otherwise carry entries
+  // from one tree into a build of another (tests build a fixture tree beside the real one).
+  cacheDir: `./node_modules/.astro/${mode}-${contentDir.replace(/[^a-z0-9]+/gi, '_')}`,
   outDir: process.env.SITE_OUT ?? (mode === 'scorm' ? './dist/scorm-site' : './dist/site'),
   publicDir: './site/public',
   trailingSlash: 'always',
@@ -24,7 +27,11 @@ export default defineConfig({
   vite: {
     // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
     // modulePreload off: the preload helper costs ~0.7 KB gzip on every page that lazy-loads a chunk.
-    build: { assetsInlineLimit: 0, modulePreload: false },
+    build: {
+      assetsInlineLimit: 0,
+      modulePreload: false,
+      rollupOptions: { output: { manualChunks: (id) => (/node_modules\/svelte\/src\/internal\/(client|shared)\//.test(id) ? 'svelte' : undefined) } },
+    },
     // Resolve Svelte's `esm-env` to its production build: without the "production" condition its
     // development warnings stay in the browser bundle (dead at runtime, but ~8 KB gzip shipped).
     resolve: { conditions: ['module', 'browser', 'production'] },

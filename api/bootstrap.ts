@@ -7,6 +7,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Config, Deps } from './deps.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
+import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
+import path from 'node:path';
 
 export interface BootOptions {
   dbFile: string;
@@ -17,6 +19,11 @@ export interface BootOptions {
   now?: () => Date;
   synchronous?: 'FULL' | 'NORMAL';
   groupCommitMs?: number;
+  /** Where the certificate signing key lives (default: the database file's folder). */
+  dataDir?: string;
+  /** `CERT_SIGNING_KEY`: the certificate signing key instead of the key file. */
+  certSigningKey?: string;
+  certificateSigner?: CertificateSigner;
 }
 
 export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Promise<void> }> {
@@ -26,13 +33,16 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
   const now = opts.now ?? (() => new Date());
   const clock = () => now().getTime();
   const writer = new GroupCommitter(sqlite, { windowMs: opts.groupCommitMs ?? 2 });
+  const log = opts.log ?? jsonLogger();
+  const certificateSigner = opts.certificateSigner ?? loadSigner({ dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))), envKey: opts.certSigningKey, warn: log.warn });
   return {
     db,
     sqlite,
     writer,
     catalog,
     now,
-    log: opts.log ?? jsonLogger(),
+    log,
+    certificateSigner,
     config: { trustedOrigins: [], publicUrl: null, secureCookies: false, bodyLimit: 1024 * 1024, production: false, ...opts.config },
     limits: {
       // OWASP: throttle per account and per source; windows expire, so no permanent lockout.

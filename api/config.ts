@@ -21,6 +21,8 @@ const envSchema = z.object({
   BACKUP_INTERVAL: z.coerce.number().min(0).default(0),
   BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
   SKIP_BUILD: z.enum(['0', '1']).default('0'),
+  /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
+  CERT_SIGNING_KEY: z.string().optional(),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -4,6 +4,7 @@ import type { DB } from '../db/connection.ts';
 import type { GroupCommitter } from '../db/group-commit.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
+import type { CertificateSigner } from './certificates/keys.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -28,4 +29,6 @@ export interface Deps {
   log: Logger;
   now: () => Date;
   limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
+  /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
+  certificateSigner?: CertificateSigner;
 }

@@ -32,6 +32,8 @@ const deps = await bootstrap({
   log,
   synchronous: env.DB_SYNCHRONOUS,
   groupCommitMs: env.GROUP_COMMIT_MS,
+  dataDir: env.DATA_DIR,
+  certSigningKey: env.CERT_SIGNING_KEY,
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
     trustedOrigins: env.TRUSTED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { hashPassword } from '../auth/password.ts';
-import { sessions } from '../auth/session.ts';
+import { generateToken, hashToken, sessions } from '../auth/session.ts';
+import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
+import { resetLink } from './cohorts.ts';
 import { AppError, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { clientIp } from './auth.ts';
@@ -23,6 +25,8 @@ export const listUsersQuery = z
   .strict();
 
 const ADMIN = ['admin'] as const;
+/** An admin's reset link works this long. */
+export const RESET_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 
 export function adminUserRoutes() {
   return new Resource('/api/admin/users', 'admin')
@@ -59,5 +63,16 @@ export function adminUserRoutes() {
       const updated = (await usersRepo(deps.db).byId(user.id))!;
       const { password_hash: _, ...safe } = updated;
       return c.json({ user: safe });
+    })
+    .route({ method: 'post', path: '/:id/reset-link', summary: 'Create a single-use password reset link (expires in 24 h; shown once, only its hash is stored)', access: ADMIN, params: idParam }, async (c, { params }) => {
+      const deps = c.get('deps');
+      const user = await usersRepo(deps.db).byId(params.id);
+      if (!user) throw notFound('user');
+      if (!user.active) throw new AppError(409, 'conflict', 'the account is deactivated; activate it first');
+      const token = generateToken();
+      const expires_at = new Date(deps.now().getTime() + RESET_LINK_TTL_MS).toISOString();
+      await passwordResetsRepo(deps.db).create({ token_hash: hashToken(token), user_id: user.id, expires_at });
+      await auditRepo(deps.db).record({ event: 'password.reset', actor_id: c.get('user')!.id, target: `user:${user.id}`, details: { stage: 'link-created', expires_at }, ip: clientIp(c) });
+      return c.json({ url: resetLink(c, user.locale as 'uk' | 'en', token), expires_at }, 201);
     });
 }

@@ -3,7 +3,8 @@ import { hashCode } from '../../db/enrolment-code.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
-import { sessions } from '../auth/session.ts';
+import { hashToken, sessions } from '../auth/session.ts';
+import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { AppError } from '../errors.ts';
 import { clearSessionCookie, writeSessionCookie } from '../middleware/session.ts';
 import { Resource } from '../route.ts';
@@ -21,6 +22,8 @@ export const redeemBody = z
     locale: z.enum(['uk', 'en']).default('uk'),
   })
   .strict();
+
+export const resetBody = z.object({ token: z.string().trim().min(16, 'at least 16 characters').max(128, 'at most 128 characters'), new_password: newPasswordField }).strict();
 
 export const clientIp = (c: Context<AppEnv>) =>
   c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'unknown';
@@ -95,5 +98,19 @@ export function authRoutes() {
       });
       await startSession(c, user.id);
       return c.json({ user }, 201);
+    })
+    .route({ method: 'post', path: '/reset', summary: 'Set a new password with a single-use reset link token; signs out every session of the account', access: 'public', body: resetBody }, async (c, { body }) => {
+      const { db, now } = c.get('deps');
+      const t = now().toISOString();
+      const passwordHash = await hashPassword(body.new_password);
+      const userId = await passwordResetsRepo(db).consume(hashToken(body.token), t);
+      const user = userId === null ? undefined : await usersRepo(db).byId(userId);
+      // One answer for unknown, used and expired tokens and deactivated accounts.
+      if (!user || !user.active) throw new AppError(400, 'validation_failed', 'this reset link is not valid (unknown, already used or expired); ask for a new one', { token: 'not valid' });
+      await usersRepo(db).setPassword(user.id, passwordHash);
+      await passwordResetsRepo(db).expireOthers(user.id, t);
+      await sessions(db, now).invalidateAllFor(user.id);
+      await auditRepo(db).record({ event: 'password.reset', actor_id: user.id, target: `user:${user.id}`, details: { stage: 'used' }, ip: clientIp(c) });
+      return c.json({ ok: true, email: user.email });
     });
 }

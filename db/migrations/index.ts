@@ -1,7 +1,9 @@
 /** Every migration, by name. Names are date-prefixed so they sort in the order they were written. */
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-29T0001-initial.ts';
+import * as instructorReports from './2026-11-29T0600-instructor-reports.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
+  '2026-11-29T0600-instructor-reports': instructorReports,
 };

@@ -10,7 +10,7 @@ export function coursePaths() {
 /** Every module page with its MDX entry, neighbours and position. */
 export async function modulePaths() {
   const entries = await getCollection('modules');
-  const byId = new Map(entries.map((e) => [e.id, e]));
+  const byId = new Map(entries.map((e: CollectionEntry<'modules'>) => [e.id, e]));
   const out: { params: { locale: Locale; course: string; module: string }; props: { entry: CollectionEntry<'modules'>; index: number } }[] = [];
   for (const [slug, loaded] of catalog().courses) {
     for (const locale of ['uk', 'en'] as const) {

@@ -1,0 +1,60 @@
+/**
+ * The LMS API as one interface over both standards' method names (1.2 RTE 3.3: `LMSInitialize`…;
+ * 2004 RTE 3.1: `Initialize`…), and the version-specific data-model writers (`Dialect`).
+ */
+import type { Interaction } from './interactions.ts';
+import type { CourseFacts, CourseStatus } from './status.ts';
+import type { ScormVersion } from './spec.ts';
+
+export interface Lms {
+  version: ScormVersion;
+  initialize(): boolean;
+  get(element: string): string;
+  set(element: string, value: string): boolean;
+  commit(): boolean;
+  terminate(): boolean;
+  /** `<code>: <message>` of the last call, or '' when it succeeded. */
+  lastError(): string;
+}
+
+type Fn = (...a: string[]) => unknown;
+const ok = (v: unknown) => v === true || v === 'true';
+
+/** Wrap the API object the LMS provides; throws when it lacks the standard's methods. */
+export function lmsFor(version: ScormVersion, api: Record<string, unknown>): Lms {
+  const names = version === '1.2'
+    ? ['LMSInitialize', 'LMSGetValue', 'LMSSetValue', 'LMSCommit', 'LMSFinish', 'LMSGetLastError', 'LMSGetErrorString']
+    : ['Initialize', 'GetValue', 'SetValue', 'Commit', 'Terminate', 'GetLastError', 'GetErrorString'];
+  const missing = names.filter((n) => typeof api[n] !== 'function');
+  if (missing.length) throw new Error(`the LMS API lacks ${missing.join(', ')}`);
+  const [init, get, set, commit, finish, lastError, errorString] = names.map((n) => (api[n] as Fn).bind(api)) as Fn[];
+  return {
+    version,
+    initialize: () => ok(init!('')),
+    get: (e) => String(get!(e) ?? ''),
+    set: (e, v) => ok(set!(e, v)),
+    commit: () => ok(commit!('')),
+    terminate: () => ok(finish!('')),
+    lastError: () => {
+      const code = String(lastError!() ?? '0');
+      return code === '0' || code === '' ? '' : `${code}: ${String(errorString!(code) ?? '')}`;
+    },
+  };
+}
+
+/** What differs between the standards' data models. */
+export interface Dialect {
+  version: ScormVersion;
+  location: string;
+  suspendData: string;
+  /** True when the LMS says the learner has never attempted the SCO. */
+  firstLaunch(lms: Lms): boolean;
+  /** Mark the SCO incomplete (first launch). */
+  markIncomplete(lms: Lms): void;
+  writeStatus(lms: Lms, status: CourseStatus, facts: CourseFacts): void;
+  /** Write interaction `n`. */
+  writeInteraction(lms: Lms, n: number, ix: Interaction): void;
+  /** Write session time and exit mode. */
+  writeExit(lms: Lms, sessionMs: number, suspend: boolean): void;
+  interactionCount(lms: Lms): number;
+}

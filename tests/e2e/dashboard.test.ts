@@ -1,0 +1,100 @@
+/** The instructor dashboard in Chromium against the real server and the seeded demo cohort. */
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../../db/seed.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startServer } from '../helpers/server.ts';
+
+describe('instructor dashboard', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const instructor = DEMO_ACCOUNTS.find((a) => a.email === 'instructor@oberih.demo')!;
+
+  it('signs in and lists the instructor\'s own cohort only', async () => {
+    await page.goto(`${server.url}/uk/login/?next=/uk/instructor/`);
+    await page.getByLabel('Електронна пошта').fill(instructor.email);
+    await page.getByLabel('Пароль').fill(instructor.password);
+    await page.getByRole('button', { name: 'Увійти' }).click();
+    await page.waitForURL('**/uk/instructor/');
+    const cards = page.locator('[data-cohorts] li');
+    await expect.poll(() => cards.count()).toBe(1);
+    expect(await cards.first().innerText()).toContain('Курсанти 2026, група 3');
+  });
+
+  it('opens the seeded cohort and sees the charts drawn, each with its summary and table', async () => {
+    await page.locator('[data-cohorts] a').first().click();
+    await page.waitForURL('**/uk/instructor/cohort/?id=*');
+    await page.locator('[data-cohort-name]').waitFor();
+    const canvases = page.locator('canvas[data-chart]');
+    await expect.poll(() => canvases.count()).toBe(4);
+    // Chart.js has drawn something: the canvas has a size and non-transparent pixels.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].every((c) => {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return false;
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+      return false;
+    }))).toBe(true);
+    for (const name of await canvases.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))) expect(name).toMatch(/^Діаграма: .+ наведено в таблиці нижче\. .+/);
+    // Every chart's data table opens and has rows.
+    const figures = page.locator('figure.chart');
+    expect(await figures.count()).toBe(4);
+    for (let i = 0; i < 4; i++) {
+      const fig = figures.nth(i);
+      await fig.getByText('Дані таблицею').click();
+      const table = fig.locator('table');
+      expect(await table.isVisible()).toBe(true);
+      expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    }
+    const funnel = page.locator('[data-chart-table^="funnel-"] tbody tr').first();
+    expect(await funnel.innerText()).toMatch(/У групі\s+30/);
+    expect(await figures.first().locator('.summary').innerText()).toMatch(/^Розпочали \d+ з 30/);
+  });
+
+  it('shows the at-risk list, the learners, a learner\'s attempts and the item analysis flags', async () => {
+    const risk = page.locator('[data-at-risk]');
+    expect(await risk.innerText()).toContain('двічі не склав(ла) тест');
+    expect(await page.locator('[data-learners] tbody tr').count()).toBe(30);
+    const failing = page.locator('[data-at-risk] tbody tr', { hasText: 'двічі' }).first();
+    const name = (await failing.locator('th').innerText()).trim();
+    await page.locator('[data-learners] tbody tr', { hasText: name }).getByRole('button').click();
+    const detail = page.locator('[data-learner-detail]');
+    await detail.getByRole('heading', { name: `Слухач: ${name}` }).waitFor();
+    expect(await detail.locator('details').count()).toBe(2);
+    await detail.locator('details summary').first().click();
+    expect(await detail.locator('details table tbody tr').first().isVisible()).toBe(true);
+    await expect.poll(() => page.locator('[data-items]').innerText()).toContain('від’ємна дискримінація');
+  });
+
+  it('renders in English', async () => {
+    const url = new URL(page.url());
+    await page.goto(`${server.url}/en/instructor/cohort/${url.search}`);
+    await page.locator('[data-cohort-name]').waitFor();
+    await expect.poll(() => page.locator('canvas[data-chart]').count()).toBe(4);
+    expect(await page.locator('figure.chart h3').allInnerTexts()).toEqual(['Completion funnel', 'Progress over time', 'Distribution of best scores', 'Completion by module']);
+    expect(await page.locator('figure.chart .summary').first().innerText()).toMatch(/^\d+ of 30 started/);
+    expect(errors).toEqual([]);
+  });
+
+  it('an admin sees every cohort and can search users', async () => {
+    const admin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${server.url}/en/login/?next=/en/admin/cohorts/`);
+    await p.getByLabel('Email').fill(admin.email);
+    await p.getByLabel('Password').fill(admin.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL('**/en/admin/cohorts/');
+    await expect.poll(() => p.locator('[data-admin-cohorts] tbody tr').count()).toBe(2);
+    await p.goto(`${server.url}/en/admin/users/`);
+    await p.getByLabel('Search by name or email').fill('cadet0');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => p.locator('table tbody tr').count()).toBe(9);
+    await p.locator('table tbody tr').first().getByRole('button', { name: 'Password reset link' }).click();
+    await expect.poll(() => p.locator('[data-reset-link]').innerText()).toMatch(/\/(uk|en)\/reset\/#token=[a-z2-7]+/);
+    await ctx.close();
+  });
+});
