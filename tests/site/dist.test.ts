@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentFsFrom, loadCatalog } from '../../courses/catalog.ts';
 import { correctResponse } from '../../courses/scoring.ts';
-import { htmlFiles } from '../helpers/page-weight.ts';
+import { htmlFiles } from '../../scripts/page-assets.ts';
 
 function allText(dir: string): { file: string; text: string }[] {
   const out: { file: string; text: string }[] = [];
