@@ -8,6 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeStamp } from './build-stamp.ts';
+import { buildOfflineManifest } from './offline-manifest.ts';
+import { buildSync } from 'esbuild';
 
 const out = path.resolve(process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'));
 const node = process.execPath;
@@ -41,6 +43,21 @@ export function inlineScriptHashes(dir: string): string[] {
   };
   walk(dir);
   return [...hashes].sort();
+}
+
+if (process.env.OBERIH_MODE !== 'scorm') {
+  // Offline: the manifest of what to cache, and the service worker with this build's version in it.
+  const manifest = buildOfflineManifest(out);
+  fs.writeFileSync(path.join(out, 'offline-manifest.json'), JSON.stringify(manifest));
+  buildSync({
+    entryPoints: ['site/sw/service-worker.ts'],
+    outfile: path.join(out, 'sw.js'),
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    define: { VERSION: JSON.stringify(manifest.version) },
+  });
 }
 
 const hashes = inlineScriptHashes(out);

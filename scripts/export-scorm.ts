@@ -43,6 +43,8 @@ function walk(dir: string, base = dir): string[] {
 
 /** Build the SCORM-mode site into `out`. */
 export function buildScormSite(out: string, contentDir: string) {
+  // Start from an empty folder: files left by an earlier build (another content tree) break Astro's content layer.
+  fs.rmSync(out, { recursive: true, force: true });
   const r = spawnSync(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, OBERIH_MODE: 'scorm', SITE_OUT: out, CONTENT_DIR: contentDir },

@@ -103,6 +103,7 @@ export async function startPreview(zip: string | Uint8Array, opts: { port?: numb
       res.end(body);
     };
     if (url.pathname === '/') return send(200, TYPES['.html']!, harnessHtml(version, title));
+    if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (url.pathname === '/_harness/scorm12.js') return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm12.min.js')));
     if (url.pathname === '/_harness/scorm2004.js') return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm2004.min.js')));
     if (url.pathname === '/_harness/state') {

@@ -20,7 +20,8 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
     try {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(data) });
       if (res.ok) {
-        setSignedIn(true);
+        const body = (await res.json().catch(() => null)) as { user?: { id: number } } | null;
+        setSignedIn(body?.user?.id ?? 'unknown');
         location.assign(safeNext(form.dataset.locale ?? 'uk'));
         return;
       }

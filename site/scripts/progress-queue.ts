@@ -6,8 +6,12 @@
  * the server has acknowledged it; events the server rejects as invalid (e.g. a course that no longer
  * exists) are moved to a `rejected` store rather than dropped.
  */
+import { signedInUser } from './session-hint.ts';
+
 export interface QueuedEvent {
   id: string;
+  /** Who queued it (the signed-in user's id on this device): only sent under that person's session. */
+  owner?: string;
   course: string;
   module: string;
   kind: 'viewed' | 'completed' | 'practice';
@@ -49,8 +53,14 @@ function tx<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) 
 
 export const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(/[^A-Za-z0-9_-]/g, '');
 
-export async function pending(): Promise<QueuedEvent[]> {
+async function all(): Promise<QueuedEvent[]> {
   return ((await tx<QueuedEvent[]>('events', 'readonly', (s) => s.getAll())) ?? []).sort((a, b) => (a.at < b.at ? -1 : 1));
+}
+
+/** The signed-in person's queued events. */
+export async function pending(): Promise<QueuedEvent[]> {
+  const me = signedInUser();
+  return (await all()).filter((e) => !e.owner || e.owner === me);
 }
 
 const listeners = new Set<(s: SyncState) => void>();
@@ -59,7 +69,7 @@ const emit = (s: SyncState) => listeners.forEach((fn) => fn(s));
 
 /** Store an event on the device (it survives reloads, power cuts and closed tabs), then try to send. */
 export async function enqueue(e: Omit<QueuedEvent, 'id' | 'at'> & Partial<Pick<QueuedEvent, 'id' | 'at'>>): Promise<void> {
-  const event: QueuedEvent = { id: e.id ?? newId(), at: e.at ?? new Date().toISOString(), ...e } as QueuedEvent;
+  const event: QueuedEvent = { id: e.id ?? newId(), at: e.at ?? new Date().toISOString(), owner: signedInUser() ?? undefined, ...e } as QueuedEvent;
   try {
     await tx('events', 'readwrite', (s) => s.put(event));
   } catch (err) {
@@ -135,9 +145,13 @@ export function sync(): Promise<void> {
   return syncNow();
 }
 
-/** Forget synced personal data on this device (logout). Unsynced events are kept until they are sent. */
+/** Forget this person's synced data on the device (logout). Their unsynced events stay, marked as theirs. */
 export async function clearDevice(): Promise<number> {
+  const me = signedInUser();
   await tx('rejected', 'readwrite', (s) => s.clear());
+  // Events queued before owners were recorded belong to whoever was signed in: mark them.
+  const unowned = (await all()).filter((e) => !e.owner);
+  if (me && unowned.length) await tx('events', 'readwrite', (s) => { for (const e of unowned) s.put({ ...e, owner: me }); });
   return (await pending()).length;
 }
 

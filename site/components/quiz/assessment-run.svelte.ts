@@ -4,6 +4,7 @@
  * cannot reach the server stays queued and is sent when the connection returns.
  */
 import type { Response } from '../../../courses/schema/question.ts';
+import { signedInUser } from '../../scripts/session-hint.ts';
 import { NeedsSignIn, Offline, type AssessmentBackend, type AttemptResult, type AttemptSummary, type OpenAttempt } from './assessment-backend.ts';
 
 interface Saved {
@@ -15,7 +16,8 @@ interface Saved {
   submittedElapsed?: number;
 }
 
-const key = (course: string) => `oberih.attempt.${course}`;
+/** Per person and course, so a shared device never mixes two people's answers. */
+const key = (course: string) => `oberih.attempt.${signedInUser() ?? 'anonymous'}.${course}`;
 
 export class AssessmentRun {
   phase = $state<'loading' | 'signed-out' | 'ready' | 'answering' | 'queued' | 'done' | 'error'>('loading');
@@ -103,8 +105,15 @@ export class AssessmentRun {
     await this.flush();
   }
 
-  /** Send a queued submission; on a network failure keep it and retry when back online. */
-  async flush() {
+  private flushing: Promise<void> | null = null;
+
+  /** Send a queued submission (one send at a time); on a network failure keep it and retry when back online. */
+  flush(): Promise<void> {
+    this.flushing ??= this.send().finally(() => { this.flushing = null; });
+    return this.flushing;
+  }
+
+  private async send() {
     const s = this.saved;
     if (!s || s.submittedElapsed === undefined) return;
     try {
@@ -119,10 +128,18 @@ export class AssessmentRun {
         setTimeout(() => void this.flush(), 15000);
         return;
       }
-      if ((e as { status?: number }).status === 409 || (e as { status?: number }).status === 400) {
-        // Already submitted elsewhere, or refused (time limit): show the server's answer, keep nothing stale.
+      if ((e as { status?: number }).status === 409) {
+        // Already submitted (an earlier send whose answer was lost, or another tab): show the stored result.
+        const stored = await this.backend.resume(s.attempt.id).catch(() => null);
+        if (stored && !('questions' in stored && stored.questions)) {
+          this.result = stored as AttemptResult;
+          this.forget();
+          this.phase = 'done';
+          return;
+        }
         this.forget();
       }
+      if ((e as { status?: number }).status === 400) this.forget();
       this.fail(e);
     }
   }
