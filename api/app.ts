@@ -14,14 +14,16 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { attemptRoutes } from './routes/attempts.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { cohortRoutes } from './routes/cohorts.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
+import { scormRoutes } from './routes/scorm.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
-  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), attemptRoutes(), adminUserRoutes(), ...certificateResources(), cohortRoutes(), reportRoutes(), adminRoutes()];
+  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), attemptRoutes(), adminUserRoutes(), ...certificateResources(), cohortRoutes(), reportRoutes(), adminRoutes(), privacyRoutes(), scormRoutes()];
 }
 
 /** Build the API from its dependencies. No I/O happens here; tests call `app.request()` directly. */

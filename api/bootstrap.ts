@@ -24,6 +24,8 @@ export interface BootOptions {
   /** `CERT_SIGNING_KEY`: the certificate signing key instead of the key file. */
   certSigningKey?: string;
   certificateSigner?: CertificateSigner;
+  /** Certificate look-ups per minute per address (`VERIFY_RATE_LIMIT`). @defaultValue 60 */
+  verifyRateLimit?: number;
 }
 
 export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Promise<void> }> {
@@ -48,7 +50,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       // OWASP: throttle per account and per source; windows expire, so no permanent lockout.
       loginByAccount: new RateLimiter(5, 15 * 60 * 1000, clock),
       loginByIp: new RateLimiter(30, 15 * 60 * 1000, clock),
-      verify: new RateLimiter(60, 60 * 1000, clock),
+      verify: new RateLimiter(opts.verifyRateLimit ?? 60, 60 * 1000, clock),
       redeem: new RateLimiter(10, 15 * 60 * 1000, clock),
     },
     async close() {

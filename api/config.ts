@@ -21,6 +21,9 @@ const envSchema = z.object({
   BACKUP_INTERVAL: z.coerce.number().min(0).default(0),
   BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
   SKIP_BUILD: z.enum(['0', '1']).default('0'),
+  /** Certificate look-ups per minute per address on `GET /api/verify/:code` (the benchmark raises it). */
+  VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
 });

@@ -16,6 +16,8 @@ export interface Config {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   production: boolean;
+  /** Behind a reverse proxy: believe the last X-Forwarded-For hop and X-Forwarded-Proto. */
+  trustProxy?: boolean;
 }
 
 export interface Deps {
@@ -31,4 +33,6 @@ export interface Deps {
   limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
+  /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
+  scormDir?: string;
 }

@@ -34,12 +34,14 @@ const deps = await bootstrap({
   groupCommitMs: env.GROUP_COMMIT_MS,
   dataDir: env.DATA_DIR,
   certSigningKey: env.CERT_SIGNING_KEY,
+  verifyRateLimit: env.VERIFY_RATE_LIMIT,
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
     trustedOrigins: env.TRUSTED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     secureCookies: env.SECURE_COOKIES === 'always',
     bodyLimit: env.BODY_LIMIT,
     production,
+    trustProxy: env.TRUST_PROXY === '1',
   },
 });
 

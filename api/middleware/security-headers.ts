@@ -37,6 +37,7 @@ export const securityHeaders = (opts: { hsts: boolean; scriptHashes?: string[] }
     h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    if (opts.hsts || new URL(c.req.url).protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    const https = new URL(c.req.url).protocol === 'https:' || (c.get('deps')?.config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+    if (opts.hsts || https) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
 };

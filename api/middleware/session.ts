@@ -4,7 +4,8 @@ import { sessions, SESSION_COOKIE } from '../auth/session.ts';
 import type { AppEnv } from '../env.ts';
 
 export function isSecure(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
-  return c.get('deps').config.secureCookies || new URL(c.req.url).protocol === 'https:';
+  const { secureCookies, trustProxy } = c.get('deps').config;
+  return secureCookies || new URL(c.req.url).protocol === 'https:' || (!!trustProxy && c.req.header('x-forwarded-proto') === 'https');
 }
 
 /** HttpOnly, SameSite=Lax, Secure when served over HTTPS; Path=/ so the site's pages send it to /api. */

@@ -25,9 +25,22 @@ export const redeemBody = z
 
 export const resetBody = z.object({ token: z.string().trim().min(16, 'at least 16 characters').max(128, 'at most 128 characters'), new_password: newPasswordField }).strict();
 
-export const clientIp = (c: Context<AppEnv>) =>
-  c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress || 'unknown';
+/**
+ * The client's address for rate limits and the audit log. X-Forwarded-For is believed only when the
+ * server is configured to sit behind a proxy (TRUST_PROXY=1), and then only its last hop — the one
+ * the proxy itself added; anything a client writes there itself is ignored.
+ */
+export const clientIp = (c: Context<AppEnv>) => {
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  if (c.get('deps').config.trustProxy) {
+    const hops = c.req.header('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean);
+    if (hops?.length) return hops.at(-1)!;
+  }
+  return socket || 'unknown';
+};
 
+
+const INVALID_REDEEM = 'this enrolment code cannot be used with this email (the code may be unknown, expired, revoked or full; if you already have an account, sign in instead)';
 
 async function startSession(c: Context<AppEnv>, userId: number) {
   const deps = c.get('deps');
@@ -82,10 +95,11 @@ export function authRoutes() {
         const code = await trx.selectFrom('enrolment_codes').selectAll().where('code_hash', '=', hashCode(body.code)).executeTakeFirst();
         // One answer for unknown, revoked, expired and full codes: no way to probe which codes exist.
         if (!code || code.revoked_at || (code.expires_at && code.expires_at <= t) || (code.max_seats !== null && code.used_seats >= code.max_seats)) {
-          throw new AppError(400, 'validation_failed', 'this enrolment code is not valid (unknown, expired, revoked or full)', { code: 'not valid' });
+          throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
         }
         const exists = await trx.selectFrom('users').select('id').where('email', '=', body.email).executeTakeFirst();
-        if (exists) throw new AppError(409, 'conflict', 'an account with this email already exists; sign in instead, or ask your instructor to add you to the cohort', { email: 'already registered' });
+        // The same answer as for a bad code: the form must not reveal which emails have accounts.
+        if (exists) throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
         const created = await trx
           .insertInto('users')
           .values({ email: body.email, full_name: body.full_name, role: code.role, password_hash: passwordHash, locale: body.locale, created_at: t })

@@ -87,6 +87,7 @@ export function certificateRoutes() {
       if (!cert) throw notFound('certificate');
       if (!(await canSeeLearner(deps, c.get('user')!, cert.user_id))) throw forbidden('only the certificate\'s owner, their instructors and admins may download it');
       if (cert.revoked_at) throw new AppError(410, 'gone', `this certificate was revoked on ${cert.revoked_at.slice(0, 10)} and is no longer issued`);
+      if (!cert.name_printed) throw new AppError(410, 'gone', 'the holder\'s personal data was erased on request; the certificate can still be verified by its code');
       const origin = publicOrigin(c);
       const locale = await ownerLocale(deps, cert.user_id);
       const pdf = await certificatePdf({

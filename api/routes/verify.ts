@@ -28,7 +28,9 @@ export function verifyRoutes() {
     const status = certificateStatus(cert, deps.now());
     return c.json({
       status,
-      name: cert.name_printed,
+      // After a holder's data is erased on request the certificate stays verifiable, without the name.
+      name: cert.name_printed || null,
+      ...(cert.name_printed ? {} : { holder_erased: true }),
       course: { id: cert.course_id, title: deps.catalog.courses.get(cert.course_id)?.course.title ?? { uk: cert.course_id, en: cert.course_id } },
       issued_at: cert.issued_at,
       expires_at: cert.expires_at,

@@ -17,7 +17,7 @@ interface PageData {
 }
 interface RegisterAnswer {
   status: 'valid' | 'expired' | 'revoked';
-  name: string;
+  name: string | null;
   course: { id: string; title: { uk: string; en: string } };
   issued_at: string;
   expires_at: string | null;
@@ -110,7 +110,8 @@ async function askRegister(code: string, signed?: CertificatePayload): Promise<R
   const answer = (await res.json()) as RegisterAnswer;
   const text =
     answer.status === 'revoked' ? s('status.revoked', { date: fmt(answer.revoked_at!) }) : answer.status === 'expired' ? s('status.expired', { date: fmt(answer.expires_at!) }) : s('status.valid');
-  const differs = signed && (answer.name !== signed.name || answer.course.id !== signed.course || answer.issued_at.slice(0, 10) !== signed.issued || (answer.expires_at?.slice(0, 10) ?? null) !== signed.expires);
+  // An erased holder's name is no longer in the register: only the other fields can be compared.
+  const differs = signed && ((answer.name !== null && answer.name !== signed.name) || answer.course.id !== signed.course || answer.issued_at.slice(0, 10) !== signed.issued || (answer.expires_at?.slice(0, 10) ?? null) !== signed.expires);
   setRegister(differs ? 'mismatch' : answer.status, differs ? s('mismatch') : text);
   return answer;
 }
@@ -171,7 +172,7 @@ async function checkCode(typed: string) {
   const answer = await askRegister(code);
   if (answer) {
     showDetails([
-      [s('name'), answer.name],
+      [s('name'), answer.name ?? s('erased')],
       [s('course'), answer.course.title[data.locale]],
       [s('issued'), fmt(answer.issued_at)],
       [s('expires'), answer.expires_at ? fmt(answer.expires_at) : s('noExpiry')],

@@ -109,7 +109,7 @@ describe('login, sessions and logout', async () => {
 
 describe('login rate limiting', async () => {
   let now = new Date('2026-11-29T10:00:00Z');
-  const t = await makeTestApp({ now: () => now });
+  const t = await makeTestApp({ now: () => now, config: { trustProxy: true } });
 
   it('slows an account down after 5 failures, then lets the right password in once the window passes', async () => {
     const user = await t.createUser('cadet');
@@ -121,6 +121,13 @@ describe('login rate limiting', async () => {
     // No permanent lockout: after the window the owner gets in, and success resets the counter.
     now = new Date(now.getTime() + 15 * 60 * 1000 + 1000);
     expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(200);
+  });
+
+  it('without TRUST_PROXY a client cannot dodge the per-address limit by writing X-Forwarded-For itself', async () => {
+    const direct = await makeTestApp({ now: () => now });
+    let last = 0;
+    for (let i = 0; i < 31; i++) last = (await direct.request('/api/auth/login', { json: { email: `dodge${i}@x.ua`, password: 'guess' }, headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status;
+    expect(last).toBe(429);
   });
 
   it('limits one IP trying many accounts', async () => {

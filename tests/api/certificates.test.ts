@@ -54,7 +54,7 @@ function readQr(pdf: Buffer, dir: string): string | null {
 
 describe('certificates', async () => {
   let now = new Date('2026-11-29T10:00:00Z');
-  const t = await makeTestApp({ now: () => now });
+  const t = await makeTestApp({ now: () => now, config: { trustProxy: true } });
   const dir = tempDir('oberih-cert-');
 
   // A cohort owned by one instructor, with our cadet in it; a second instructor owns another cohort.

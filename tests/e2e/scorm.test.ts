@@ -132,7 +132,7 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           expect(ids.sort()).toEqual(pool.map((q) => q.id).sort());
           const ix = (id: string, field: string) => {
             const n = h.log.find(([k, v]) => /\.id$/.test(k) && v === id)![0].split('.')[2];
-            return cmi[`cmi.interactions.${n}.${field}`];
+            return cmi[`cmi.interactions.${n}.${field}`] ?? '';
           };
           if (version === '1.2') {
             expect(cmi['cmi.core.lesson_status']).toBe('passed');
@@ -238,24 +238,27 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
         try {
           const { page, content } = await launch(p);
           await content.locator('a[href$="assessment/index.html"]').last().click();
-          // Right on the single-choice questions only: 2 of 8 → 25 %.
+          // Right on the two single-choice questions; the reversed ordering keeps its middle item in
+          // place (1/3 credit): (2 + 1/3) / 8 = 29.17 %.
           await takeAssessment(content, pool, (q) => q.type === 'single');
           await leave(page);
           const { cmi } = await harness(page);
           if (version === '1.2') {
             expect(cmi['cmi.core.lesson_status']).toBe('failed');
-            expect(cmi['cmi.core.score.raw']).toBe('25');
+            expect(cmi['cmi.core.score.raw']).toBe('29.17');
             expect(cmi['cmi.core.exit']).toBe('suspend');
           } else {
             expect(cmi['cmi.success_status']).toBe('failed');
             expect(cmi['cmi.completion_status']).toBe('incomplete');
-            expect(cmi['cmi.score.raw']).toBe('25');
-            expect(cmi['cmi.score.scaled']).toBe('0.25');
-            expect(Number(cmi['cmi.progress_measure'])).toBeCloseTo(0.25);
+            expect(cmi['cmi.score.raw']).toBe('29.17');
+            expect(cmi['cmi.score.scaled']).toBe('0.2917');
+            expect(Number(cmi['cmi.progress_measure'])).toBeCloseTo(0.25); // the assessment, not the 3 modules
+            expect(cmi['cmi.exit']).toBe('suspend');
           }
           const results = Object.entries(cmi).filter(([k]) => /\.result$/.test(k)).map(([, v]) => v);
           expect(results.filter((r) => r === 'correct')).toHaveLength(2);
-          expect(results).toHaveLength(pool.length);
+          expect(results.filter((r) => r === (version === '1.2' ? '0.33' : '0.3333'))).toHaveLength(1);
+          expect(results.filter((r) => r === (version === '1.2' ? 'wrong' : 'incorrect'))).toHaveLength(pool.length - 3);
         } finally {
           await p.close();
         }

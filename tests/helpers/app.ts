@@ -23,10 +23,10 @@ export function tempDir(prefix = 'oberih-test-') {
 let passwordHash: Promise<string> | undefined;
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function makeTestApp(opts: { now?: () => Date; catalog?: Catalog; config?: Record<string, unknown> } = {}) {
+export async function makeTestApp(opts: { now?: () => Date; catalog?: Catalog; config?: Record<string, unknown>; log?: import('../../api/log.ts').Logger } = {}) {
   const dir = tempDir();
   const dbFile = path.join(dir, 'test.sqlite');
-  const deps = await bootstrap({ dbFile, contentDir: 'tests/fixtures/content', catalog: opts.catalog ?? fixtures(), log: silentLogger, now: opts.now, groupCommitMs: 0, config: opts.config });
+  const deps = await bootstrap({ dbFile, contentDir: 'tests/fixtures/content', catalog: opts.catalog ?? fixtures(), log: opts.log ?? silentLogger, now: opts.now, groupCommitMs: 0, config: opts.config });
   afterAll(() => deps.close());
   const app = createApp(deps);
 

@@ -54,7 +54,8 @@ function indexed(list: { id: string }[], ids: string[]) {
 function answerOf(q: Question, r: Response): Answer {
   switch (q.type) {
     case 'single': return { kind: 'choice', items: indexed(q.options, [r as string]) };
-    case 'multiple': return { kind: 'choice', items: indexed(q.options, r as string[]) };
+    // A choice response is a set: written in authored order, whatever order the boxes were ticked in.
+    case 'multiple': return { kind: 'choice', items: indexed(q.options, r as string[]).sort((a, b) => a.index - b.index) };
     case 'ordering': return { kind: 'sequencing', items: indexed(q.items, r as string[]) };
     case 'true-false': return { kind: 'true-false', value: r as boolean };
     case 'numeric': return { kind: 'numeric', value: r as number };

@@ -61,10 +61,14 @@ export function scriptImports(js: string, file: string): string[] {
 /** Rewrite a page's URLs for the package. Throws when a script or asset it needs is missing. */
 export function rewriteHtml(html: string, page: string, files: ReadonlySet<string>): string {
   const resolve = (v: string) => resolveUrl(v, page, files);
-  // <link rel="alternate|manifest"> to pages outside the package: drop.
+  // <link>: icons and styles become relative; alternates and web manifests outside the package are dropped.
   html = html.replace(/<link\b[^>]*>/g, (tag) => {
     const href = /\shref="([^"]*)"/.exec(tag)?.[1];
-    return href !== undefined && resolve(href).kind === 'outside' ? '' : tag;
+    if (href === undefined) return tag;
+    const r = resolve(href);
+    if (r.kind === 'outside') return '';
+    if (r.kind === 'external') throw new Error(`${page}: <link href="${href}"> would load from the network; a package must work offline`);
+    return r.kind === 'inside' ? tag.replace(/\shref="[^"]*"/, ` href="${r.href}"`) : tag;
   });
   // The site header's menu: entries that would leave the package are dropped.
   html = html.replace(/<header\b[\s\S]*?<\/header>/, (header) =>
@@ -112,5 +116,7 @@ export function rewriteHtml(html: string, page: string, files: ReadonlySet<strin
 export function rewriteScript(js: string, file: string): string {
   const fixed = js.replace(/function\((\w+)\)\{return"\/"\+\1\}/g, (_, v: string) => `function(${v}){return new URL("../"+${v},import.meta.url).href}`);
   if (/["'`]\/_astro\//.test(fixed) || /return"\/"\+\w+\}/.test(fixed)) throw new Error(`${file}: a root-absolute /_astro/ URL is left in the script`);
+  // A service worker registered from a package would take over pages of the LMS's own origin.
+  if (/serviceWorker\.register\(/.test(fixed)) throw new Error(`${file}: registers a service worker; SCORM pages must not (render it only when MODE !== 'scorm')`);
   return fixed;
 }

@@ -16,8 +16,8 @@ interface Saved {
   submittedElapsed?: number;
 }
 
-/** Per person and course, so a shared device never mixes two people's answers. */
-const key = (course: string) => `oberih.attempt.${signedInUser() ?? 'anonymous'}.${course}`;
+/** Per person and course, so a shared device never mixes two people's answers. (Exported for the SCORM island, which mirrors the open attempt into suspend_data.) */
+export const key = (course: string) => `oberih.attempt.${signedInUser() ?? 'anonymous'}.${course}`;
 
 export class AssessmentRun {
   phase = $state<'loading' | 'signed-out' | 'ready' | 'answering' | 'queued' | 'done' | 'error'>('loading');

@@ -27,7 +27,13 @@ export function exportPackages(contentDir: string, dir: string, args: string[] =
   const out = path.join(dir, 'out');
   const env = { ...process.env, CONTENT_DIR: contentDir, SCORM_SITE_OUT: site, ASTRO_TELEMETRY_DISABLED: '1' };
   withBuildLock(() => {
-    const b = spawnSync(process.execPath, [tsx, 'scripts/build.ts'], { env: { ...env, OBERIH_MODE: 'scorm', SITE_OUT: site }, encoding: 'utf8' });
+    fs.rmSync(site, { recursive: true, force: true });
+    const build = () => spawnSync(process.execPath, [tsx, 'scripts/build.ts'], { env: { ...env, OBERIH_MODE: 'scorm', SITE_OUT: site }, encoding: 'utf8' });
+    // One retry: a build started outside the test lock (a developer's `npm run build`) shares `.astro/`.
+    let b = build();
+    if (b.status !== 0) b = build();
+    // Astro keeps one cache per content tree (astro.config.mjs): drop this temporary tree's.
+    fs.rmSync(path.resolve('node_modules/.astro', `scorm-${contentDir.replace(/[^a-z0-9]+/gi, '_')}`), { recursive: true, force: true });
     if (b.status !== 0) throw new Error(`SCORM site build failed:\n${b.stdout}\n${b.stderr}`);
   });
   const r = spawnSync(process.execPath, [tsx, 'scripts/export-scorm.ts', '--no-build', '--out', out, ...args], { env, encoding: 'utf8' });
