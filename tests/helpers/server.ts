@@ -14,7 +14,9 @@ export interface RunningServer {
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = env.DATA_DIR ?? tempDir('oberih-server-');
-  const proc = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'api/start.ts'], {
+  // One process (node with tsx's loader), not the tsx CLI, which runs the server in a child: a
+  // SIGKILL must hit the server itself, and no orphan may outlive a test.
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'api/start.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SKIP_BUILD: '1', SITE_DIR: '.tmp/fixture-site', CONTENT_DIR: 'tests/fixtures/content', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
