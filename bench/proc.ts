@@ -106,7 +106,7 @@ export interface Running {
 }
 
 /** Start a server process and wait for `ready` (a regex whose group 1 is its URL) on stdout. */
-export async function startProcess(args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 120_000): Promise<Running> {
+export async function startProcess(args: string[], env: Record<string, string | undefined>, ready: RegExp, timeoutMs = 120_000): Promise<Running> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -76,7 +76,7 @@ function uuid(rand: () => number): string {
 }
 
 /** A plausible wrong (or partly right) answer. */
-function wrongResponse(q: Question): Response {
+export function wrongResponse(q: Question): Response {
   switch (q.type) {
     case 'single': return q.options.find((o) => !o.correct)!.id;
     case 'multiple': return q.options.filter((o) => o.correct).slice(0, 1).map((o) => o.id);

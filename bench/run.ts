@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: measured speed of the API, the pages and the build, in one bounded run.
+ *
+ * 1. builds the site into a temporary folder (timed, peak memory) and weighs its pages;
+ * 2. seeds a temporary database at scale (bench/seed-scale.ts);
+ * 3. runs the bare ceiling (bench/bare-server.ts) and the real server under autocannon (bench/api.ts);
+ * 4. Lighthouse for three pages (skipped by BENCH_QUICK);
+ * 5. exports every SCORM package, and builds 10× / 50× synthetic content (timed, peak memory);
+ * then writes bench/results.json and bench/results.md (both git-ignored) and prints the table.
+ *
+ * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
+ * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
+import { bareCeiling, copyDb, fullStack, MODULE_PAGE, type LoadSettings } from './api.ts';
+import { buildScaled, buildSite, exportScorm } from './builds.ts';
+import { lighthouse, siteWeights } from './pages.ts';
+import { machine } from './proc.ts';
+import { checkTargets, markdown, type Results } from './report.ts';
+import { seedScale } from './seed-scale.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const OUT = path.resolve(process.env.BENCH_OUT ?? 'bench');
+const PASSWORD = 'bench-password-2026';
+const settings: LoadSettings = QUICK
+  ? { duration: 2, warmup: 1, connections: 50, sessions: 40, attemptLearners: 60 }
+  : { duration: 10, warmup: 2, connections: 50, sessions: 200, attemptLearners: 1000 };
+const scale = QUICK
+  ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 }
+  : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+const factors = QUICK ? [10] : [1, 10, 50];
+
+const t0 = performance.now();
+const log = (m: string) => console.log(m);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-bench-'));
+const since = () => `${Math.round((performance.now() - t0) / 1000)} s`;
+
+try {
+  const m = { ...machine(), free: execSync('free -h').toString().trim() };
+  log(`Oberih benchmark${QUICK ? ' (quick)' : ''}: ${m.nproc} CPU, ${m.cpu}, ${m.memoryGB} GB, work folder ${work}`);
+
+  log(`[${since()}] building the site…`);
+  const siteDir = path.join(work, 'site');
+  const build = await buildSite(siteDir);
+  if (!build.ok) throw new Error(`the site build failed:\n${build.error}`);
+  log(`  ${build.seconds} s, peak ${build.peakTreeRssMB} MB`);
+  const catalog = loadCatalog(contentFsFrom(fs), 'content');
+  const moduleIds = new Set([...catalog.courses.values()].flatMap((c) => c.course.modules));
+  const pages = siteWeights(siteDir, moduleIds);
+
+  log(`[${since()}] seeding ${scale.learners} learners, ${scale.events} events, ${scale.attempts} attempts…`);
+  const dataDir = path.join(work, 'data');
+  const dbFile = path.join(dataDir, 'oberih.sqlite');
+  const seed = await seedScale({ dbFile, dataDir, catalog, password: PASSWORD, ...scale });
+  log(`  ${seed.ms} ms: ${JSON.stringify(seed.counts)}`);
+
+  log(`[${since()}] bare ceiling…`);
+  const bareDb = path.join(work, 'bare', 'bare.sqlite');
+  copyDb(dbFile, bareDb);
+  // User 4 is the first learner (after the two instructors and the admin): the bare insert needs an existing user.
+  const bare = await bareCeiling(bareDb, 4, settings, work, log);
+  fs.rmSync(path.dirname(bareDb), { recursive: true, force: true });
+
+  log(`[${since()}] the real server (synchronous=FULL, group commit)…`);
+  const full = await fullStack({ dataDir, dbFile, siteDir, seed, password: PASSWORD, catalog, ceiling: bare.ceiling, settings, work, log });
+  let lh: Results['lighthouse'] = null;
+  try {
+    if (!QUICK) {
+      log(`[${since()}] Lighthouse…`);
+      lh = await lighthouse(siteDir, [
+        { page: 'home', url: `${full.server.url}/uk/` },
+        { page: 'module with a quiz', url: `${full.server.url}${MODULE_PAGE}` },
+        { page: 'instructor dashboard', url: `${full.server.url}/uk/instructor/cohort/?id=${seed.reportCohortId}`, cookie: full.instructorCookie },
+      ]);
+      for (const l of lh) log(`  ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}${l.error ? ` (${l.error})` : ''}`);
+    }
+  } finally {
+    await full.server.stop();
+  }
+  const serverMemory = full.stopMemory();
+
+  log(`[${since()}] SCORM export…`);
+  const scorm = await exportScorm(work);
+  log(`  ${scorm.ok ? `${scorm.seconds} s, peak ${scorm.peakTreeRssMB} MB, ${scorm.packages.length} packages` : `failed: ${scorm.error?.slice(-300)}`}`);
+
+  const scaling = [];
+  for (const factor of factors) {
+    log(`[${since()}] build at ${factor}× the modules…`);
+    const s = await buildScaled(work, factor);
+    log(`  ${s.modules} modules, ${s.pages} pages: ${s.seconds} s, peak ${s.peakTreeRssMB} MB${s.ok ? '' : ' (FAILED)'}`);
+    scaling.push(s);
+  }
+
+  const partial: Omit<Results, 'targets'> = {
+    generatedAt: new Date().toISOString(),
+    quick: QUICK,
+    totalSeconds: Math.round((performance.now() - t0) / 1000),
+    machine: m,
+    settings: { duration: settings.duration, warmup: settings.warmup, connections: settings.connections, groupCommitMs: 2 },
+    seed: { seconds: Math.round(seed.ms / 100) / 10, counts: seed.counts },
+    ceilingRps: bare.ceiling,
+    bare: bare.results,
+    scenarios: full.scenarios,
+    logins: full.logins,
+    serverMemory,
+    pages,
+    lighthouse: lh,
+    build,
+    scorm: { ...scorm, packages: scorm.packages },
+    scaling,
+  };
+  const results: Results = { ...partial, targets: checkTargets(partial) };
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const md = markdown(results);
+  fs.writeFileSync(path.join(OUT, 'results.md'), md);
+  log('\n' + md);
+  log(`Written ${path.relative(process.cwd(), path.join(OUT, 'results.json'))} and results.md (${since()}).`);
+} finally {
+  if (process.env.BENCH_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
+}
