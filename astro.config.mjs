@@ -30,7 +30,6 @@ export default defineConfig({
     build: {
       assetsInlineLimit: 0,
       modulePreload: false,
-      rollupOptions: { output: { manualChunks: (id) => (/node_modules\/svelte\/src\/internal\/(client|shared)\//.test(id) ? 'svelte' : undefined) } },
     },
     // Resolve Svelte's `esm-env` to its production build: without the "production" condition its
     // development warnings stay in the browser bundle (dead at runtime, but ~8 KB gzip shipped).

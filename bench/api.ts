@@ -101,10 +101,11 @@ export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir
   const url = server.url;
   const scenarios: ScenarioResult[] = [];
   const load = async (name: string, what: string, generator: Generator, extra: { connections?: number; amount?: number; warmup?: number; batch?: number } = {}) => {
+    watch.mark();
     const r = await runLoad({ url, connections: extra.connections ?? s.connections, duration: s.duration, warmup: extra.warmup ?? s.warmup, amount: extra.amount, generator }, work);
-    const sr = withRatio(name, what, r, ceiling, extra.batch ?? 1);
+    const sr = { ...withRatio(name, what, r, ceiling, extra.batch ?? 1), serverRssMB: watch.mark() };
     scenarios.push(sr);
-    log(`  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+    log(`  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`);
     return sr;
   };
 

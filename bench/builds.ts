@@ -53,12 +53,17 @@ export function buildSite(siteOut: string, contentDir = 'content'): Promise<Buil
 }
 
 /** `npm run export:scorm` (its own SCORM-mode build included) into a temporary folder. */
-export async function exportScorm(work: string): Promise<BuildFigure & { packages: { file: string; KB: number }[] }> {
+export async function exportScorm(work: string): Promise<BuildFigure & { packages: { file: string; KB: number }[]; retried?: boolean }> {
   if (!fs.existsSync('scripts/export-scorm.ts')) return { seconds: 0, peakTreeRssMB: 0, maxProcessHwmMB: 0, ok: false, error: 'scripts/export-scorm.ts does not exist', packages: [] };
   const out = path.join(work, 'scorm');
-  const m = await withLock(async () => runMeasured(process.execPath, tsxArgs('scripts/export-scorm.ts', '--out', out), { SCORM_SITE_OUT: path.join(work, 'scorm-site'), CONTENT_DIR: 'content' }));
+  const exportOnce = () => withLock(async () => runMeasured(process.execPath, tsxArgs('scripts/export-scorm.ts', '--out', out), { SCORM_SITE_OUT: path.join(work, 'scorm-site'), CONTENT_DIR: 'content' }));
+  let m = await exportOnce();
+  // Astro's content layer has failed once here when another process built the same tree meanwhile:
+  // one retry, reported as such.
+  const retried = !m.ok;
+  if (retried) m = await exportOnce();
   const packages = fs.existsSync(out) ? fs.readdirSync(out).filter((f) => f.endsWith('.zip')).map((f) => ({ file: f, KB: Math.round(fs.statSync(path.join(out, f)).size / 1024) })) : [];
-  return { ...figure(m), packages };
+  return { ...figure(m), packages, retried };
 }
 
 /** A copy of `content/` whose courses are repeated `factor` times (copies get ids `<slug>-x<k>`). */

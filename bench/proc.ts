@@ -47,9 +47,11 @@ export function memoryWatch(pid: number, ms = 100) {
   let hwm = 0;
   let peakTree = 0;
   let maxProcessHwm = 0;
+  let peakSinceMark = 0;
   const sample = () => {
     const own = status(pid);
     peakRss = Math.max(peakRss, own.rss);
+    peakSinceMark = Math.max(peakSinceMark, own.rss);
     hwm = Math.max(hwm, own.hwm);
     let sum = 0;
     for (const p of tree(pid)) {
@@ -68,6 +70,13 @@ export function memoryWatch(pid: number, ms = 100) {
       return { peakRssMB: peakRss / MB, hwmMB: hwm / MB, peakTreeRssMB: peakTree / MB, maxProcessHwmMB: maxProcessHwm / MB };
     },
     current: () => ({ peakRssMB: peakRss / MB, hwmMB: hwm / MB, peakTreeRssMB: peakTree / MB }),
+    /** The process's peak RSS since the last mark (MB), then start a new period. */
+    mark() {
+      sample();
+      const peak = peakSinceMark / MB;
+      peakSinceMark = 0;
+      return Math.round(peak);
+    },
   };
 }
 

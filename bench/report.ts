@@ -18,7 +18,7 @@ export interface Results {
   pages: ReturnType<typeof siteWeights>;
   lighthouse: LighthouseResult[] | null;
   build: BuildFigure;
-  scorm: BuildFigure & { packages: { file: string; KB: number }[] };
+  scorm: BuildFigure & { packages: { file: string; KB: number }[]; retried?: boolean };
   scaling: (BuildFigure & { factor: number; modules: number; courses: number; pages: number })[];
   targets: TargetCheck[];
 }
@@ -64,9 +64,9 @@ export function markdown(r: Results): string {
   lines.push(`${r.generatedAt} · ${m.nproc} CPU (${m.cpu}) · ${m.memoryGB} GB RAM · Node ${m.node} · load average at start ${m.loadAverageAtStart.join(' / ')} · ${r.totalSeconds} s in all`, '');
   lines.push(`Seed (${r.seed.seconds} s): ${Object.entries(r.seed.counts).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.`, '');
   lines.push(`Load: autocannon in its own process, 127.0.0.1, ${r.settings.duration} s per scenario after ${r.settings.warmup} s warm-up, ${r.settings.connections} connections unless noted. Latencies in ms from every response. Ceiling = bare Hono + better-sqlite3 insert, synchronous=NORMAL, no batching: **${r.ceilingRps} req/s**.`, '');
-  lines.push('| scenario | req/s | events/s | p50 | p95 | p99 | errors | non-2xx | × ceiling |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| scenario | req/s | events/s | p50 | p95 | p99 | errors | non-2xx | × ceiling | server RSS MB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const s of [...r.bare, ...r.scenarios]) {
-    lines.push(`| ${s.name}${s.connections !== r.settings.connections ? ` (${s.connections} conn.)` : ''} | ${s.rps} | ${s.eventsPerSecond ?? ''} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.errors + s.timeouts} | ${s.non2xx} | ${s.ratioToCeiling} |`);
+    lines.push(`| ${s.name}${s.connections !== r.settings.connections ? ` (${s.connections} conn.)` : ''} | ${s.rps} | ${s.eventsPerSecond ?? ''} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.errors + s.timeouts} | ${s.non2xx} | ${s.ratioToCeiling} | ${s.serverRssMB ?? ''} |`);
   }
   lines.push('', `Server memory under load: peak RSS ${f1(r.serverMemory.peakRssMB)} MB (VmHWM ${f1(r.serverMemory.hwmMB)} MB). Sign-ins before the load: ${r.logins.count} in ${r.logins.seconds} s (Argon2id).`, '');
   lines.push('## Targets', '', '| target | measured | met |', '| --- | --- | --- |');
@@ -82,7 +82,7 @@ export function markdown(r: Results): string {
   }
   lines.push('', '## Build and export', '', '| what | seconds | peak RSS, process tree (MB) | largest single process (MB) |', '| --- | ---: | ---: | ---: |');
   lines.push(`| site build (content/, platform) | ${r.build.seconds} | ${r.build.peakTreeRssMB} | ${r.build.maxProcessHwmMB} |`);
-  lines.push(`| SCORM export, every package (${r.scorm.packages.length} zips, ${r.scorm.packages.reduce((s, x) => s + x.KB, 0)} KB) | ${r.scorm.ok ? r.scorm.seconds : 'failed'} | ${r.scorm.peakTreeRssMB} | ${r.scorm.maxProcessHwmMB} |`);
+  lines.push(`| SCORM export, every package (${r.scorm.packages.length} zips, ${r.scorm.packages.reduce((s, x) => s + x.KB, 0)} KB${r.scorm.retried ? '; failed once, retried' : ''}) | ${r.scorm.ok ? r.scorm.seconds : 'failed'} | ${r.scorm.peakTreeRssMB} | ${r.scorm.maxProcessHwmMB} |`);
   for (const s of r.scaling) lines.push(`| build at ${s.factor}× (${s.courses} courses, ${s.modules} modules, ${s.pages} pages) | ${s.ok ? s.seconds : 'failed'} | ${s.peakTreeRssMB} | ${s.maxProcessHwmMB} |`);
   if (!r.scorm.ok && r.scorm.error) lines.push('', `SCORM export failed: \`${r.scorm.error.split('\n').filter(Boolean).slice(-3).join(' / ').slice(0, 400)}\``);
   return lines.join('\n') + '\n';

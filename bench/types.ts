@@ -50,6 +50,8 @@ export interface ScenarioResult extends LoadResult {
   ratioToCeiling: number;
   /** Events per second for ingestion scenarios (requests × batch). */
   eventsPerSecond?: number;
+  /** The real server's peak RSS during the scenario, MB (full-stack scenarios only). */
+  serverRssMB?: number;
 }
 
 export interface TargetCheck {

@@ -61,7 +61,7 @@ describe('course catalog', () => {
     expectError({ [COURSE]: file(COURSE).replace('passMark: 75', 'passMark: 175') }, { file: COURSE, field: 'passMark', line: 12, message: /≤ 100/ });
   });
   it('duplicate module ids', () => {
-    expectError({ [COURSE]: file(COURSE).replace('modules: [words, response]', 'modules: [words, words]') }, { file: COURSE, field: 'modules.1', message: /duplicate module id "words"/ });
+    expectError({ [COURSE]: file(COURSE).replace('modules: [words, response, check]', 'modules: [words, words, check]') }, { file: COURSE, field: 'modules.1', message: /duplicate module id "words"/ });
   });
   it('a missing required field', () => {
     expectError({ [COURSE]: file(COURSE).replace(/^version: .*\n/m, '') }, { file: COURSE, field: 'version', message: /required/ });
