@@ -149,6 +149,32 @@ describe('offline learning', async () => {
     await context.close();
   });
 
+  it("a learner's downloaded certificate PDF and the verification page work offline", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await redeem(page, server.url, 'offline.certificate@test.ua');
+    await saveCourse(page, server.url);
+    // Complete the course through the API (modules + a perfect attempt) to get a certificate.
+    const answers = Object.fromEntries([...pool.values()].map((q) => [q.id, correctResponse(q)]));
+    const code = await page.evaluate(async (answers) => {
+      const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      const at = new Date(Date.now() - 60_000).toISOString();
+      await post('/api/progress/events', { events: ['words', 'response', 'check'].map((m) => ({ id: `cert-offline-${m}`, course: 'fixture-course', module: m, kind: 'completed', at })) });
+      const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
+      await post(`/api/attempts/${attempt.id}/submit`, { responses: Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, answers[q.id]])) });
+      const { certificates } = await fetch('/api/me/certificates').then((r) => r.json());
+      return certificates[0].code as string;
+    }, answers);
+    const download = () => page.evaluate(async (code) => { const r = await fetch(`/api/certificates/${code}.pdf`); return { status: r.status, head: (await r.text()).slice(0, 5) }; }, code);
+    expect(await download()).toEqual({ status: 200, head: '%PDF-' });
+    await page.goto(`${server.url}/en/verify/`);
+    await context.setOffline(true);
+    expect(await download()).toEqual({ status: 200, head: '%PDF-' });
+    await page.reload();
+    expect(await page.locator('h1').innerText()).toMatch(/Verify|certificate/i);
+    await context.close();
+  });
+
   it('logging out clears the personal cache; the next person on the device never sends the previous one\'s events', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

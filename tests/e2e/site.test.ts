@@ -77,6 +77,19 @@ describe('reading and tracking a course', async () => {
     expect(await page.locator('h1').innerText()).toBe('Сторінку не знайдено');
   });
 
+  it('search (Pagefind) finds module text and keeps results in the current locale', async () => {
+    await page.goto(`${server.url}/uk/search/`);
+    await page.locator('.pagefind-ui__search-input').fill('таємниці');
+    await expect.poll(() => page.locator('.pagefind-ui__result-link').count()).toBeGreaterThan(0);
+    const links = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(links.every((h) => h!.startsWith('/uk/'))).toBe(true);
+    await page.goto(`${server.url}/en/search/`);
+    await page.locator('.pagefind-ui__search-input').fill('secrecy');
+    await expect.poll(() => page.locator('.pagefind-ui__result-link').count()).toBeGreaterThan(0);
+    const en = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(en.every((h) => h!.startsWith('/en/'))).toBe(true);
+  });
+
   it('raised no CSP violations', () => {
     expect(cspErrors).toEqual([]);
   });
