@@ -74,6 +74,17 @@ sw.addEventListener('message', (event) => {
   }
 });
 
+/** The network's answer (kept in `cacheName` when good), or the kept copy when there is no network. */
+async function networkFirst(request: Request, cacheName: string): Promise<Response> {
+  try {
+    const res = await fetch(request);
+    if (res.ok) await (await caches.open(cacheName)).put(request, res.clone());
+    return res;
+  } catch {
+    return (await (await caches.open(cacheName)).match(request)) ?? Response.error();
+  }
+}
+
 async function fromCaches(request: Request): Promise<Response | undefined> {
   const names = (await caches.keys()).filter((n) => n === SHELL || (n.startsWith(COURSE_PREFIX) && n.endsWith(`-${VERSION}`)));
   for (const n of names) {
@@ -88,32 +99,10 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== sw.location.origin) return;
 
-  // A learner's certificate PDF: keep the last good copy for offline use.
-  if (/^\/api\/certificates\/[^/]+\.pdf$/.test(url.pathname)) {
-    event.respondWith((async () => {
-      try {
-        const res = await fetch(request);
-        if (res.ok) await (await caches.open(PERSONAL)).put(request, res.clone());
-        return res;
-      } catch {
-        return (await (await caches.open(PERSONAL)).match(request)) ?? Response.error();
-      }
-    })());
-    return;
-  }
+  // A learner's certificate PDF: keep the last good copy for offline use (cleared on logout).
+  if (/^\/api\/certificates\/[^/]+\.pdf$/.test(url.pathname)) return event.respondWith(networkFirst(request, PERSONAL));
   // The certificate signing key: fresh when online, the cached one at a checkpoint without network.
-  if (url.pathname === '/.well-known/oberih-certificates.json') {
-    event.respondWith((async () => {
-      try {
-        const res = await fetch(request);
-        if (res.ok) await (await caches.open(SHELL)).put(request, res.clone());
-        return res;
-      } catch {
-        return (await (await caches.open(SHELL)).match(request)) ?? Response.error();
-      }
-    })());
-    return;
-  }
+  if (url.pathname === '/.well-known/oberih-certificates.json') return event.respondWith(networkFirst(request, SHELL));
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js' || url.pathname.startsWith('/offline-manifest.json')) return;
 
   event.respondWith((async () => {

@@ -38,6 +38,18 @@ async function saveCourse(page: Page, base: string) {
   await expect.poll(() => page.locator('[data-save-status]').innerText()).toMatch(/saved on this device/);
 }
 
+/** Click "move up" until the ordering question shows `texts` in order. */
+async function putInOrder(page: Page, sel: string, texts: string[]) {
+  for (let pos = 0; pos < texts.length; pos++) {
+    for (let guard = 0; guard < 6; guard++) {
+      const order = await page.$$eval(`${sel} li > span:first-child`, (els) => els.map((e) => e.textContent));
+      const at = order.indexOf(texts[pos]!);
+      if (at === pos) break;
+      await page.locator(`${sel} li`).nth(at).locator('button').first().click();
+    }
+  }
+}
+
 const queued = (page: Page) =>
   page.evaluate(() => new Promise<string[]>((resolve) => {
     const req = indexedDB.open('oberih', 1);
@@ -75,14 +87,7 @@ describe('offline learning', async () => {
       const sel = `fieldset[data-question="${q.id}"]`;
       if (q.type === 'matching') for (const p of q.pairs) await page.locator(`${sel} select#q-check-${q.id}-${p.id}`).selectOption(p.id);
       if (q.type === 'ordering') {
-        for (let pos = 0; pos < q.items.length; pos++) {
-          for (let guard = 0; guard < 6; guard++) {
-            const order = await page.$$eval(`${sel} li > span:first-child`, (els) => els.map((e) => e.textContent));
-            const at = order.indexOf(q.items[pos]!.en);
-            if (at === pos) break;
-            await page.locator(`${sel} li`).nth(at).locator('button').first().click();
-          }
-        }
+        await putInOrder(page, sel, q.items.map((i) => i.en));
       }
       await page.locator(`${sel} ~ button`).click();
     }
@@ -123,14 +128,7 @@ describe('offline learning', async () => {
       if (q.type === 'numeric' || q.type === 'text') await page.locator(`${sel} input`).fill(String(want));
       if (q.type === 'matching') for (const [k, v] of Object.entries(want as Record<string, string>)) await page.locator(`${sel} select[id$="-${k}"]`).selectOption(v);
       if (q.type === 'ordering') {
-        for (let pos = 0; pos < q.items.length; pos++) {
-          for (let guard = 0; guard < 6; guard++) {
-            const order = await page.$$eval(`${sel} li > span:first-child`, (els) => els.map((e) => e.textContent));
-            const at = order.indexOf(q.items[pos]!.en);
-            if (at === pos) break;
-            await page.locator(`${sel} li`).nth(at).locator('button').first().click();
-          }
-        }
+        await putInOrder(page, sel, q.items.map((i) => i.en));
       }
     }
     await page.locator('[data-submit]').click();
