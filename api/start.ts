@@ -1,8 +1,9 @@
 /**
- * `npm start`: build the site when it is missing or stale, migrate, seed the demo on first run,
- * and serve the site and the API on one port.
+ * The server's entry: migrate, seed the demo on first run, and serve the site and the API on one
+ * port. `npm start` runs it compiled (dist/server/start.mjs, built with the site by
+ * scripts/build.ts) through scripts/start.mjs, which first rebuilds when sources changed; tests run
+ * it from source with tsx.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bootstrap } from './bootstrap.ts';
@@ -12,18 +13,11 @@ import { createServerApp, listen } from './server.ts';
 import { hashPassword, verifyPassword } from './auth/password.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../db/seed.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
-import { isBuildStale } from '../scripts/build-stamp.ts';
 import { scheduleBackups } from '../db/backup.ts';
 import { usersRepo } from '../db/repos/users.ts';
 
 const env = readEnv();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
-
-if (env.SKIP_BUILD !== '1' && isBuildStale(env.SITE_DIR)) {
-  console.log('Building the site (first start or sources changed)…');
-  const r = spawnSync(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts'], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
 
 const production = env.NODE_ENV === 'production';
 const deps = await bootstrap({

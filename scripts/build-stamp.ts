@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SOURCES = ['content', 'site', 'courses', 'astro.config.mjs', 'package.json'];
+/** What the build (site + compiled server) is made from. */
+export const SOURCES = ['content', 'site', 'courses', 'api', 'db', 'scripts/build.ts', 'astro.config.mjs', 'package.json'];
 export const STAMP = '.build-stamp';
 
 function newest(p: string): number {

@@ -1,0 +1,12 @@
+/** Build the site and the compiled server when either is missing or older than its sources. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { readEnv } from '../api/config.ts';
+import { isBuildStale } from './build-stamp.ts';
+
+const env = readEnv();
+if (isBuildStale(env.SITE_DIR) || !fs.existsSync('dist/server/start.mjs')) {
+  console.log('Building the site and the server (first start or sources changed)…');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit', env: { ...process.env, SITE_OUT: env.SITE_DIR } });
+  process.exit(r.status ?? 1);
+}
