@@ -59,14 +59,15 @@ function openView(deps: Deps, a: Attempt) {
   };
 }
 
-async function resultView(deps: Deps, a: Attempt, forStaff = false) {
+/** The result and review of a submitted attempt; `known` saves reading back responses just written. */
+async function resultView(deps: Deps, a: Attempt, forStaff = false, known?: { question_id: string; response: string; score: number }[]) {
   const { pool, settings, course } = poolOf(deps, a.course_id);
   const base = { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at, score: a.score, passed: a.passed === 1, pass_mark: course.passMark };
   const policy = forStaff ? 'after-submit' : settings.review;
   if (policy === 'none') return { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at };
   if (policy === 'score-only' || (policy === 'after-pass' && a.passed !== 1)) return base;
   const locale = a.locale as 'uk' | 'en';
-  const responses = new Map((await attemptsRepo(deps.db).responses(a.id)).map((r) => [r.question_id, r]));
+  const responses = new Map((known ?? (await attemptsRepo(deps.db).responses(a.id))).map((r) => [r.question_id, r]));
   const drawn = JSON.parse(a.questions) as StoredDraw[];
   return {
     ...base,
@@ -166,16 +167,12 @@ export function attemptRoutes() {
         const questions: Question[] = drawn.map((d) => pool.get(d.id)!);
         const result = scoreAttempt(questions, body.responses);
         const passed = isPassed(result.score, course.passMark);
-        const stored = await repo.submit(deps.sqlite, deps.writer, {
-          id: a.id,
-          submitted_at: now.toISOString(),
-          score: result.score,
-          passed,
-          responses: result.questions.map((q) => ({ question_id: q.id, score: q.score, response: JSON.stringify(body.responses[q.id] ?? null) })),
-        });
+        const responses = result.questions.map((q) => ({ question_id: q.id, score: q.score, response: JSON.stringify(body.responses[q.id] ?? null) }));
+        const submittedAt = now.toISOString();
+        const stored = await repo.submit(deps.sqlite, deps.writer, { id: a.id, submitted_at: submittedAt, score: result.score, passed, responses });
         if (!stored) throw new AppError(409, 'conflict', 'this attempt was already submitted');
         if (passed) await checkCompletion(deps, user.id, a.course_id);
-        return c.json({ attempt: await resultView(deps, (await repo.byId(a.id))!) });
+        return c.json({ attempt: await resultView(deps, { ...a, submitted_at: submittedAt, score: result.score, passed: passed ? 1 : 0 }, false, responses) });
       },
     );
 }
