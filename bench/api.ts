@@ -4,6 +4,7 @@
  * driven by autocannon from its own process, with the server's memory sampled throughout.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Catalog } from '../courses/catalog.ts';
@@ -16,6 +17,9 @@ import type { Generator, LoadResult, RequestSpec, ScenarioResult } from './types
 
 export interface LoadSettings {
   duration: number;
+  /** Interleaved rounds for the write comparison (bare and ingestion), and each round's length. */
+  rounds: number;
+  roundSeconds: number;
   warmup: number;
   connections: number;
   /** Learners signed in for ingestion and `GET /api/me/progress`. */
@@ -23,6 +27,16 @@ export interface LoadSettings {
   /** Learners signed in to start attempts (each may start one per course). */
   attemptLearners: number;
 }
+
+/** How `npm start` runs the server (package.json's "start" script), read so the benchmark follows it. */
+function startCommand(): { args: string[]; env: Record<string, string> } {
+  const script = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const env = Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  const args = [...script.matchAll(/\s(--[a-z-]+(?:=\S+)?)/g)].map((m) => m[1]!);
+  return { args, env };
+}
+const { args: START_NODE_ARGS, env: START_ENV } = startCommand();
+export const startCommandLine = () => `${Object.entries(START_ENV).map(([k, v]) => `${k}=${v} `).join('')}node ${START_NODE_ARGS.join(' ')} scripts/start.mjs`;
 
 export const INGEST_COURSE = 'initial-online-abuse';
 export const MODULE_PAGE = '/uk/courses/initial-online-abuse/first-response/';
@@ -57,32 +71,38 @@ const withRatio = (name: string, what: string, r: LoadResult, ceiling: number, b
   ...(batch > 1 || name.startsWith('ingest') || name.startsWith('bare') ? { eventsPerSecond: Math.round(r.rps * batch) } : {}),
 });
 
-/** The bare endpoint in three configurations; the first (NORMAL, one transaction per insert) is the ceiling. */
-export async function bareCeiling(dbCopy: string, userId: number, s: LoadSettings, work: string, log: (m: string) => void) {
-  const configs = [
-    { name: 'bare-normal', what: 'bare Hono + better-sqlite3 insert, synchronous=NORMAL, one transaction per insert (the ceiling)', env: { DB_SYNCHRONOUS: 'NORMAL' } },
-    { name: 'bare-full', what: 'bare insert, synchronous=FULL, one transaction (one fsync) per insert', env: { DB_SYNCHRONOUS: 'FULL' } },
-    { name: 'bare-full-group', what: 'bare insert, synchronous=FULL, group commit (db/group-commit.ts, 2 ms window)', env: { DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' } },
-  ];
-  const results: ScenarioResult[] = [];
-  let ceiling = 0;
-  for (const c of configs) {
-    const server = await startProcess(tsxArgs('bench/bare-server.ts'), { DB_FILE: dbCopy, USER_ID: String(userId), ...c.env }, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    try {
-      const r = await runLoad({ url: server.url, connections: s.connections, duration: s.duration, warmup: s.warmup, generator: { kind: 'progress', path: '/events', batch: 1, cookies: [''], course: INGEST_COURSE, modules: ['forms-of-abuse', 'the-law', 'first-response'] } }, work);
-      if (!ceiling) ceiling = r.rps;
-      results.push(withRatio(c.name, c.what, r, ceiling));
-      log(`  ${c.name}: ${r.rps} req/s, p99 ${r.p99} ms`);
-    } finally {
-      await server.stop();
-    }
+export const BARE_CONFIGS = [
+  { name: 'bare-normal', what: 'bare Hono + better-sqlite3 insert, synchronous=NORMAL, one transaction per insert (the ceiling)', env: { DB_SYNCHRONOUS: 'NORMAL' } },
+  { name: 'bare-full', what: 'bare insert, synchronous=FULL, one transaction (one fsync) per insert', env: { DB_SYNCHRONOUS: 'FULL' } },
+  { name: 'bare-full-group', what: 'bare insert, synchronous=FULL, group commit (db/group-commit.ts, default window)', env: { DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' } },
+] as const;
+
+export interface BareServer {
+  name: string;
+  what: string;
+  server: Running;
+}
+
+/** The bare endpoint in its three configurations, each on its own copy of the seeded database. */
+export async function startBare(seededDb: string, userId: number, work: string): Promise<BareServer[]> {
+  const out: BareServer[] = [];
+  for (const c of BARE_CONFIGS) {
+    const copy = path.join(work, c.name, 'bare.sqlite');
+    copyDb(seededDb, copy);
+    out.push({ name: c.name, what: c.what, server: await startProcess(tsxArgs('bench/bare-server.ts'), { DB_FILE: copy, USER_ID: String(userId), ...c.env }, /listening on (http:\/\/127\.0\.0\.1:\d+)/) });
   }
-  return { ceiling, results };
+  return out;
 }
 
 export interface FullStackResult {
+  /** Requests/s of the best bare-normal round. */
+  ceiling: number;
+  bare: ScenarioResult[];
   scenarios: ScenarioResult[];
   memory: { peakRssMB: number; hwmMB: number };
+  /** RSS after start-up, and after the sign-ins (before any load). */
+  startRssMB: number;
+  idleRssMB: number;
   logins: { count: number; seconds: number };
   server: Running;
   instructorCookie: string;
@@ -90,38 +110,89 @@ export interface FullStackResult {
 }
 
 /** Start the real server on the seeded database and run every scenario against it. The caller stops it. */
-export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir: string; seed: ScaleResult; password: string; catalog: Catalog; ceiling: number; settings: LoadSettings; work: string; log: (m: string) => void }): Promise<FullStackResult> {
-  const { settings: s, seed, work, log, ceiling } = opts;
+export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir: string; seed: ScaleResult; password: string; catalog: Catalog; bare: BareServer[]; settings: LoadSettings; work: string; log: (m: string) => void }): Promise<FullStackResult> {
+  const { settings: s, seed, work, log } = opts;
+  let ceiling = 0;
   const server = await startProcess(
-    tsxArgs('api/start.ts'),
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: opts.dataDir, DB_FILE: opts.dbFile, SITE_DIR: opts.siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', DB_SYNCHRONOUS: 'FULL', VERIFY_RATE_LIMIT: '100000000' },
+    // As `npm start` runs it: the compiled server (dist/server/start.mjs, written by the site build),
+    // MALLOC_ARENA_MAX=2 and a bounded old space (package.json), in this one process.
+    [...START_NODE_ARGS, 'scripts/start.mjs'],
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: opts.dataDir, DB_FILE: opts.dbFile, SITE_DIR: opts.siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', DB_SYNCHRONOUS: 'FULL', VERIFY_RATE_LIMIT: '100000000', ...START_ENV },
     /Oberih is running: (http:\/\/localhost:\d+)\//,
   );
+  let died: string | null = null;
+  let stopping = false;
+  const stopServer = server.stop;
+  server.stop = () => { stopping = true; return stopServer(); };
+  server.proc.on('exit', (code, signal) => {
+    if (stopping) return;
+    died = `the server exited (code ${code}, signal ${signal}) during the benchmark:\n${server.output().slice(-3000)}`;
+    log(died);
+  });
   const watch = memoryWatch(server.proc.pid!, 200);
   const url = server.url;
   const scenarios: ScenarioResult[] = [];
   const load = async (name: string, what: string, generator: Generator, extra: { connections?: number; amount?: number; warmup?: number; batch?: number } = {}) => {
+    if (died) throw new Error(died);
     watch.mark();
+    const loadAverage = () => Math.round(os.loadavg()[0]! * 10) / 10;
     const r = await runLoad({ url, connections: extra.connections ?? s.connections, duration: s.duration, warmup: extra.warmup ?? s.warmup, amount: extra.amount, generator }, work);
-    const sr = { ...withRatio(name, what, r, ceiling, extra.batch ?? 1), serverRssMB: watch.mark() };
+    const sr = { ...withRatio(name, what, r, ceiling, extra.batch ?? 1), serverRssMB: watch.mark(), loadAverage: loadAverage() };
     scenarios.push(sr);
     log(`  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`);
     return sr;
   };
 
+  const startRssMB = watch.mark();
   const t0 = performance.now();
-  const learners = seed.activeEmails.slice(0, s.sessions);
+  // Learners from the last cohorts: the report cohort (the first) keeps its seeded size while they write.
+  const learners = seed.activeEmails.slice(-s.sessions);
   const fresh = seed.freshEmails.slice(0, s.attemptLearners);
   const cookies = await loginAll(url, [seed.instructorEmail, ...learners, ...fresh], opts.password);
   const logins = { count: cookies.size, seconds: Math.round((performance.now() - t0) / 100) / 10 };
-  log(`  signed in ${logins.count} accounts in ${logins.seconds} s`);
+  watch.sample();
+  const idleRssMB = Math.round(watch.mark());
+  log(`  server RSS after start-up ${startRssMB} MB; signed in ${logins.count} accounts in ${logins.seconds} s; RSS before the load ${idleRssMB} MB`);
   const learnerCookies = learners.map((e) => cookies.get(e)!);
   const instructorCookie = cookies.get(seed.instructorEmail)!;
   const modules = opts.catalog.courses.get(INGEST_COURSE)!.course.modules;
 
   const ingest = (batch: number): Generator => ({ kind: 'progress', path: '/api/progress/events', batch, cookies: learnerCookies, course: INGEST_COURSE, modules });
-  await load('ingest-1', 'POST /api/progress/events, 1 event per request (FULL + group commit)', ingest(1));
-  await load('ingest-20', 'POST /api/progress/events, 20 events per request', ingest(20), { batch: 20 });
+  // The writes are compared with the ceiling in interleaved rounds, best round of each kept: other
+  // work on the machine only ever slows a round down, and interleaving spreads it over all of them.
+  const writes = [
+    ...opts.bare.map((b) => ({ name: b.name, what: b.what, url: b.server.url, generator: { kind: 'progress', path: '/events', batch: 1, cookies: [''], course: INGEST_COURSE, modules } as Generator, batch: 1, full: false })),
+    { name: 'ingest-1', what: 'POST /api/progress/events, 1 event per request (FULL + group commit)', url, generator: ingest(1), batch: 1, full: true },
+    { name: 'ingest-20', what: 'POST /api/progress/events, 20 events per request', url, generator: ingest(20), batch: 20, full: true },
+  ];
+  const rounds = new Map<string, { r: LoadResult; rss?: number }[]>(writes.map((w) => [w.name, []]));
+  for (let round = 0; round < s.rounds; round++) {
+    for (const w of writes) {
+      if (died) throw new Error(died);
+      watch.mark();
+      const r = await runLoad({ url: w.url, connections: s.connections, duration: s.roundSeconds, warmup: round === 0 ? s.warmup : 0, generator: w.generator }, work);
+      rounds.get(w.name)!.push({ r, rss: w.full ? watch.mark() : undefined });
+    }
+    log(`  round ${round + 1}: ${writes.map((w) => `${w.name} ${rounds.get(w.name)!.at(-1)!.r.rps}`).join(', ')} req/s`);
+  }
+  /** The best round's figures, with every round's failures and the highest server RSS of all rounds. */
+  const best = new Map(
+    writes.map((w) => {
+      const list = rounds.get(w.name)!;
+      const top = list.reduce((a, b) => (b.r.rps > a.r.rps ? b : a)).r;
+      const sum = (k: 'errors' | 'timeouts' | 'non2xx') => list.reduce((n, x) => n + x.r[k], 0);
+      const rss = Math.max(0, ...list.map((x) => x.rss ?? 0));
+      return [w.name, { ...top, errors: sum('errors'), timeouts: sum('timeouts'), non2xx: sum('non2xx'), roundsRps: list.map((x) => x.r.rps), ...(rss ? { serverRssMB: rss } : {}) }];
+    }),
+  );
+  ceiling = best.get('bare-normal')!.rps;
+  const bareResults: ScenarioResult[] = [];
+  for (const w of writes) {
+    const r = best.get(w.name)!;
+    const sr = { ...withRatio(w.name, w.what, r, ceiling, w.batch), loadAverage: Math.round(os.loadavg()[0]! * 10) / 10 };
+    (w.full ? scenarios : bareResults).push(sr);
+    log(`  ${w.name}: best ${r.rps} req/s of ${r.roundsRps.join(' / ')}, p99 ${r.p99} ms, × ceiling ${sr.ratioToCeiling}`);
+  }
   await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', { kind: 'rotate', paths: ['/api/me/progress'], cookies: learnerCookies });
   const report = `/api/reports/cohorts/${seed.reportCohortId}`;
   await load('cohort-report-1', `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`, { kind: 'rotate', paths: [report], cookies: [instructorCookie] }, { connections: 1 });
@@ -151,8 +222,12 @@ export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir
   if (submits.length) await load('attempt-submit', `POST /api/attempts/:id/submit (scored on the server, every response stored; ${submits.length} open attempts)`, { kind: 'list', requests: submits }, { amount: submits.length, warmup: 0 });
 
   return {
+    ceiling,
+    bare: bareResults,
     scenarios,
     memory: watch.current(),
+    startRssMB,
+    idleRssMB,
     logins,
     server,
     instructorCookie,

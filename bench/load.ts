@@ -41,10 +41,13 @@ function generator(): () => RequestSpec {
   }
 }
 
-function run(seconds: number, record: boolean, amount?: number): Promise<{ result: autocannon.Result; latencies: number[]; statuses: Record<string, number> }> {
+/** `seconds`: from the start to the last response (autocannon's own duration counts whole ticks). */
+function run(seconds: number, record: boolean, amount?: number): Promise<{ result: autocannon.Result; latencies: number[]; statuses: Record<string, number>; seconds: number }> {
   const next = generator();
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const started = performance.now();
+  let last = started;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -55,10 +58,11 @@ function run(seconds: number, record: boolean, amount?: number): Promise<{ resul
         timeout: 10,
         requests: [{ setupRequest: (req: object) => ({ ...req, ...next() }) }],
       },
-      (err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve({ result, latencies, statuses })),
+      (err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve({ result, latencies, statuses, seconds: (last - started) / 1000 })),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (!record) return;
+      last = performance.now();
       latencies.push(ms);
       statuses[status] = (statuses[status] ?? 0) + 1;
     });
@@ -69,9 +73,8 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 const round = (x: number) => Math.round(x * 100) / 100;
 
 if (spec.warmup > 0) await run(spec.warmup, false, spec.warmupAmount);
-const { result, latencies, statuses } = await run(spec.duration, true, spec.amount);
+const { result, latencies, statuses, seconds } = await run(spec.duration, true, spec.amount);
 latencies.sort((a, b) => a - b);
-const seconds = result.duration;
 const non2xx = Object.entries(statuses).filter(([s]) => !s.startsWith('2')).reduce((s, [, n]) => s + n, 0);
 const out: LoadResult = {
   connections: spec.connections,

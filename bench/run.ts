@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
-import { bareCeiling, copyDb, fullStack, MODULE_PAGE, type LoadSettings } from './api.ts';
+import { fullStack, MODULE_PAGE, startBare, startCommandLine, type LoadSettings } from './api.ts';
 import { buildScaled, buildSite, exportScorm } from './builds.ts';
 import { lighthouse, siteWeights } from './pages.ts';
 import { machine } from './proc.ts';
@@ -27,8 +27,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const OUT = path.resolve(process.env.BENCH_OUT ?? 'bench');
 const PASSWORD = 'bench-password-2026';
 const settings: LoadSettings = QUICK
-  ? { duration: 2, warmup: 1, connections: 50, sessions: 40, attemptLearners: 60 }
-  : { duration: 10, warmup: 2, connections: 50, sessions: 200, attemptLearners: 1000 };
+  ? { duration: 2, rounds: 2, roundSeconds: 2, warmup: 1, connections: 50, sessions: 40, attemptLearners: 60 }
+  : { duration: 10, rounds: 3, roundSeconds: 5, warmup: 2, connections: 50, sessions: 200, attemptLearners: 1000 };
 const scale = QUICK
   ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 }
   : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
@@ -58,15 +58,16 @@ try {
   const seed = await seedScale({ dbFile, dataDir, catalog, password: PASSWORD, ...scale });
   log(`  ${seed.ms} ms: ${JSON.stringify(seed.counts)}`);
 
-  log(`[${since()}] bare ceiling…`);
-  const bareDb = path.join(work, 'bare', 'bare.sqlite');
-  copyDb(dbFile, bareDb);
+  log(`[${since()}] the bare ceiling and the real server (synchronous=FULL, group commit)…`);
   // User 4 is the first learner (after the two instructors and the admin): the bare insert needs an existing user.
-  const bare = await bareCeiling(bareDb, 4, settings, work, log);
-  fs.rmSync(path.dirname(bareDb), { recursive: true, force: true });
-
-  log(`[${since()}] the real server (synchronous=FULL, group commit)…`);
-  const full = await fullStack({ dataDir, dbFile, siteDir, seed, password: PASSWORD, catalog, ceiling: bare.ceiling, settings, work, log });
+  const bare = await startBare(dbFile, 4, work);
+  let full: Awaited<ReturnType<typeof fullStack>>;
+  try {
+    full = await fullStack({ dataDir, dbFile, siteDir, seed, password: PASSWORD, catalog, bare, settings, work, log });
+  } finally {
+    for (const b of bare) await b.server.stop();
+    for (const b of bare) fs.rmSync(path.join(work, b.name), { recursive: true, force: true });
+  }
   let lh: Results['lighthouse'] = null;
   try {
     if (!QUICK) {
@@ -81,7 +82,7 @@ try {
   } finally {
     await full.server.stop();
   }
-  const serverMemory = full.stopMemory();
+  const serverMemory = { ...full.stopMemory(), startRssMB: full.startRssMB, idleRssMB: full.idleRssMB };
 
   log(`[${since()}] SCORM export…`);
   const scorm = await exportScorm(work);
@@ -100,10 +101,10 @@ try {
     quick: QUICK,
     totalSeconds: Math.round((performance.now() - t0) / 1000),
     machine: m,
-    settings: { duration: settings.duration, warmup: settings.warmup, connections: settings.connections, groupCommitMs: 2 },
+    settings: { duration: settings.duration, rounds: settings.rounds, roundSeconds: settings.roundSeconds, warmup: settings.warmup, connections: settings.connections, groupCommitMs: 2, server: startCommandLine() },
     seed: { seconds: Math.round(seed.ms / 100) / 10, counts: seed.counts },
-    ceilingRps: bare.ceiling,
-    bare: bare.results,
+    ceilingRps: full.ceiling,
+    bare: full.bare,
     scenarios: full.scenarios,
     logins: full.logins,
     serverMemory,

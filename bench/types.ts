@@ -52,6 +52,10 @@ export interface ScenarioResult extends LoadResult {
   eventsPerSecond?: number;
   /** The real server's peak RSS during the scenario, MB (full-stack scenarios only). */
   serverRssMB?: number;
+  /** Requests/s of every interleaved round (write scenarios: the best round is reported). */
+  roundsRps?: number[];
+  /** The machine's 1-minute load average after the scenario (other work on the machine shows here). */
+  loadAverage?: number;
 }
 
 export interface TargetCheck {

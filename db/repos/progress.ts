@@ -21,16 +21,15 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
      */
     record(userId: number, events: IncomingEvent[], receivedAt: string): Promise<{ stored: number; duplicates: number }> {
       if (!sqlite || !writer) throw new Error('progressRepo.record needs the raw connection and the group committer');
+      // One multi-row statement per batch (compiled before the batch waits for its commit): a row
+      // that conflicts is skipped alone, so `changes` is the number of events stored.
+      const q = db
+        .insertInto('progress_events')
+        .values(events.map((e) => ({ ...e, user_id: userId, received_at: receivedAt })))
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
+        .compile();
       return writer.run(() => {
-        let stored = 0;
-        for (const e of events) {
-          const q = db
-            .insertInto('progress_events')
-            .values({ ...e, user_id: userId, received_at: receivedAt })
-            .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
-            .compile();
-          stored += runCompiled(sqlite, q).changes;
-        }
+        const stored = runCompiled(sqlite, q).changes;
         return { stored, duplicates: events.length - stored };
       });
     },
