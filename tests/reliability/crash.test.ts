@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
 const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 1500);
 
 describe('SIGKILL under load', () => {
-  it(`keeps every acknowledged write through ${ROUNDS} kills`, { timeout: 60_000 + ROUNDS * (LOAD_MS + 15_000) }, async () => {
+  it(`keeps every acknowledged write through ${ROUNDS} kills`, { timeout: 60_000 + ROUNDS * (LOAD_MS + 30_000) }, async () => {
     const dir = tempDir('oberih-crash-');
     const env = { DATA_DIR: dir, CONTENT_DIR: unlimitedContent(dir), LOG_LEVEL: 'silent' };
     const acks = newAcks();

@@ -81,7 +81,9 @@ export function verifyAcknowledged(dbFile: string, acks: Acknowledged, only?: (i
   const db = new SQLite(dbFile, { readonly: true });
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
-    const eventCount = db.prepare('select count(*) as n from progress_events where client_id = ?');
+    // One pass over the table rather than a query per id: the acknowledged set grows to tens of thousands.
+    const counts = new Map<string, number>();
+    for (const row of db.prepare('select client_id, count(*) as n from progress_events group by client_id').iterate() as Iterable<{ client_id: string; n: number }>) counts.set(row.client_id, row.n);
     const attempt = db.prepare('select submitted_at, (select count(*) from attempt_responses r where r.attempt_id = a.id) as responses from attempts a where id = ?');
     const missing: string[] = [];
     const duplicated: string[] = [];
@@ -89,7 +91,7 @@ export function verifyAcknowledged(dbFile: string, acks: Acknowledged, only?: (i
     for (const id of acks.events.keys()) {
       if (only && !only(id)) continue;
       checked++;
-      const n = (eventCount.get(id) as { n: number }).n;
+      const n = counts.get(id) ?? 0;
       if (n === 0) missing.push(id);
       if (n > 1) duplicated.push(id);
     }
