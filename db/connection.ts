@@ -27,9 +27,36 @@ export function openSqlite(file: string, opts: OpenOptions = {}): SQLite.Databas
   return sqlite;
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running most of our
+ * queries. This hands it a view of the connection whose `prepare` reuses statements by SQL text
+ * (bounded, since queries with variable-length IN lists produce many texts). Safe because Kysely
+ * runs one query at a time on a connection.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') {
+        return (sql: string) => {
+          let stmt = cache.get(sql);
+          if (!stmt) {
+            stmt = target.prepare(sql);
+            if (cache.size >= max) cache.clear();
+            cache.set(sql, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** A Kysely instance over one better-sqlite3 connection. */
 export function createDb(file: string, opts: OpenOptions = {}): { db: DB; sqlite: SQLite.Database } {
   const sqlite = openSqlite(file, opts);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, sqlite };
 }
