@@ -325,7 +325,10 @@ describe('a new build replaces the old caches without mixing versions', async ()
     expect(await page.locator('h1').innerText()).toBe('First response');
     await page.goto(`${b.url}/en/courses/fixture-course/`);
     await expect.poll(() => page.locator('[data-update-banner]').isVisible()).toBe(true);
-    await Promise.all([page.waitForEvent('load'), page.locator('[data-update-banner] button').click()]);
+    await page.locator('[data-update-banner] button').click();
+    // The new worker takes over: it removes build A's caches when it activates (then the page reloads).
+    await expect.poll(() => page.evaluate(async (old) => !(await caches.keys()).includes(old!), versionA[0]).catch(() => false), { timeout: 20_000 }).toBe(true);
+    await page.waitForLoadState();
     await page.goto(`${b.url}/en/courses/fixture-course/response/`);
     expect(await page.locator('h1').innerText()).toBe('First response (revised)');
     const keys = await page.evaluate(() => caches.keys());
