@@ -300,7 +300,8 @@ describe('a new build replaces the old caches without mixing versions', async ()
   const siteB = path.join(dir, 'site-b');
   const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/build.ts'], { env: { ...process.env, CONTENT_DIR: content, SITE_OUT: siteB }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`second build failed: ${r.stderr}`);
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  // Outside Linux's ephemeral range (32768+), where the other test servers' PORT=0 lands.
+  const port = String(10000 + Math.floor(Math.random() * 10000));
   const dataDir = tempDir('oberih-sw-data-');
 
   it('keeps serving build A until the learner reloads, then serves build B only', async () => {
@@ -329,8 +330,11 @@ describe('a new build replaces the old caches without mixing versions', async ()
     // The new worker takes over: it removes build A's caches when it activates (then the page reloads).
     await expect.poll(() => page.evaluate(async (old) => !(await caches.keys()).includes(old!), versionA[0]).catch(() => false), { timeout: 20_000 }).toBe(true);
     await page.waitForLoadState();
-    await page.goto(`${b.url}/en/courses/fixture-course/response/`);
-    expect(await page.locator('h1').innerText()).toBe('First response (revised)');
+    // The switch-over ends with a reload of the page; navigate once it has settled.
+    await expect.poll(async () => {
+      await page.goto(`${b.url}/en/courses/fixture-course/response/`).catch(() => undefined);
+      return page.locator('h1').innerText().catch(() => '');
+    }, { timeout: 20_000 }).toBe('First response (revised)');
     const keys = await page.evaluate(() => caches.keys());
     expect(keys.filter((k) => k.startsWith('oberih-shell-'))).toHaveLength(1);
     expect(keys).not.toContain(versionA[0]);
