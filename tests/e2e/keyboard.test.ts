@@ -110,6 +110,8 @@ describe('keyboard-only answering of every question type', async () => {
     await tabInto(page, '[data-submit]');
     await page.keyboard.press('Enter');
     await page.locator('[data-result]').waitFor();
+    const wrong = await page.$$eval('.review li', (els) => els.filter((e) => e.getAttribute('data-score') !== '1').map((e) => e.textContent?.slice(0, 80)));
+    expect(wrong, 'questions not scored as correct').toEqual([]);
     expect(await page.locator('[data-result]').innerText()).toMatch(/Passed — Score: 100%/);
     // Feedback is in words and symbols, not colour alone.
     expect(await page.locator('.review li').count()).toBe(8);
