@@ -11,6 +11,9 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Browser tests share one machine's two cores: run files two at a time.
     maxWorkers: 2,
+    // On CI, a test that fails is run once more (browser timing on a small shared machine); a test
+    // that fails twice fails the run. Local runs never retry.
+    retry: process.env.CI ? 1 : 0,
     reporters: ['default'],
   },
 });
