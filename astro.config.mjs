@@ -3,11 +3,14 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import svelte from '@astrojs/svelte';
 import { contentCheck } from './site/integrations/content-check.ts';
+import { moduleIslands } from './site/integrations/module-islands.ts';
 
 /** Which content tree to build (tests build a small fixture tree). */
 const contentDir = process.env.CONTENT_DIR ?? './content';
 /** `platform` (default: served with the API) or `scorm` (packaged for an LMS; no API). */
 const mode = process.env.OBERIH_MODE ?? 'platform';
+/** Svelte compiler options, shared by Astro's islands and the module-page islands bundle. */
+const compilerOptions = { discloseVersion: false };
 
 export default defineConfig({
   srcDir: './site',
@@ -23,7 +26,7 @@ export default defineConfig({
     locales: ['uk', 'en'],
     routing: { prefixDefaultLocale: true, redirectToDefaultLocale: false },
   },
-  integrations: [contentCheck({ contentDir }), mdx(), svelte({ compilerOptions: { discloseVersion: false } })],
+  integrations: [contentCheck({ contentDir }), moduleIslands({ mode, contentDir, compilerOptions }), mdx(), svelte({ compilerOptions })],
   vite: {
     // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
     // modulePreload off: the preload helper costs ~0.7 KB gzip on every page that lazy-loads a chunk.

@@ -129,4 +129,23 @@ describe('keyboard-only answering of every question type', async () => {
     }
     expect(await page.locator('.quiz [role="status"]').last().innerText()).toMatch(/Score: 100%/);
   });
+  it('a case scenario on a page that also has a quiz is played by keyboard to an outcome, and restarted', async () => {
+    await page.goto(`${server.url}/en/courses/fixture-course/response/`);
+    const scenario = page.locator('section.scenario');
+    await tabInto(page, '.scenario-choices');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/listening/);
+    await page.keyboard.press('Enter');
+    // The consequence is shown, the choice is kept in the story, focus moves to the new situation.
+    await expect.poll(() => scenario.locator('[data-outcome]').getAttribute('data-outcome')).toBe('good');
+    expect(await scenario.locator('.scenario-step').innerText()).toMatch(/A calm answer helps the child talk/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sc-secret-now');
+    await tabInto(page, 'section.scenario .scenario-current button');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => scenario.locator('.scenario-choices button').count()).toBe(2);
+    expect(await scenario.locator('.scenario-step').count()).toBe(0);
+    // The quiz below it was hydrated by the same script.
+    expect(await page.locator('.quiz fieldset.question').count()).toBeGreaterThan(0);
+    await page.locator('.quiz .quiz-item > button').first().click();
+    await expect.poll(() => page.locator('.quiz [role="alert"]').count()).toBe(1);
+  });
 });
