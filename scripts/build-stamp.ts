@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** What the build (site + compiled server) is made from. */
-export const SOURCES = ['content', 'site', 'courses', 'api', 'db', 'scripts/build.ts', 'astro.config.mjs', 'package.json'];
+export const SOURCES = ['content', 'site', 'courses', 'api', 'db', 'scripts', 'astro.config.mjs', 'package.json'];
 export const STAMP = '.build-stamp';
 
 function newest(p: string): number {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { writeStamp } from './build-stamp.ts';
 import { buildOfflineManifest } from './offline-manifest.ts';
 import { buildSync } from 'esbuild';
+import { withDirLock } from './dir-lock.ts';
 
 const out = path.resolve(process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'));
 const node = process.execPath;
@@ -22,31 +23,13 @@ function run(args: string[]) {
 /**
  * Astro keeps generated content modules in the project's `.astro/` folder whatever the content tree,
  * so two builds at once (tests, the SCORM export, the benchmark) would read each other's modules.
- * Builds of this checkout take turns through a lock folder.
+ * Builds of this checkout take turns.
  */
-function withAstroLock(fn: () => void) {
-  const lock = path.resolve('.tmp/astro-build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another build of this checkout');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try { fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
-}
-
 let astroStatus = 0;
-withAstroLock(() => {
+withDirLock('.tmp/astro-build.lock', () => {
   // Not run(): a failed build must still release the lock before the process exits.
   astroStatus = spawnSync(node, [path.resolve('node_modules/astro/astro.js'), 'build', '--silent'], { stdio: 'inherit', env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } }).status ?? 1;
-});
+}, { what: 'another build of this checkout' });
 if (astroStatus !== 0) process.exit(astroStatus);
 if (process.env.OBERIH_MODE !== 'scorm') {
   run([path.resolve('node_modules/pagefind/lib/runner/bin.cjs'), '--site', out, '--silent']);
