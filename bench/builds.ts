@@ -7,33 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { withDirLockAsync } from '../scripts/dir-lock.ts';
 import { runMeasured, tsxArgs, type Measured } from './proc.ts';
 
-const LOCK = path.resolve('.tmp/build.lock');
-
-async function withLock<T>(fn: () => Promise<T>): Promise<T> {
-  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(LOCK);
-      break;
-    } catch {
-      const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 10 * 60_000) fs.rmSync(LOCK, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another build');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  // Keep the lock fresh during long builds (the test setup breaks locks older than 10 minutes).
-  const touch = setInterval(() => fs.utimesSync(LOCK, new Date(), new Date()), 60_000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(touch);
-    fs.rmSync(LOCK, { recursive: true, force: true });
-  }
-}
+const withLock = <T>(fn: () => Promise<T>) => withDirLockAsync('.tmp/build.lock', fn);
 
 /** Astro's cache folder for a content tree (see astro.config.mjs): removed after a throw-away tree's build. */
 const astroCache = (contentDir: string, mode = 'platform') => path.resolve(`node_modules/.astro/${mode}-${contentDir.replace(/[^a-z0-9]+/gi, '_')}`);
