@@ -67,9 +67,27 @@ const listeners = new Set<(s: SyncState) => void>();
 export const onState = (fn: (s: SyncState) => void) => { listeners.add(fn); return () => listeners.delete(fn); };
 const emit = (s: SyncState) => listeners.forEach((fn) => fn(s));
 
+/** The request body the API takes (`sent_at` lets the server correct a device clock that is off). */
+const body = (batch: QueuedEvent[]) =>
+  JSON.stringify({ sent_at: new Date().toISOString(), events: batch.map(({ id, course, module, kind, score, at }) => ({ id, course, module, kind, at, ...(kind === 'practice' ? { score } : {}) })) });
+
+/**
+ * Events queued by this page that the server has not acknowledged yet. A learner who presses "Mark
+ * complete" and leaves at once can close the page before the IndexedDB write commits or before the
+ * sync request returns; when the page is hidden for good they go out once more as a beacon (the
+ * server ignores the ones it already has). Offline, the device queue is all there is.
+ */
+const unacknowledged = new Map<string, QueuedEvent>();
+// (Guarded: pages import this module's types and helpers at build time too.)
+if (typeof window !== 'undefined') addEventListener('pagehide', () => {
+  if (!unacknowledged.size || !navigator.onLine) return;
+  navigator.sendBeacon('/api/progress/events', new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }));
+});
+
 /** Store an event on the device (it survives reloads, power cuts and closed tabs), then try to send. */
 export async function enqueue(e: Omit<QueuedEvent, 'id' | 'at'> & Partial<Pick<QueuedEvent, 'id' | 'at'>>): Promise<void> {
   const event: QueuedEvent = { id: e.id ?? newId(), at: e.at ?? new Date().toISOString(), owner: signedInUser() ?? undefined, ...e } as QueuedEvent;
+  unacknowledged.set(event.id, event);
   try {
     await tx('events', 'readwrite', (s) => s.put(event));
   } catch (err) {
@@ -96,7 +114,7 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       credentials: 'same-origin',
-      body: JSON.stringify({ sent_at: new Date().toISOString(), events: batch.map(({ id, course, module, kind, score, at }) => ({ id, course, module, kind, at, ...(kind === 'practice' ? { score } : {}) })) }),
+      body: body(batch),
       signal: controller.signal,
     });
     clearTimeout(t);
@@ -104,6 +122,7 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
     return 'retry';
   }
   if (res.ok) {
+    for (const e of batch) unacknowledged.delete(e.id);
     await tx('events', 'readwrite', (s) => { for (const e of batch) s.delete(e.id); });
     return 'ok';
   }
@@ -114,6 +133,7 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
     const bad = new Set(Object.keys(body?.error?.fields ?? {}).map((k) => Number(/^events\.(\d+)\./.exec(k)?.[1])).filter((n) => Number.isInteger(n)));
     if (!bad.size) bad.add(0);
     const rejected = batch.filter((_, i) => bad.has(i));
+    for (const e of rejected) unacknowledged.delete(e.id);
     await tx('rejected', 'readwrite', (s) => { for (const e of rejected) s.put(e); });
     await tx('events', 'readwrite', (s) => { for (const e of rejected) s.delete(e.id); });
     return 'retry';

@@ -69,6 +69,20 @@ describe('reading and tracking a course', async () => {
     expect(res.modules.map((m: { completed: boolean }) => m.completed)).toEqual([true, true, false]);
   });
 
+  it('a completion is not lost when the learner leaves the page right after pressing the button', async () => {
+    const quick = await context.newPage();
+    await quick.goto(`${server.url}/en/courses/fixture-course/check/`);
+    // The tracker is running (it shows the sync status once it has queued the page view).
+    await quick.locator('[data-sync-status]:not([hidden])').waitFor();
+    await quick.getByRole('button', { name: 'Mark this module complete' }).click();
+    // Gone at once: the IndexedDB write and the sync request may not have finished.
+    await quick.goto('about:blank');
+    await quick.close();
+    // Nothing on the site runs any more; the server must already have it (or get it from the page's beacon).
+    const completed = () => context.request.get(`${server.url}/api/me/progress/fixture-course`).then((r) => r.json()).then((p) => p.modules[2].completed);
+    await expect.poll(completed, { timeout: 5000 }).toBe(true);
+  });
+
   it('the catalogue filters by audience without JavaScript, and unknown pages get the 404 page', async () => {
     await page.goto(`${server.url}/uk/courses/prevention/`);
     expect(await page.locator('[data-audience]').count()).toBe(0);
