@@ -1,5 +1,6 @@
 /** Sign-in and enrolment forms: JSON to the API, then on to "My learning" (or the page the learner came from). */
-import { setSignedIn } from './session-hint.ts';
+import { isSignedIn, setSignedIn } from './session-hint.ts';
+import { signOut } from './sign-out.ts';
 
 function safeNext(locale: string): string {
   const next = new URLSearchParams(location.search).get('next');
@@ -39,3 +40,23 @@ const login = document.querySelector<HTMLFormElement>('[data-login-form]');
 if (login) wire(login, '/api/auth/login', ['email', 'password']);
 const redeem = document.querySelector<HTMLFormElement>('[data-redeem-form]');
 if (redeem) wire(redeem, '/api/auth/redeem', ['code', 'full_name', 'email', 'password']);
+
+/**
+ * The sign-in page opened by someone already signed in (the menu is the same static HTML for
+ * everyone): say who is signed in, with the way on and a way out, instead of a second sign-in form.
+ */
+const panel = document.querySelector<HTMLElement>('[data-signed-in]');
+if (login && panel && isSignedIn()) {
+  fetch('/api/me', { credentials: 'same-origin' })
+    .then((r) => (r.ok ? (r.json() as Promise<{ user: { full_name: string; role: string } }>) : (r.status === 401 && setSignedIn(false), null)))
+    .then((me) => {
+      if (!me) return;
+      const strings = JSON.parse(document.getElementById('login-strings')?.textContent ?? '{}') as Record<string, string>;
+      panel.querySelector('[data-who]')!.textContent = (strings.signedInAs ?? '{name}').replace('{name}', me.user.full_name);
+      panel.querySelector<HTMLElement>('[data-instructor]')!.hidden = me.user.role !== 'instructor' && me.user.role !== 'admin';
+      panel.querySelector('[data-sign-out]')!.addEventListener('click', () => void signOut(login.dataset.locale ?? 'uk'));
+      document.querySelector<HTMLElement>('[data-sign-in]')!.hidden = true;
+      panel.hidden = false;
+    })
+    .catch(() => {});
+}

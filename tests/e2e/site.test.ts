@@ -106,6 +106,20 @@ describe('reading and tracking a course', async () => {
     expect(en.every((h) => h!.startsWith('/en/'))).toBe(true);
   });
 
+  it('the sign-in page tells a signed-in learner who they are, and signs them out from there', async () => {
+    await page.goto(`${server.url}/uk/login/`);
+    await page.locator('[data-signed-in]:not([hidden])').waitFor();
+    expect(await page.locator('[data-who]').innerText()).toBe('Ви ввійшли як Ганна Тестова.');
+    expect(await page.locator('[data-login-form]').isVisible()).toBe(false);
+    expect(await page.locator('[data-instructor]').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Вийти' }).click();
+    await page.waitForURL(`${server.url}/uk/`);
+    expect((await context.request.get(`${server.url}/api/me`)).status()).toBe(401);
+    await page.goto(`${server.url}/uk/login/`);
+    expect(await page.locator('[data-login-form]').isVisible()).toBe(true);
+    expect(await page.locator('[data-signed-in]').isVisible()).toBe(false);
+  });
+
   it('raised no CSP violations', () => {
     expect(cspErrors).toEqual([]);
   });
