@@ -12,7 +12,8 @@ import type { StoredDraw } from '../db/repos/attempts.ts';
 import type { Response as Answer } from '../courses/schema/question.ts';
 import { correctResponse } from '../courses/scoring.ts';
 import { memoryWatch, runLoad, startProcess, tsxArgs, type Running } from './proc.ts';
-import { wrongResponse, type ScaleResult } from './seed-scale.ts';
+import { wrongResponse } from '../courses/sample-responses.ts';
+import type { ScaleResult } from './seed-scale.ts';
 import type { Generator, LoadResult, RequestSpec, ScenarioResult } from './types.ts';
 
 export interface LoadSettings {

@@ -14,6 +14,7 @@ import type { Catalog, LoadedCourse } from '../courses/catalog.ts';
 import { formatCode, payloadBytes } from '../courses/certificate.ts';
 import { certificateExpiry } from '../courses/completion.ts';
 import type { Question, Response } from '../courses/schema/question.ts';
+import { wrongResponse } from '../courses/sample-responses.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -73,25 +74,6 @@ function uuid(rand: () => number): string {
   h[16] = '89ab'[Math.floor(rand() * 4)]!;
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
-/** A plausible wrong (or partly right) answer. */
-export function wrongResponse(q: Question): Response {
-  switch (q.type) {
-    case 'single': return q.options.find((o) => !o.correct)!.id;
-    case 'multiple': return q.options.filter((o) => o.correct).slice(0, 1).map((o) => o.id);
-    case 'true-false': return !q.answer;
-    case 'matching': {
-      const ids = q.pairs.map((p) => p.id);
-      return Object.fromEntries(ids.map((id, i) => [id, i < 2 ? ids[1 - i]! : id]));
-    }
-    case 'ordering': {
-      const ids = q.items.map((i) => i.id);
-      return [ids[1]!, ids[0]!, ...ids.slice(2)];
-    }
-    case 'numeric': return q.answer + 1;
-    case 'text': return 'не знаю';
-  }
 }
 
 export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {

@@ -14,6 +14,7 @@
 import { drawQuestions } from '../courses/assessment.ts';
 import type { Catalog } from '../courses/catalog.ts';
 import type { Question, Response } from '../courses/schema/question.ts';
+import { wrongResponse } from '../courses/sample-responses.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import type { DB } from './connection.ts';
 import { DEMO_ACCOUNTS, type SeedOptions } from './seed.ts';
@@ -30,33 +31,6 @@ function seededUuid(rand: () => number): string {
   hex[16] = '89ab'[Math.floor(rand() * 4)]!;
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** A plausible wrong answer; for choice questions the first wrong option is the "attractive" one. */
-function wrongResponse(q: Question, rand: () => number): Response {
-  switch (q.type) {
-    case 'single': {
-      const wrong = q.options.filter((o) => !o.correct);
-      return (rand() < 0.6 ? wrong[0]! : wrong[Math.floor(rand() * wrong.length)]!).id;
-    }
-    case 'multiple': {
-      const right = q.options.filter((o) => o.correct).map((o) => o.id);
-      const wrong = q.options.filter((o) => !o.correct).map((o) => o.id);
-      const kept = right.length > 1 && rand() < 0.5 ? right.slice(1) : right;
-      return wrong.length ? [...kept, wrong[0]!] : kept.slice(1);
-    }
-    case 'true-false': return !q.answer;
-    case 'matching': {
-      const ids = q.pairs.map((p) => p.id);
-      return Object.fromEntries(ids.map((id, i) => [id, i < 2 ? ids[1 - i]! : id]));
-    }
-    case 'ordering': {
-      const ids = q.items.map((i) => i.id);
-      return [ids[1]!, ids[0]!, ...ids.slice(2)];
-    }
-    case 'numeric': return q.answer + (rand() < 0.5 ? -1 : 1) * (1 + Math.floor(rand() * 5));
-    case 'text': return 'не знаю';
-  }
 }
 
 export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
