@@ -6,6 +6,7 @@
 import type { DB } from './connection.ts';
 import type { Role } from './schema.ts';
 import { hashCode } from './enrolment-code.ts';
+import { seededRng } from '../courses/scorm/common/draft.ts';
 
 export const DEMO_ACCOUNTS: { email: string; password: string; role: Role; full_name: string }[] = [
   { email: 'admin@oberih.demo', password: 'demo-admin-2026', role: 'admin', full_name: 'Олена Адміністраторка' },
@@ -20,17 +21,6 @@ export const DEMO_ENROLMENT_CODE = 'LVIV-2026-DEMO-CODE';
 
 const FIRST = ['Олександр', 'Марія', 'Дмитро', 'Анна', 'Максим', 'Софія', 'Богдан', 'Юлія', 'Василь', 'Оксана', 'Іван', 'Катерина', 'Роман', 'Дарина', 'Назар', 'Вікторія', 'Остап', 'Ярослава', 'Михайло', 'Христина'];
 const LAST = ['Ткаченко', 'Кравчук', 'Олійник', 'Шевченко', 'Поліщук', 'Лисенко', 'Гнатюк', 'Савчук', 'Марченко', 'Петренко', 'Мороз', 'Костенко', 'Руденко', 'Павленко', 'Литвин'];
-
-/** mulberry32: tiny deterministic PRNG so the demo is the same on every machine. */
-export function prng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeedCourse {
   id: string;
@@ -49,7 +39,8 @@ export interface SeedOptions {
 export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: boolean }> {
   const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_ACCOUNTS[0]!.email).executeTakeFirst();
   if (existing) return { created: false };
-  const rand = prng(20261129);
+  // The same PRNG as attempt draws: the demo is the same on every machine.
+  const rand = seededRng(20261129);
   const hashes = new Map<string, string>();
   const hashOf = async (p: string) => hashes.get(p) ?? (hashes.set(p, await opts.hash(p)), hashes.get(p)!);
   const day = 86400000;
