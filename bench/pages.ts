@@ -71,8 +71,11 @@ export interface LighthouseResult {
   url: string;
   performance: number | null;
   accessibility: number | null;
+  fcpMs: number | null;
   lcpMs: number | null;
   tbtMs: number | null;
+  /** Speed Index. */
+  siMs: number | null;
   cls: number | null;
   /** Scripts the page really loaded (from Lighthouse's network log), gzip -9 of the built files, KB. */
   jsGzipKB: number;
@@ -80,8 +83,12 @@ export interface LighthouseResult {
   error?: string;
 }
 
-/** Lighthouse 12 (mobile preset) with Debian's Chromium, one fresh browser per page. */
-export async function lighthouse(siteDir: string, targets: { page: string; url: string; cookie?: string }[]): Promise<LighthouseResult[]> {
+/**
+ * Lighthouse 12 (mobile preset) with Debian's Chromium, one fresh browser per page. `onReport`, when
+ * given, receives each page's full Lighthouse result (bench/dashboard-lighthouse.ts reads the
+ * main-thread breakdown and the long tasks from it).
+ */
+export async function lighthouse(siteDir: string, targets: { page: string; url: string; cookie?: string }[], onReport?: (page: string, lhr: import('lighthouse').Result) => void): Promise<LighthouseResult[]> {
   const { default: run } = await import('lighthouse');
   const chromeLauncher = await import('chrome-launcher');
   const out: LighthouseResult[] = [];
@@ -90,6 +97,7 @@ export async function lighthouse(siteDir: string, targets: { page: string; url: 
     try {
       const r = await run(t.url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], ...(t.cookie ? { extraHeaders: { Cookie: t.cookie } } : {}) });
       const lhr = r!.lhr;
+      onReport?.(t.page, lhr);
       const audit = (id: string) => lhr.audits[id]?.numericValue ?? null;
       const requests = ((lhr.audits['network-requests']?.details as { items?: { url: string; resourceType?: string }[] } | undefined)?.items ?? []).filter((i) => i.resourceType === 'Script');
       const js = requests.map((i) => new URL(i.url).pathname).filter((p) => p.startsWith('/_astro/') && fs.existsSync(path.join(siteDir, p))).reduce((s, p) => s + gz(fs.readFileSync(path.join(siteDir, p))), 0);
@@ -99,14 +107,16 @@ export async function lighthouse(siteDir: string, targets: { page: string; url: 
         url: new URL(t.url).pathname + new URL(t.url).search,
         performance: lhr.categories.performance?.score ?? null,
         accessibility: lhr.categories.accessibility?.score ?? null,
+        fcpMs: round(audit('first-contentful-paint')),
         lcpMs: round(audit('largest-contentful-paint')),
         tbtMs: round(audit('total-blocking-time')),
+        siMs: round(audit('speed-index')),
         cls: audit('cumulative-layout-shift') === null ? null : Math.round(audit('cumulative-layout-shift')! * 1000) / 1000,
         jsGzipKB: kb(js),
         failedAudits: failed,
       });
     } catch (e) {
-      out.push({ page: t.page, url: t.url, performance: null, accessibility: null, lcpMs: null, tbtMs: null, cls: null, jsGzipKB: 0, failedAudits: [], error: (e as Error).message });
+      out.push({ page: t.page, url: t.url, performance: null, accessibility: null, fcpMs: null, lcpMs: null, tbtMs: null, siMs: null, cls: null, jsGzipKB: 0, failedAudits: [], error: (e as Error).message });
     } finally {
       await chrome.kill();
     }

@@ -30,6 +30,8 @@ const SCORE_BINS = 10;
 
 export const csvQuery = z.object({ locale: localeField.default('uk'), delimiter: z.enum(['comma', 'semicolon']).default('comma') }).strict();
 const learnerParams = z.object({ id: z.coerce.number().int().positive(), userId: z.coerce.number().int().positive() }).strict();
+/** `learners=none`: the report without its per-learner rows (the dashboard's first, small request). */
+export const reportQuery = z.object({ learners: z.enum(['all', 'none']).default('all') }).strict();
 
 /** The report of one cohort, from five aggregate queries. */
 export async function cohortReport(deps: Pick<Deps, 'db' | 'catalog' | 'now'>, cohort: Cohort) {
@@ -59,6 +61,7 @@ export async function cohortReport(deps: Pick<Deps, 'db' | 'catalog' | 'now'>, c
     const funnel = { members: learners.length, started: 0, modules_done: 0, passed: 0, completed: 0, certified: 0 };
     const moduleCounts = new Map(course.modules.map((m) => [m, { module: m, started: 0, completed: 0 }]));
     const bins = Array.from({ length: SCORE_BINS }, (_, i) => ({ from: i * 10, to: i === SCORE_BINS - 1 ? 100 : i * 10 + 9, count: 0 }));
+    const bests: number[] = [];
     const daily = new Map<string, { modules: number; completions: number }>();
     const day = (iso: string) => { const d = iso.slice(0, 10); let v = daily.get(d); if (!v) daily.set(d, (v = { modules: 0, completions: 0 })); return v; };
     for (const l of learners) {
@@ -81,7 +84,7 @@ export async function cohortReport(deps: Pick<Deps, 'db' | 'catalog' | 'now'>, c
       if (passed) funnel.passed++;
       if (completedAt) { funnel.completed++; day(completedAt).completions++; }
       if (cert) funnel.certified++;
-      if (a?.best !== null && a?.best !== undefined) bins[Math.min(SCORE_BINS - 1, Math.floor(a.best / 10))]!.count++;
+      if (a?.best !== null && a?.best !== undefined) { bins[Math.min(SCORE_BINS - 1, Math.floor(a.best / 10))]!.count++; bests.push(a.best); }
       const risk: RiskReason[] = [];
       if (status === 'not_started') risk.push('not_started');
       if (due_on && due_on < today && !completedAt) risk.push('overdue');
@@ -101,11 +104,20 @@ export async function cohortReport(deps: Pick<Deps, 'db' | 'catalog' | 'now'>, c
       id: course_id, title: course.title, due_on, pass_mark: course.passMark, assessment: !!course.assessment,
       modules: course.modules,
       funnel, module_completion: [...moduleCounts.values()], score_distribution: bins, progress_over_time: progress,
+      best_score_median: median(bests),
     };
   });
   const rows = learners.map((l) => ({ ...l, courses: perLearner.get(l.id)! }));
   const at_risk = rows.flatMap((l) => l.courses.filter((c) => c.risk.length).map((c) => ({ user_id: l.id, full_name: l.full_name, email: l.email, course_id: c.course_id, reasons: c.risk })));
-  return { cohort, generated_at: deps.now().toISOString(), courses, learners: rows, at_risk };
+  return { cohort, generated_at: deps.now().toISOString(), courses, learner_count: rows.length, learners: rows, at_risk };
+}
+
+/** The median of the learners' best scores, null when nobody has one. */
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 interface LearnerCourse {
@@ -160,9 +172,10 @@ const isoDate = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 
 export function reportRoutes() {
   return new Resource('/api/reports', 'reports')
-    .route({ method: 'get', path: '/cohorts/:id', summary: 'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list', access: STAFF, params: idParam }, async (c, { params }) => {
+    .route({ method: 'get', path: '/cohorts/:id', summary: 'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list (learners=none leaves out the per-learner rows)', access: STAFF, params: idParam, query: reportQuery }, async (c, { params, query }) => {
       const cohort = await cohortFor(c, params.id);
-      return c.json(await cohortReport(c.get('deps'), cohort));
+      const { learners, ...summary } = await cohortReport(c.get('deps'), cohort);
+      return c.json(query.learners === 'none' ? summary : { ...summary, learners });
     })
     .route({ method: 'get', path: '/cohorts/:id/learners/:userId', summary: 'One learner of the cohort: modules, attempts with every response, completions and certificates', access: STAFF, params: learnerParams }, async (c, { params }) => {
       const deps = c.get('deps');

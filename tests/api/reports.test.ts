@@ -68,6 +68,19 @@ describe('the cohort report on a small hand-made cohort', async () => {
     expect(report.at_risk.map((r: { full_name: string; reasons: string[] }) => `${r.full_name}: ${r.reasons.join('+')}`).sort()).toEqual(['Богдан Провалив: overdue+failed_twice', 'Віра Нерозпочала: not_started+overdue']);
   });
 
+  it('gives the median best score per course and, with learners=none, the same report without the per-learner rows', async () => {
+    // Best scores: Anna 80, Bohdan 50 (Vira has none).
+    expect(report.courses[0].best_score_median).toBe(65);
+    expect(report.learner_count).toBe(3);
+    const summary = await (await t.request(`/api/reports/cohorts/${cohort.id}?learners=none`, { cookie: instructor.cookie })).json();
+    expect(summary.learners).toBeUndefined();
+    const { learners: _rows, generated_at: _at, ...rest } = report;
+    expect({ ...summary, generated_at: undefined }).toEqual({ ...rest, generated_at: undefined });
+    expect((await t.request(`/api/reports/cohorts/${cohort.id}?learners=all`, { cookie: instructor.cookie })).status).toBe(200);
+    expect((await t.request(`/api/reports/cohorts/${cohort.id}?learners=some`, { cookie: instructor.cookie })).status).toBe(400);
+    expect((await t.request(`/api/reports/cohorts/${cohort.id}?other=1`, { cookie: instructor.cookie })).status).toBe(400);
+  });
+
   it('drills down into one learner: modules, attempts with every response, certificates', async () => {
     const d = await (await t.request(`/api/reports/cohorts/${cohort.id}/learners/${anna}`, { cookie: instructor.cookie })).json();
     const c = d.courses[0];

@@ -30,6 +30,10 @@ describe('instructor dashboard', async () => {
     await page.locator('[data-cohort-name]').waitFor();
     const canvases = page.locator('canvas[data-chart]');
     await expect.poll(() => canvases.count()).toBe(4);
+    // The key figures come first, from the small summary request.
+    expect(await page.locator('[data-figures]').innerText()).toMatch(/У групі\s+30/);
+    // Charts are drawn when they come near the viewport: scroll to each.
+    for (const c of await canvases.all()) await c.scrollIntoViewIfNeeded();
     // Chart.js has drawn something: the canvas has a size and non-transparent pixels.
     await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].every((c) => {
       const ctx = c.getContext('2d');
@@ -45,8 +49,9 @@ describe('instructor dashboard', async () => {
     for (let i = 0; i < 4; i++) {
       const fig = figures.nth(i);
       await fig.getByText('Дані таблицею').click();
+      // The data table is built when it is opened.
       const table = fig.locator('table');
-      expect(await table.isVisible()).toBe(true);
+      await table.waitFor({ state: 'visible' });
       expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     }
     const funnel = page.locator('[data-chart-table^="funnel-"] tbody tr').first();
@@ -57,7 +62,10 @@ describe('instructor dashboard', async () => {
   it('shows the at-risk list, the learners, a learner\'s attempts and the item analysis flags', async () => {
     const risk = page.locator('[data-at-risk]');
     expect(await risk.innerText()).toContain('двічі не склав(ла) тест');
-    expect(await page.locator('[data-learners] tbody tr').count()).toBe(30);
+    // The learner list loads when its section comes near the viewport.
+    await page.locator('#learners-h').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('[data-learners] tbody tr').count()).toBe(30);
+    expect(await page.locator('[data-learner-count]').innerText()).toBe('Показано 1–30 з 30.');
     const failing = page.locator('[data-at-risk] tbody tr', { hasText: 'двічі' }).first();
     const name = (await failing.locator('th').innerText()).trim();
     await page.locator('[data-learners] tbody tr', { hasText: name }).getByRole('button').click();
@@ -66,6 +74,7 @@ describe('instructor dashboard', async () => {
     expect(await detail.locator('details').count()).toBe(2);
     await detail.locator('details summary').first().click();
     expect(await detail.locator('details table tbody tr').first().isVisible()).toBe(true);
+    await page.locator('#items-h').scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator('[data-items]').innerText()).toContain('від’ємна дискримінація');
   });
 
@@ -75,6 +84,7 @@ describe('instructor dashboard', async () => {
     await page.locator('[data-cohort-name]').waitFor();
     await expect.poll(() => page.locator('canvas[data-chart]').count()).toBe(4);
     expect(await page.locator('figure.chart h3').allInnerTexts()).toEqual(['Completion funnel', 'Progress over time', 'Distribution of best scores', 'Completion by module']);
+    expect(await page.locator('[data-figures]').innerText()).toMatch(/In the cohort\s+30/);
     expect(await page.locator('figure.chart .summary').first().innerText()).toMatch(/^\d+ of 30 started/);
     expect(errors).toEqual([]);
   });
@@ -96,5 +106,64 @@ describe('instructor dashboard', async () => {
     await p.locator('table tbody tr').first().getByRole('button', { name: 'Password reset link' }).click();
     await expect.poll(() => p.locator('[data-reset-link]').innerText()).toMatch(/\/(uk|en)\/reset\/#token=[a-z2-7]+/);
     await ctx.close();
+  });
+
+  it('pages through every learner of a larger cohort, 50 at a time, and searches, filters and sorts them all', async () => {
+    // 45 more learners through the cohort's CSV import: 75 in all, two pages.
+    const cohortId = new URL(page.url()).searchParams.get('id');
+    const csv = 'full_name,email\n' + Array.from({ length: 45 }, (_, i) => `Пагінація Слухач ${String(i + 1).padStart(2, '0')},paging${i + 1}@test.ua`).join('\n') + '\n';
+    const imported = await page.request.post(`${server.url}/api/cohorts/${cohortId}/import`, { headers: { origin: server.url }, data: { csv, confirm: true, locale: 'uk' } });
+    expect(imported.status()).toBe(200);
+    await page.goto(`${server.url}/uk/instructor/cohort/?id=${cohortId}`);
+    await page.locator('[data-figures]').waitFor();
+    expect(await page.locator('[data-figures]').innerText()).toMatch(/У групі\s+75/);
+    // Keyboard and screen-reader users reach the list through its button before it is in view.
+    const show = page.getByRole('button', { name: 'Показати список слухачів' });
+    if (await show.count()) { await show.focus(); await page.keyboard.press('Enter'); }
+    const rows = page.locator('[data-learners] tbody tr');
+    const count = page.locator('[data-learner-count]');
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await count.innerText()).toBe('Показано 1–50 з 75.');
+    expect(await count.getAttribute('role')).toBe('status');
+    const names = async () => (await rows.locator('th').allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+    const seen = new Set(await names());
+    // Next page with the keyboard; at the end "Next" stays focusable but does nothing.
+    const next = page.getByRole('navigation', { name: 'Слухачі: сторінки' }).getByRole('button', { name: /Наступна/ });
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.innerText()).toBe('Показано 51–75 з 75.');
+    expect(await page.getByRole('navigation', { name: 'Слухачі: сторінки' }).innerText()).toContain('Сторінка 2 з 2');
+    for (const n of await names()) seen.add(n);
+    expect(seen.size).toBe(75);
+    expect(await next.getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Enter');
+    expect(await count.innerText()).toBe('Показано 51–75 з 75.');
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-pager-next'))).toBe(true);
+    // The search covers every learner, not just the page on screen.
+    await page.getByLabel('Пошук слухача').fill('paging7@');
+    await expect.poll(() => count.innerText()).toBe('Показано 1–1 з 1.');
+    expect(await rows.first().innerText()).toContain('Пагінація Слухач 07');
+    await page.getByLabel('Пошук слухача').fill('');
+    // Status filter: the imported learners have not started.
+    await page.getByLabel('Стан', { exact: true }).selectOption('not_started');
+    await expect.poll(async () => Number(/з (\d+)\./.exec(await count.innerText())?.[1])).toBeGreaterThanOrEqual(45);
+    await page.getByLabel('Стан', { exact: true }).selectOption('');
+    // All rows on one page.
+    await page.locator('#learners-size').selectOption('0');
+    await expect.poll(() => rows.count()).toBe(75);
+    // Sort by best score with the keyboard: highest first, then lowest first.
+    const header = page.locator('[data-learners] thead th', { hasText: 'Найкращий результат' });
+    await header.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    const best = async () => (await rows.locator('td:nth-child(5)').allInnerTexts()).map((t) => (t.trim() === '—' ? -1 : parseFloat(t)));
+    const desc = await best();
+    expect(desc).toEqual([...desc].sort((a, b) => b - a));
+    expect(desc[0]).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    const asc = await best();
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    expect(errors).toEqual([]);
   });
 });

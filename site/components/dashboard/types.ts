@@ -12,13 +12,19 @@ export interface CourseReport {
   module_completion: { module: string; started: number; completed: number }[];
   score_distribution: { from: number; to: number; count: number }[];
   progress_over_time: { date: string; modules_completed: number; courses_completed: number }[];
+  /** Median of the learners' best scores (null: nobody has one). */
+  best_score_median: number | null;
 }
-export interface Report {
+export interface AtRisk { user_id: number; full_name: string; email: string; course_id: string; reasons: Risk[] }
+/** `GET /api/reports/cohorts/:id?learners=none`: everything but the per-learner rows. */
+export interface ReportSummary {
   cohort: { id: number; name: string; unit: string; starts_on: string | null; ends_on: string | null };
   generated_at: string;
   courses: CourseReport[];
-  learners: Learner[];
-  at_risk: { user_id: number; full_name: string; email: string; course_id: string; reasons: Risk[] }[];
+  learner_count: number;
+  at_risk: AtRisk[];
 }
+/** `GET /api/reports/cohorts/:id`: the summary and one row per learner. */
+export interface Report extends ReportSummary { learners: Learner[] }
 /** Module titles per course, per module id (in the page's locale). */
 export type ModuleTitles = Record<string, Record<string, string>>;

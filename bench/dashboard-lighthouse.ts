@@ -1,0 +1,94 @@
+/**
+ * Only the instructor dashboard's Lighthouse measurement, as `npm run bench` takes it, in a minute or
+ * two: a site build, the bench's seed (same scale, cached between runs), the compiled server as
+ * `npm start` runs it, the bench instructor signed in, then Lighthouse N times on
+ * `/<locale>/instructor/cohort/?id=<report cohort>` with the median and the main-thread costs.
+ *
+ *   npx tsx bench/dashboard-lighthouse.ts
+ *
+ * DASH_RUNS=3 (runs), DASH_LOCALE=uk, DASH_BUILD=0 reuses the last build (.tmp/dash-bench/site),
+ * DASH_RESEED=1 seeds again, DASH_JSON=<file> writes every run's figures and top costs, DASH_LHR=<file>
+ * the last run's whole Lighthouse result.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Result } from 'lighthouse';
+import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
+import { login } from './api.ts';
+import { buildSite } from './builds.ts';
+import { lighthouse, type LighthouseResult } from './pages.ts';
+import { startProcess } from './proc.ts';
+import { seedScale } from './seed-scale.ts';
+
+const WORK = path.resolve('.tmp/dash-bench');
+const RUNS = Number(process.env.DASH_RUNS ?? 3);
+const LOCALE = process.env.DASH_LOCALE ?? 'uk';
+const PASSWORD = 'bench-password-2026';
+/** bench/run.ts's full-scale seed: the report cohort is the first 500 learners. */
+const SCALE = { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+
+const siteDir = path.join(WORK, 'site');
+const dataDir = path.join(WORK, 'data');
+const dbFile = path.join(dataDir, 'oberih.sqlite');
+const seedFile = path.join(WORK, 'seed.json');
+
+if (process.env.DASH_BUILD !== '0' || !fs.existsSync(siteDir)) {
+  console.log('building the site…');
+  const b = await buildSite(siteDir);
+  if (!b.ok) throw new Error(`build failed:\n${b.error}`);
+  console.log(`  ${b.seconds} s`);
+}
+if (process.env.DASH_RESEED === '1' || !fs.existsSync(seedFile)) {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  console.log('seeding…');
+  const catalog = loadCatalog(contentFsFrom(fs), 'content');
+  const s = await seedScale({ dbFile, dataDir, catalog, password: PASSWORD, ...SCALE });
+  fs.writeFileSync(seedFile, JSON.stringify({ instructorEmail: s.instructorEmail, reportCohortId: s.reportCohortId, counts: s.counts }));
+  console.log(`  ${s.ms} ms`);
+}
+const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as { instructorEmail: string; reportCohortId: number };
+
+const server = await startProcess(
+  ['--max-old-space-size=192', 'scripts/start.mjs'],
+  { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DB_FILE: dbFile, SITE_DIR: siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' },
+  /Oberih is running: (http:\/\/localhost:\d+)\//,
+);
+
+interface Cost { what: string; ms: number }
+const top = (items: Cost[], n = 8) => [...items].sort((a, b) => b.ms - a.ms).slice(0, n).map((c) => `${c.what} ${Math.round(c.ms)}`);
+/** The main-thread breakdown, per-script boot-up and long tasks of one report. */
+function costs(lhr: Result) {
+  const items = <T>(id: string) => ((lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? []);
+  return {
+    mainThread: top(items<{ groupLabel: string; duration: number }>('mainthread-work-breakdown').map((i) => ({ what: i.groupLabel, ms: i.duration }))),
+    bootup: top(items<{ url: string; scripting: number; total: number }>('bootup-time').map((i) => ({ what: `${i.url.replace(/^https?:\/\/[^/]+/, '')} (script ${Math.round(i.scripting)})`, ms: i.total })), 5),
+    longTasks: items<{ url: string; startTime: number; duration: number }>('long-tasks').map((i) => `${Math.round(i.startTime)}+${Math.round(i.duration)} ${i.url.replace(/^https?:\/\/[^/]+/, '')}`),
+    lcpElement: ((lhr.audits['largest-contentful-paint-element']?.details as { items?: { items?: { node?: { snippet?: string } }[] }[] } | undefined)?.items?.[0]?.items?.[0]?.node?.snippet ?? '').slice(0, 160),
+    layoutShifts: items<{ node?: { snippet?: string }; score: number }>('layout-shifts').map((i) => `${i.score.toFixed(3)} ${(i.node?.snippet ?? '').slice(0, 80)}`),
+  };
+}
+
+try {
+  const cookie = await login(server.url, seed.instructorEmail, PASSWORD);
+  const url = `${server.url}/${LOCALE}/instructor/cohort/?id=${seed.reportCohortId}`;
+  const runs: (LighthouseResult & { costs?: ReturnType<typeof costs> })[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    let c: ReturnType<typeof costs> | undefined;
+    const [r] = await lighthouse(siteDir, [{ page: 'instructor dashboard', url, cookie }], (_, lhr) => {
+      c = costs(lhr);
+      if (process.env.DASH_LHR) fs.writeFileSync(process.env.DASH_LHR, JSON.stringify(lhr));
+    });
+    runs.push({ ...r!, costs: c });
+    console.log(`run ${i + 1}: performance ${r!.performance}, accessibility ${r!.accessibility}, FCP ${r!.fcpMs}, LCP ${r!.lcpMs}, TBT ${r!.tbtMs}, CLS ${r!.cls}, SI ${r!.siMs}, JS ${r!.jsGzipKB} KB${r!.failedAudits.length ? `, failing ${r!.failedAudits.join(' ')}` : ''}${r!.error ? ` ERROR ${r!.error}` : ''}`);
+    if (c) console.log(`  main thread: ${c.mainThread.join(', ')}\n  boot-up: ${c.bootup.join(', ')}\n  long tasks: ${c.longTasks.join(', ') || 'none'}\n  LCP element: ${c.lcpElement}${c.layoutShifts.length ? `\n  layout shifts: ${c.layoutShifts.join(' | ')}` : ''}`);
+  }
+  const median = (k: keyof LighthouseResult) => {
+    const xs = runs.map((r) => r[k]).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor((xs.length - 1) / 2)] : null;
+  };
+  console.log(`median of ${runs.length}: performance ${median('performance')}, accessibility ${median('accessibility')}, FCP ${median('fcpMs')}, LCP ${median('lcpMs')}, TBT ${median('tbtMs')}, CLS ${median('cls')}, SI ${median('siMs')}`);
+  if (process.env.DASH_JSON) fs.writeFileSync(process.env.DASH_JSON, JSON.stringify(runs, null, 2) + '\n');
+} finally {
+  await server.stop();
+}
