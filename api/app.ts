@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError, errorBody, errorHandler } from './errors.ts';
 import type { Deps } from './deps.ts';
 import type { AppEnv } from './env.ts';
+import { limitBody } from './middleware/body-limit.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
@@ -43,18 +43,14 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
     }
   });
   app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimit,
-      onError: (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413),
-    }),
-  );
+  app.use('/api/*', limitBody(deps.config.bodyLimit, (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413)));
   app.use('/api/*', csrfMiddleware);
   app.use('/api/*', sessionMiddleware);
   app.use('/api/*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    // On the finished response's headers, as securityHeaders does: `c.header()` after `next()` would
+    // rebuild the response around its body as a stream.
+    c.res.headers.set('Cache-Control', 'no-store');
   });
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(docs, '0.1.0')));

@@ -8,6 +8,7 @@ import type { Config, Deps } from './deps.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
+import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
 
 export interface BootOptions {
@@ -45,6 +46,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     now,
     log,
     certificateSigner,
+    sessionCache: new SessionCache(db, sqlite),
     config: { trustedOrigins: [], publicUrl: null, secureCookies: false, bodyLimit: 1024 * 1024, production: false, ...opts.config },
     limits: {
       // OWASP: throttle per account and per source; windows expire, so no permanent lockout.

@@ -5,6 +5,7 @@ import type { GroupCommitter } from '../db/group-commit.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
+import type { SessionCache } from './auth/session-cache.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -31,6 +32,8 @@ export interface Deps {
   log: Logger;
   now: () => Date;
   limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
+  /** Validated sessions in memory (api/auth/session-cache.ts); bootstrap always sets it. */
+  sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */

@@ -11,7 +11,7 @@ import type { Catalog } from '../courses/catalog.ts';
 import type { StoredDraw } from '../db/repos/attempts.ts';
 import type { Response as Answer } from '../courses/schema/question.ts';
 import { correctResponse } from '../courses/scoring.ts';
-import { memoryWatch, runLoad, startProcess, tsxArgs, type Running } from './proc.ts';
+import { cpuMs, memoryWatch, runLoad, startProcess, tsxArgs, type Running } from './proc.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
 import type { ScaleResult } from './seed-scale.ts';
 import type { Generator, LoadResult, RequestSpec, ScenarioResult } from './types.ts';
@@ -84,10 +84,11 @@ export interface BareServer {
   server: Running;
 }
 
-/** The bare endpoint in its three configurations, each on its own copy of the seeded database. */
-export async function startBare(seededDb: string, userId: number, work: string): Promise<BareServer[]> {
+/** The bare endpoint in its three configurations (or the named ones), each on its own copy of the seeded database. */
+export async function startBare(seededDb: string, userId: number, work: string, only?: readonly string[]): Promise<BareServer[]> {
   const out: BareServer[] = [];
   for (const c of BARE_CONFIGS) {
+    if (only && !only.includes(c.name)) continue;
     const copy = path.join(work, c.name, 'bare.sqlite');
     copyDb(seededDb, copy);
     out.push({ name: c.name, what: c.what, server: await startProcess(tsxArgs('bench/bare-server.ts'), { DB_FILE: copy, USER_ID: String(userId), ...c.env }, /listening on (http:\/\/127\.0\.0\.1:\d+)/) });
@@ -110,14 +111,34 @@ export interface FullStackResult {
   stopMemory: () => { peakRssMB: number; hwmMB: number };
 }
 
+export interface FullStackOptions {
+  dataDir: string;
+  dbFile: string;
+  siteDir: string;
+  seed: ScaleResult;
+  password: string;
+  catalog: Catalog;
+  bare: BareServer[];
+  settings: LoadSettings;
+  work: string;
+  log: (m: string) => void;
+  /** `ingestion`: only single-event ingestion against the bare servers given (BENCH_ONLY=ingestion). */
+  only?: 'ingestion';
+  /** The script node runs instead of scripts/start.mjs (a freshly compiled server bundle). */
+  entry?: string;
+  /** Extra node flags for the server (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+}
+
 /** Start the real server on the seeded database and run every scenario against it. The caller stops it. */
-export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir: string; seed: ScaleResult; password: string; catalog: Catalog; bare: BareServer[]; settings: LoadSettings; work: string; log: (m: string) => void }): Promise<FullStackResult> {
+export async function fullStack(opts: FullStackOptions): Promise<FullStackResult> {
   const { settings: s, seed, work, log } = opts;
+  const ingestionOnly = opts.only === 'ingestion';
   let ceiling = 0;
   const server = await startProcess(
     // As `npm start` runs it: the compiled server (dist/server/start.mjs, written by the site build),
     // MALLOC_ARENA_MAX=2 and a bounded old space (package.json), in this one process.
-    [...START_NODE_ARGS, 'scripts/start.mjs'],
+    [...START_NODE_ARGS, ...(opts.nodeArgs ?? []), opts.entry ?? 'scripts/start.mjs'],
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: opts.dataDir, DB_FILE: opts.dbFile, SITE_DIR: opts.siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', DB_SYNCHRONOUS: 'FULL', VERIFY_RATE_LIMIT: '100000000', ...START_ENV },
     /Oberih is running: (http:\/\/localhost:\d+)\//,
   );
@@ -148,7 +169,7 @@ export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir
   const t0 = performance.now();
   // Learners from the last cohorts: the report cohort (the first) keeps its seeded size while they write.
   const learners = seed.activeEmails.slice(-s.sessions);
-  const fresh = seed.freshEmails.slice(0, s.attemptLearners);
+  const fresh = ingestionOnly ? [] : seed.freshEmails.slice(0, s.attemptLearners);
   const cookies = await loginAll(url, [seed.instructorEmail, ...learners, ...fresh], opts.password);
   const logins = { count: cookies.size, seconds: Math.round((performance.now() - t0) / 100) / 10 };
   watch.sample();
@@ -165,25 +186,29 @@ export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir
     ...opts.bare.map((b) => ({ name: b.name, what: b.what, url: b.server.url, generator: { kind: 'progress', path: '/events', batch: 1, cookies: [''], course: INGEST_COURSE, modules } as Generator, batch: 1, full: false })),
     { name: 'ingest-1', what: 'POST /api/progress/events, 1 event per request (FULL + group commit)', url, generator: ingest(1), batch: 1, full: true },
     { name: 'ingest-20', what: 'POST /api/progress/events, 20 events per request', url, generator: ingest(20), batch: 20, full: true },
-  ];
-  const rounds = new Map<string, { r: LoadResult; rss?: number }[]>(writes.map((w) => [w.name, []]));
+  ].filter((w) => !ingestionOnly || w.name !== 'ingest-20');
+  const rounds = new Map<string, { r: LoadResult; rss?: number; cpu?: number }[]>(writes.map((w) => [w.name, []]));
   for (let round = 0; round < s.rounds; round++) {
     for (const w of writes) {
       if (died) throw new Error(died);
       watch.mark();
+      // The server's CPU over the whole load run (warm-up included, as are its requests: an estimate).
+      const cpu0 = w.full ? cpuMs(server.proc.pid!) : 0;
       const r = await runLoad({ url: w.url, connections: s.connections, duration: s.roundSeconds, warmup: round === 0 ? s.warmup : 0, generator: w.generator }, work);
-      rounds.get(w.name)!.push({ r, rss: w.full ? watch.mark() : undefined });
+      const cpu = w.full ? Math.round(((cpuMs(server.proc.pid!) - cpu0) * 1000) / (r.requests + (round === 0 ? r.rps * s.warmup : 0))) : undefined;
+      rounds.get(w.name)!.push({ r, rss: w.full ? watch.mark() : undefined, cpu });
     }
-    log(`  round ${round + 1}: ${writes.map((w) => `${w.name} ${rounds.get(w.name)!.at(-1)!.r.rps}`).join(', ')} req/s`);
+    log(`  round ${round + 1}: ${writes.map((w) => `${w.name} ${rounds.get(w.name)!.at(-1)!.r.rps}${rounds.get(w.name)!.at(-1)!.cpu ? ` (${rounds.get(w.name)!.at(-1)!.cpu} µs CPU)` : ''}`).join(', ')} req/s`);
   }
   /** The best round's figures, with every round's failures and the highest server RSS of all rounds. */
   const best = new Map(
     writes.map((w) => {
       const list = rounds.get(w.name)!;
-      const top = list.reduce((a, b) => (b.r.rps > a.r.rps ? b : a)).r;
+      const topRound = list.reduce((a, b) => (b.r.rps > a.r.rps ? b : a));
+      const top = topRound.r;
       const sum = (k: 'errors' | 'timeouts' | 'non2xx') => list.reduce((n, x) => n + x.r[k], 0);
       const rss = Math.max(0, ...list.map((x) => x.rss ?? 0));
-      return [w.name, { ...top, errors: sum('errors'), timeouts: sum('timeouts'), non2xx: sum('non2xx'), roundsRps: list.map((x) => x.r.rps), ...(rss ? { serverRssMB: rss } : {}) }];
+      return [w.name, { ...top, errors: sum('errors'), timeouts: sum('timeouts'), non2xx: sum('non2xx'), roundsRps: list.map((x) => x.r.rps), ...(rss ? { serverRssMB: rss } : {}), ...(topRound.cpu ? { serverCpuUsPerRequest: topRound.cpu } : {}) }];
     }),
   );
   ceiling = best.get('bare-normal')!.rps;
@@ -192,8 +217,9 @@ export async function fullStack(opts: { dataDir: string; dbFile: string; siteDir
     const r = best.get(w.name)!;
     const sr = { ...withRatio(w.name, w.what, r, ceiling, w.batch), loadAverage: Math.round(os.loadavg()[0]! * 10) / 10 };
     (w.full ? scenarios : bareResults).push(sr);
-    log(`  ${w.name}: best ${r.rps} req/s of ${r.roundsRps.join(' / ')}, p99 ${r.p99} ms, × ceiling ${sr.ratioToCeiling}`);
+    log(`  ${w.name}: best ${r.rps} req/s of ${r.roundsRps.join(' / ')}, p99 ${r.p99} ms, × ceiling ${sr.ratioToCeiling}${r.serverCpuUsPerRequest ? `, server CPU ${r.serverCpuUsPerRequest} µs per request` : ''}`);
   }
+  if (ingestionOnly) return { ceiling, bare: bareResults, scenarios, memory: watch.current(), startRssMB, idleRssMB, logins, server, instructorCookie, stopMemory: () => watch.stop() };
   await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', { kind: 'rotate', paths: ['/api/me/progress'], cookies: learnerCookies });
   const report = `/api/reports/cohorts/${seed.reportCohortId}`;
   await load('cohort-report-1', `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`, { kind: 'rotate', paths: [report], cookies: [instructorCookie] }, { connections: 1 });

@@ -80,6 +80,20 @@ export function memoryWatch(pid: number, ms = 100) {
   };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (0 when it is gone); from /proc/<pid>/stat. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of proc(5), counted from the state (field 3) here, in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** `getconf CLK_TCK`: 100 on every Linux the benchmark runs on. */
+const CLOCK_TICKS = 100;
+
 export interface Measured {
   ok: boolean;
   code: number | null;

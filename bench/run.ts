@@ -9,6 +9,7 @@
  * then writes bench/results.json and bench/results.md (both git-ignored) and prints the table.
  *
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
+ * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
  * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
  */
 import { execSync } from 'node:child_process';
@@ -34,8 +35,12 @@ const scale = QUICK
   : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
 const factors = QUICK ? [10] : [1, 10, 50];
 
-const t0 = performance.now();
 const log = (m: string) => console.log(m);
+if (process.env.BENCH_ONLY === 'ingestion') {
+  await (await import('./ingestion.ts')).benchIngestion({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+const t0 = performance.now();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-bench-'));
 const since = () => `${Math.round((performance.now() - t0) / 1000)} s`;
 

@@ -50,6 +50,8 @@ export interface ScenarioResult extends LoadResult {
   ratioToCeiling: number;
   /** Events per second for ingestion scenarios (requests × batch). */
   eventsPerSecond?: number;
+  /** The real server's CPU time (user + system) per request in the best round, µs (write scenarios of the real server). */
+  serverCpuUsPerRequest?: number;
   /** The real server's peak RSS during the scenario, MB (full-stack scenarios only). */
   serverRssMB?: number;
   /** Requests/s of every interleaved round (write scenarios: the best round is reported). */

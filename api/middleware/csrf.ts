@@ -2,9 +2,19 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { SESSION_COOKIE } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
+import type { Config } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
+import { originOf } from './origin.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The configured origins (TRUSTED_ORIGINS and PUBLIC_URL's), worked out once per configuration. */
+const configured = new WeakMap<Config, Set<string>>();
+function configuredOrigins(config: Config): Set<string> {
+  let set = configured.get(config);
+  if (!set) configured.set(config, (set = new Set([...config.trustedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])])));
+  return set;
+}
 
 /**
  * CSRF protection for cookie-authenticated state changes (OWASP: verify the origin with standard
@@ -14,16 +24,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE.has(c.req.method)) return next();
-  const own = new URL(c.req.url).origin;
-  const { trustedOrigins, publicUrl } = c.get('deps').config;
-  const allowed = new Set([own, ...trustedOrigins, ...(publicUrl ? [new URL(publicUrl).origin] : [])]);
   const origin = c.req.header('origin');
-  const hasCookie = !!getCookie(c, SESSION_COOKIE);
   if (origin && origin !== 'null') {
-    if (!allowed.has(origin)) throw new AppError(403, 'csrf_rejected', `cross-origin request from ${origin.slice(0, 100)} refused`);
+    if (origin !== originOf(c.req.url).origin && !configuredOrigins(c.get('deps').config).has(origin)) throw new AppError(403, 'csrf_rejected', `cross-origin request from ${origin.slice(0, 100)} refused`);
     return next();
   }
-  if (hasCookie) {
+  if (getCookie(c, SESSION_COOKIE)) {
     const site = c.req.header('sec-fetch-site');
     if (site !== 'same-origin') throw new AppError(403, 'csrf_rejected', 'state-changing request without a same-origin Origin header refused');
   }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { originOf } from './origin.ts';
 
 /**
  * Headers for every answer. The CSP allows only our own scripts (Astro's islands are external,
@@ -37,7 +38,7 @@ export const securityHeaders = (opts: { hsts: boolean; scriptHashes?: string[] }
     h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    const https = new URL(c.req.url).protocol === 'https:' || (c.get('deps')?.config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+    const https = originOf(c.req.url).https || (c.get('deps')?.config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
     if (opts.hsts || https) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
 };

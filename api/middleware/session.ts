@@ -1,11 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { sessions, SESSION_COOKIE } from '../auth/session.ts';
+import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
+import { originOf } from './origin.ts';
 
 export function isSecure(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
   const { secureCookies, trustProxy } = c.get('deps').config;
-  return secureCookies || new URL(c.req.url).protocol === 'https:' || (!!trustProxy && c.req.header('x-forwarded-proto') === 'https');
+  return secureCookies || originOf(c.req.url).https || (!!trustProxy && c.req.header('x-forwarded-proto') === 'https');
 }
 
 /** HttpOnly, SameSite=Lax, Secure when served over HTTPS; Path=/ so the site's pages send it to /api. */
@@ -17,6 +19,9 @@ export function clearSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0]) 
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c), httpOnly: true, sameSite: 'Lax' });
 }
 
+/** One `sessions` per dependency set, not one per request. */
+const perDeps = new WeakMap<Deps, ReturnType<typeof sessions>>();
+
 /** Resolve the session cookie to a user (or null), renewing the cookie when the session slid forward. */
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('user', null);
@@ -24,7 +29,9 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
     const deps = c.get('deps');
-    const result = await sessions(deps.db, deps.now).validate(token);
+    let s = perDeps.get(deps);
+    if (!s) perDeps.set(deps, (s = sessions(deps.db, deps.now, deps.sessionCache)));
+    const result = await s.validate(token);
     if (result) {
       c.set('user', result.user);
       c.set('sessionId', result.sessionId);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
-import { runCompiled, type GroupCommitter } from '../group-commit.ts';
+import type { GroupCommitter } from '../group-commit.ts';
 import type { ModuleActivity } from '../../courses/completion.ts';
 import type SQLite from 'better-sqlite3';
 
@@ -13,6 +13,28 @@ export interface IncomingEvent {
   occurred_at: string;
 }
 
+/** The columns of one stored event, in the order of the insert statement's parameters. */
+const COLUMNS = ['client_id', 'user_id', 'course_id', 'module_id', 'kind', 'score', 'occurred_at', 'received_at'] as const;
+type Row = IncomingEvent & { user_id: number; received_at: string };
+
+const inserts = new WeakMap<SQLite.Database, SQLite.Statement>();
+
+/**
+ * The one-row insert (skipping a (user, client id) already stored), written with Kysely, compiled
+ * once and prepared once per connection: a request then costs one `run` per event, not a query
+ * build, compile and statement look-up.
+ */
+function insertStatement(db: DB, sqlite: SQLite.Database): SQLite.Statement {
+  let stmt = inserts.get(sqlite);
+  if (!stmt) {
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, c === 'user_id' ? 0 : c === 'score' ? 0 : c === 'kind' ? 'viewed' : ''])) as unknown as Row;
+    const q = db.insertInto('progress_events').values(row).onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing()).compile();
+    if (q.parameters.length !== COLUMNS.length) throw new Error('progress insert: unexpected parameters');
+    inserts.set(sqlite, (stmt = sqlite.prepare(q.sql)));
+  }
+  return stmt;
+}
+
 export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCommitter) {
   return {
     /**
@@ -21,15 +43,12 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
      */
     record(userId: number, events: IncomingEvent[], receivedAt: string): Promise<{ stored: number; duplicates: number }> {
       if (!sqlite || !writer) throw new Error('progressRepo.record needs the raw connection and the group committer');
-      // One multi-row statement per batch (compiled before the batch waits for its commit): a row
-      // that conflicts is skipped alone, so `changes` is the number of events stored.
-      const q = db
-        .insertInto('progress_events')
-        .values(events.map((e) => ({ ...e, user_id: userId, received_at: receivedAt })))
-        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
-        .compile();
+      // One prepared statement, run per event inside the job (one savepoint, one commit for all):
+      // a row that conflicts is skipped alone, so the summed `changes` is the number of events stored.
+      const insert = insertStatement(db, sqlite);
       return writer.run(() => {
-        const stored = runCompiled(sqlite, q).changes;
+        let stored = 0;
+        for (const e of events) stored += insert.run(e.client_id, userId, e.course_id, e.module_id, e.kind, e.score, e.occurred_at, receivedAt).changes;
         return { stored, duplicates: events.length - stored };
       });
     },

@@ -1,25 +1,40 @@
+import type SQLite from 'better-sqlite3';
 import type { DB } from '../connection.ts';
+
+/** The session with its user: one query, used asynchronously (Kysely) and synchronously (`sessionLookup`). */
+const withUserQuery = (db: DB, id: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as session_id',
+      'sessions.expires_at',
+      'users.id',
+      'users.email',
+      'users.full_name',
+      'users.role',
+      'users.locale',
+      'users.active',
+    ])
+    .where('sessions.id', '=', id);
+
+export type SessionWithUser = NonNullable<Awaited<ReturnType<ReturnType<typeof withUserQuery>['executeTakeFirst']>>>;
+
+/**
+ * The same look-up as `sessionsRepo(db).withUser`, compiled by Kysely once and run synchronously
+ * on the raw connection as one prepared statement (the session cache fills itself from it without
+ * yielding, so no write can slip in between the read and the caching).
+ */
+export function sessionLookup(db: DB, sqlite: SQLite.Database): (id: string) => SessionWithUser | undefined {
+  const stmt = sqlite.prepare(withUserQuery(db, '').compile().sql);
+  return (id) => stmt.get(id) as SessionWithUser | undefined;
+}
 
 export function sessionsRepo(db: DB) {
   return {
     create: (s: { id: string; user_id: number; expires_at: string; created_at: string }) => db.insertInto('sessions').values(s).execute(),
     /** The session with its user, or undefined. */
-    withUser: (id: string) =>
-      db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select([
-          'sessions.id as session_id',
-          'sessions.expires_at',
-          'users.id',
-          'users.email',
-          'users.full_name',
-          'users.role',
-          'users.locale',
-          'users.active',
-        ])
-        .where('sessions.id', '=', id)
-        .executeTakeFirst(),
+    withUser: (id: string) => withUserQuery(db, id).executeTakeFirst(),
     extend: (id: string, expires_at: string) => db.updateTable('sessions').set({ expires_at }).where('id', '=', id).execute(),
     delete: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
     /** Invalidate every session of a user, optionally keeping one (the one changing the password). */

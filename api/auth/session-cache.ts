@@ -1,0 +1,115 @@
+/**
+ * An in-process cache of validated sessions, keyed by the token's hash (the session id), so a
+ * signed-in request does not read `sessions ⋈ users` every time.
+ *
+ * It can never serve a session the database no longer allows, because SQLite itself tells it what
+ * changed:
+ * - TEMP triggers on this connection (no schema change, they live only as long as the connection)
+ *   call back into the cache on every UPDATE or DELETE of `users` (role change, deactivation, erasure,
+ *   password change or reset, a new name or locale: the user's sessions are dropped) and of `sessions`
+ *   (logout, logout of every other session, expiry clean-up, the sliding-expiry write: that session
+ *   is dropped), whichever code path or transaction makes the change;
+ * - `PRAGMA data_version` is compared on every look-up (a few µs): a commit by any other
+ *   connection (another process, a CLI) empties the whole cache before it answers again.
+ *
+ * Entries are only added from a synchronous read outside any open transaction, so nothing
+ * uncommitted (a Kysely transaction awaits between its statements) is ever cached. A hit is used
+ * only while the session is more than `SESSION_RENEW_BEFORE` from its expiry; otherwise the request
+ * takes the database path, which renews (or deletes) it. The cache is bounded (oldest entries go
+ * first) and belongs to one process: the server is a single process over one connection, which is
+ * what makes the triggers see every write.
+ */
+import type SQLite from 'better-sqlite3';
+import type { DB } from '../../db/connection.ts';
+import { sessionLookup, type SessionWithUser } from '../../db/repos/sessions.ts';
+import type { SessionUser } from './session.ts';
+
+/** A validated session as cached: its user and when it expires (ms since the epoch). */
+export interface CachedSession {
+  user: Readonly<SessionUser>;
+  expiresAt: number;
+}
+
+let instances = 0;
+
+export class SessionCache {
+  private readonly byId = new Map<string, CachedSession>();
+  private readonly byUser = new Map<number, Set<string>>();
+  private readonly dataVersion: SQLite.Statement;
+  private version: number;
+  /** Hits, misses and invalidations since start, for tests and the benchmark. */
+  readonly stats = { hits: 0, misses: 0, dropped: 0, cleared: 0 };
+  /** The session with its user, read synchronously from the database (a miss fills the cache from it). */
+  readonly lookup: (id: string) => SessionWithUser | undefined;
+
+  /** `db` and `sqlite`: the same connection (Kysely over it, and the raw handle). */
+  constructor(db: DB, readonly sqlite: SQLite.Database, readonly max = 10_000) {
+    this.lookup = sessionLookup(db, sqlite);
+    this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+    this.version = this.dataVersion.get() as number;
+    // One set of functions and triggers per cache (tests open several apps in one process).
+    const n = `oberih_session_cache_${++instances}`;
+    sqlite.function(`${n}_user`, { deterministic: false }, (id: unknown) => (this.dropUser(Number(id)), null));
+    sqlite.function(`${n}_session`, { deterministic: false }, (id: unknown) => (this.drop(String(id)), null));
+    sqlite.exec(`
+      CREATE TEMP TRIGGER ${n}_users_update AFTER UPDATE ON users BEGIN SELECT ${n}_user(OLD.id), ${n}_user(NEW.id); END;
+      CREATE TEMP TRIGGER ${n}_users_delete AFTER DELETE ON users BEGIN SELECT ${n}_user(OLD.id); END;
+      CREATE TEMP TRIGGER ${n}_sessions_update AFTER UPDATE ON sessions BEGIN SELECT ${n}_session(OLD.id), ${n}_session(NEW.id); END;
+      CREATE TEMP TRIGGER ${n}_sessions_delete AFTER DELETE ON sessions BEGIN SELECT ${n}_session(OLD.id); END;
+    `);
+  }
+
+  /** The cached session, or undefined (after emptying the cache if another connection committed). */
+  get(id: string): CachedSession | undefined {
+    const v = this.dataVersion.get() as number;
+    if (v !== this.version) {
+      this.version = v;
+      this.clear();
+    }
+    const hit = this.byId.get(id);
+    if (hit) this.stats.hits++;
+    else this.stats.misses++;
+    return hit;
+  }
+
+  /** Remember a session just read from the database; ignored inside an open transaction. */
+  set(id: string, user: SessionUser, expiresAt: number) {
+    if (this.sqlite.inTransaction) return;
+    if (this.byId.size >= this.max && !this.byId.has(id)) {
+      const oldest = this.byId.keys().next().value;
+      if (oldest !== undefined) this.drop(oldest);
+    }
+    this.byId.set(id, { user: Object.freeze({ ...user }), expiresAt });
+    let ids = this.byUser.get(user.id);
+    if (!ids) this.byUser.set(user.id, (ids = new Set()));
+    ids.add(id);
+  }
+
+  /** Forget one session. */
+  drop(id: string) {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    this.byId.delete(id);
+    this.stats.dropped++;
+    const ids = this.byUser.get(entry.user.id);
+    ids?.delete(id);
+    if (ids && !ids.size) this.byUser.delete(entry.user.id);
+  }
+
+  /** Forget every session of a user. */
+  dropUser(userId: number) {
+    const ids = this.byUser.get(userId);
+    if (!ids) return;
+    for (const id of [...ids]) this.drop(id);
+  }
+
+  clear() {
+    if (this.byId.size) this.stats.cleared++;
+    this.byId.clear();
+    this.byUser.clear();
+  }
+
+  get size() {
+    return this.byId.size;
+  }
+}
