@@ -14,15 +14,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleServer } from '../scripts/server-bundle.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { fullStack, startBare, type LoadSettings } from './api.ts';
 import { seedScale } from './seed-scale.ts';
-
-/** Compile `api/start.ts` as the site build does (scripts/build.ts), to `outfile`. */
-export function compileServer(outfile: string) {
-  buildSync({ entryPoints: ['api/start.ts'], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning' });
-}
 
 /** Run the ingestion comparison and print it. */
 export async function benchIngestion(opts: { quick: boolean; password: string; log: (m: string) => void }) {
@@ -40,7 +35,7 @@ export async function benchIngestion(opts: { quick: boolean; password: string; l
   const scale = opts.quick ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 } : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
   try {
     const entry = path.resolve(process.env.BENCH_ENTRY || '.tmp/bench-server/start.mjs');
-    if (!process.env.BENCH_ENTRY) compileServer(entry);
+    if (!process.env.BENCH_ENTRY) bundleServer(entry);
     const profileDir = path.resolve('.tmp/bench-profile');
     const nodeArgs = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const catalog = loadCatalog(contentFsFrom(fs), 'content');

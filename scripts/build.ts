@@ -11,6 +11,7 @@ import { writeStamp } from './build-stamp.ts';
 import { buildOfflineManifest } from './offline-manifest.ts';
 import { buildSync } from 'esbuild';
 import { withDirLock } from './dir-lock.ts';
+import { bundleServer } from './server-bundle.ts';
 
 const out = path.resolve(process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'));
 const node = process.execPath;
@@ -71,20 +72,8 @@ if (process.env.OBERIH_MODE !== 'scorm') {
   });
 }
 
-if (process.env.OBERIH_MODE !== 'scorm' && !process.env.SKIP_SERVER_BUNDLE) {
-  // The server, compiled once: running it from TypeScript through a loader costs ~60 MB of memory.
-  buildSync({
-    entryPoints: ['api/start.ts'],
-    outfile: 'dist/server/start.mjs',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    legalComments: 'none',
-  });
-}
+// The server, compiled once (see scripts/server-bundle.ts).
+if (process.env.OBERIH_MODE !== 'scorm' && !process.env.SKIP_SERVER_BUNDLE) bundleServer();
 
 const hashes = inlineScriptHashes(out);
 fs.writeFileSync(path.join(out, 'csp-hashes.json'), JSON.stringify(hashes));
