@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { AppError, errorBody, errorHandler } from './errors.ts';
 import type { Deps } from './deps.ts';
 import type { AppEnv } from './env.ts';
@@ -42,6 +43,10 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
       deps.log.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10, user: c.get('user')?.id ?? null });
     }
   });
+  // Reads can be large (a 500-learner report is ~0.5 MB of JSON): gzip them for clients that accept it.
+  // Writes answer a few bytes, and the ingestion path stays free of the stream and the Vary rewrite.
+  const gzip = compress();
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' ? gzip(c, next) : next()));
   app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }));
   app.use('/api/*', limitBody(deps.config.bodyLimit, (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413)));
   app.use('/api/*', csrfMiddleware);
