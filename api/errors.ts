@@ -29,16 +29,18 @@ export const forbidden = (message = 'you do not have access to this resource') =
 
 /** Turn a zod error into `{ field: message }`, field paths joined with dots. */
 export function zodFields(error: ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // A Map, not an object literal: a client's field may be called "__proto__", which assigned to a
+  // plain object would set its prototype instead of adding a field (and leave the answer without it).
+  const fields = new Map<string, string>();
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) fields[[...issue.path, k].join('.')] = 'unknown field';
+      for (const k of issue.keys) fields.set([...issue.path, k].join('.'), 'unknown field');
       continue;
     }
     const key = issue.path.join('.') || '(body)';
-    fields[key] ??= issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message;
+    if (!fields.has(key)) fields.set(key, issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 export function errorBody(code: ErrorCode, message: string, fields?: Record<string, string>) {

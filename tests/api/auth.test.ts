@@ -152,6 +152,15 @@ describe('bad input gets a clear 4xx naming the field', async () => {
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.fields).toEqual({ admin: 'unknown field' });
   });
+  it('a field called __proto__ (or constructor) is named like any other unknown field, not a 500', async () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const res = await t.request('/api/auth/login', { body: `{"email":"a@b.ua","password":"x","${key}":{"role":"admin"}}`, headers: { 'content-type': 'application/json' } });
+      expect(res.status, key).toBe(400);
+      const body = await res.json();
+      expect(Object.keys(body.error.fields), key).toEqual([key]);
+      expect(body.error.message).toContain(key);
+    }
+  });
   it('wrong types', async () => {
     const res = await t.request('/api/auth/login', { json: { email: 42, password: ['x'] } });
     expect(res.status).toBe(400);
