@@ -2,6 +2,7 @@ import type { Catalog } from '../courses/catalog.ts';
 import type SQLite from 'better-sqlite3';
 import type { DB } from '../db/connection.ts';
 import type { GroupCommitter } from '../db/group-commit.ts';
+import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
@@ -36,6 +37,8 @@ export interface Deps {
   sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
+  /** WAL checkpoints on a worker thread (db/checkpointer.ts), when bootstrap was asked for it. */
+  checkpointer?: BackgroundCheckpointer | null;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

@@ -29,6 +29,8 @@ const deps = await bootstrap({
   dataDir: env.DATA_DIR,
   certSigningKey: env.CERT_SIGNING_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
+  // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
+  backgroundCheckpoint: true,
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
     trustedOrigins: env.TRUSTED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),

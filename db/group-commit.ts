@@ -27,6 +27,8 @@ export interface GroupCommitOptions {
   windowMs?: number;
   /** A batch is flushed at once when it reaches this many jobs. @defaultValue 256 */
   maxBatch?: number;
+  /** Called after each successful COMMIT, before the batch's callers are answered (e.g. to poke the checkpointer). */
+  afterCommit?: () => void;
 }
 
 export class GroupCommitter {
@@ -38,6 +40,7 @@ export class GroupCommitter {
   private seen = 0;
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly afterCommit: (() => void) | undefined;
   /** Transaction control as prepared statements: parsed once, not once per batch and job. */
   private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', SQLite.Statement>;
   /** Batches committed and jobs in them, for the benchmark's report. */
@@ -46,6 +49,7 @@ export class GroupCommitter {
   constructor(private sqlite: SQLite.Database, opts: GroupCommitOptions = {}) {
     this.windowMs = opts.windowMs ?? 2;
     this.maxBatch = opts.maxBatch ?? 256;
+    this.afterCommit = opts.afterCommit;
     this.tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -118,6 +122,7 @@ export class GroupCommitter {
     }
     this.stats.batches++;
     this.stats.jobs += batch.length;
+    this.afterCommit?.();
     for (const r of results) (r.ok ? r.job.resolve : r.job.reject)(r.value);
   }
 }

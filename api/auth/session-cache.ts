@@ -9,8 +9,10 @@
  *   password change or reset, a new name or locale: the user's sessions are dropped) and of `sessions`
  *   (logout, logout of every other session, expiry clean-up, the sliding-expiry write: that session
  *   is dropped), whichever code path or transaction makes the change;
- * - `PRAGMA data_version` is compared on every look-up (a few µs): a commit by any other
- *   connection (another process, a CLI) empties the whole cache before it answers again.
+ * - `PRAGMA data_version` is compared on every look-up: a commit by any other connection (another
+ *   process, a CLI) empties the whole cache before it answers again. The pragma itself runs only
+ *   when the WAL-index header changed since the last look-up (`dataVersionProbe` in
+ *   db/connection.ts: one 96-byte read instead of a read transaction), i.e. after any commit.
  *
  * Entries are only added from a synchronous read outside any open transaction, so nothing
  * uncommitted (a Kysely transaction awaits between its statements) is ever cached. A hit is used
@@ -21,6 +23,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import type { DB } from '../../db/connection.ts';
+import { dataVersionProbe } from '../../db/connection.ts';
 import { sessionLookup, type SessionWithUser } from '../../db/repos/sessions.ts';
 import type { SessionUser } from './session.ts';
 
@@ -35,7 +38,7 @@ let instances = 0;
 export class SessionCache {
   private readonly byId = new Map<string, CachedSession>();
   private readonly byUser = new Map<number, Set<string>>();
-  private readonly dataVersion: SQLite.Statement;
+  private readonly dataVersion: ReturnType<typeof dataVersionProbe>;
   private version: number;
   /** Hits, misses and invalidations since start, for tests and the benchmark. */
   readonly stats = { hits: 0, misses: 0, dropped: 0, cleared: 0 };
@@ -45,8 +48,8 @@ export class SessionCache {
   /** `db` and `sqlite`: the same connection (Kysely over it, and the raw handle). */
   constructor(db: DB, readonly sqlite: SQLite.Database, readonly max = 10_000) {
     this.lookup = sessionLookup(db, sqlite);
-    this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-    this.version = this.dataVersion.get() as number;
+    this.dataVersion = dataVersionProbe(sqlite);
+    this.version = this.dataVersion.get();
     // One set of functions and triggers per cache (tests open several apps in one process).
     const n = `oberih_session_cache_${++instances}`;
     sqlite.function(`${n}_user`, { deterministic: false }, (id: unknown) => (this.dropUser(Number(id)), null));
@@ -61,7 +64,7 @@ export class SessionCache {
 
   /** The cached session, or undefined (after emptying the cache if another connection committed). */
   get(id: string): CachedSession | undefined {
-    const v = this.dataVersion.get() as number;
+    const v = this.dataVersion.get();
     if (v !== this.version) {
       this.version = v;
       this.clear();
@@ -101,6 +104,11 @@ export class SessionCache {
     const ids = this.byUser.get(userId);
     if (!ids) return;
     for (const id of [...ids]) this.drop(id);
+  }
+
+  /** Release the data-version probe's file descriptor (the connection is closing). */
+  close() {
+    this.dataVersion.close();
   }
 
   clear() {
