@@ -10,6 +10,7 @@
  *
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
  * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
+ * BENCH_ONLY=report: only the cohort report and "My learning" reads, a few minutes (bench/report-only.ts).
  * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
  */
 import { execSync } from 'node:child_process';
@@ -38,6 +39,10 @@ const factors = QUICK ? [10] : [1, 10, 50];
 const log = (m: string) => console.log(m);
 if (process.env.BENCH_ONLY === 'ingestion') {
   await (await import('./ingestion.ts')).benchIngestion({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'report') {
+  await (await import('./report-only.ts')).benchReport({ quick: QUICK, password: PASSWORD, log });
   process.exit(0);
 }
 const t0 = performance.now();

@@ -5,16 +5,18 @@
  * shows Cyrillic; streamed, so a large cohort never sits in memory as one string).
  */
 import fs from 'node:fs';
+import type SQLite from 'better-sqlite3';
 import type { Context } from 'hono';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { analyseItems, type ScoredAttempt } from '../../courses/item-analysis.ts';
+import type { Catalog } from '../../courses/catalog.ts';
 import { courseProgress } from '../../courses/completion.ts';
 import { correctResponse } from '../../courses/scoring.ts';
 import type { Question } from '../../courses/schema/question.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
-import { reportsRepo } from '../../db/repos/reports.ts';
+import { reportsRepo, writeGeneration, type AttemptFact, type CohortFacts } from '../../db/repos/reports.ts';
 import type { Cohort } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
@@ -33,83 +35,153 @@ const learnerParams = z.object({ id: z.coerce.number().int().positive(), userId:
 /** `learners=none`: the report without its per-learner rows (the dashboard's first, small request). */
 export const reportQuery = z.object({ learners: z.enum(['all', 'none']).default('all') }).strict();
 
-/** The report of one cohort, from five aggregate queries. */
-export async function cohortReport(deps: Pick<Deps, 'db' | 'catalog' | 'now'>, cohort: Cohort) {
-  const repo = reportsRepo(deps.db);
-  const assigned = (await cohortsRepo(deps.db).courses(cohort.id)).filter((a) => deps.catalog.courses.has(a.course_id));
-  const ids = assigned.map((a) => a.course_id);
-  const [learners, modules, attempts, completions, certificates] = await Promise.all([
-    repo.learners(cohort.id), repo.modules(cohort.id, ids), repo.attempts(cohort.id, ids), repo.completions(cohort.id, ids), repo.certificates(cohort.id, ids),
-  ]);
-  const key = (u: number, c: string) => `${u}|${c}`;
-  const today = deps.now().toISOString().slice(0, 10);
-  const modulesBy = new Map<string, typeof modules>();
-  for (const m of modules) {
-    const k = key(m.user_id, m.course_id);
-    const list = modulesBy.get(k);
-    if (list) list.push(m);
-    else modulesBy.set(k, [m]);
-  }
-  const attemptsBy = new Map(attempts.map((a) => [key(a.user_id, a.course_id), a]));
-  const completedBy = new Map(completions.map((c) => [key(c.user_id, c.course_id), c.completed_at]));
-  const certBy = new Map(certificates.map((c) => [key(c.user_id, c.course_id), c]));
+/** A report computed lately, with what it holds for: the write generation, the day and the catalog. */
+interface RecentReport { generation: string; today: string; catalog: Catalog; report: ReturnType<typeof assembleReport> }
+/** Per connection, the latest report of up to `RECENT_REPORTS` cohorts, least recently asked first. */
+const recentReports = new WeakMap<SQLite.Database, Map<number, RecentReport>>();
+const RECENT_REPORTS = 8;
 
-  const perLearner = new Map(learners.map((l) => [l.id, [] as LearnerCourse[]]));
-  const courses = assigned.map(({ course_id, due_on }) => {
-    const course = deps.catalog.courses.get(course_id)!.course;
-    const moduleSet = new Set(course.modules);
-    const funnel = { members: learners.length, started: 0, modules_done: 0, passed: 0, completed: 0, certified: 0 };
-    const moduleCounts = new Map(course.modules.map((m) => [m, { module: m, started: 0, completed: 0 }]));
+/**
+ * The report of one cohort. Computed from six aggregates read in one go (`reportsRepo.cohortFacts`),
+ * or reused from the last computation for this cohort when nothing in the database has changed since
+ * (the write generation: any row inserted, updated or deleted through this connection, or any commit
+ * from another, moves it) on the same day with the same catalog: the dashboard asks for the summary
+ * and then the full report, and an instructor reloads. A reused report is never stale: it is only
+ * taken when the database holds exactly the data it was computed from. `cohort` and `generated_at`
+ * are always the current ones. The objects are shared between answers: never modify them.
+ */
+export async function cohortReport(deps: Pick<Deps, 'db' | 'sqlite' | 'catalog' | 'now'>, cohort: Cohort) {
+  const now = deps.now();
+  const today = now.toISOString().slice(0, 10);
+  let recent = recentReports.get(deps.sqlite);
+  if (!recent) recentReports.set(deps.sqlite, (recent = new Map()));
+  let entry = recent.get(cohort.id);
+  if (!entry || entry.today !== today || entry.catalog !== deps.catalog || entry.generation !== writeGeneration(deps.sqlite)) {
+    const facts = await reportsRepo(deps.db, deps.sqlite).cohortFacts(cohort.id);
+    entry = { generation: facts.generation, today, catalog: deps.catalog, report: assembleReport(facts, deps.catalog, today) };
+  }
+  recent.delete(cohort.id);
+  recent.set(cohort.id, entry);
+  if (recent.size > RECENT_REPORTS) recent.delete(recent.keys().next().value!);
+  return { cohort, generated_at: now.toISOString(), ...entry.report };
+}
+
+/**
+ * The report's figures from the cohort's facts. Learners and courses are numbered once and every
+ * learner × course figure lives in flat arrays at `learner * courses + course`, so 500 learners ×
+ * 3 courses take a few passes over arrays, not a string key and a Map look-up per fact. Synchronous:
+ * one report never interleaves with another, so ten at once are answered in turn, not all of them late.
+ */
+function assembleReport(facts: CohortFacts, catalog: Catalog, today: string) {
+  const learners = facts.learners;
+  const assigned = facts.courses.filter((a) => catalog.courses.has(a.course_id));
+  const L = learners.length;
+  const C = assigned.length;
+  const learnerAt = new Map<number, number>();
+  for (let i = 0; i < L; i++) learnerAt.set(learners[i]!.id, i);
+  const courseAt = new Map<string, number>();
+  for (let i = 0; i < C; i++) courseAt.set(assigned[i]!.course_id, i);
+  /** The learner × course cell of a fact, or -1 for a course the report leaves out. */
+  const cell = (userId: number, courseId: string) => {
+    const c = courseAt.get(courseId);
+    const l = learnerAt.get(userId);
+    return c === undefined || l === undefined ? -1 : l * C + c;
+  };
+
+  const per = assigned.map(({ course_id, due_on }) => {
+    const course = catalog.courses.get(course_id)!.course;
+    return {
+      course, course_id, due_on,
+      moduleAt: new Map(course.modules.map((m, i) => [m, i])),
+      moduleStarted: new Array<number>(course.modules.length).fill(0),
+      moduleCompleted: new Array<number>(course.modules.length).fill(0),
+      daily: new Map<string, { modules: number; completions: number }>(),
+    };
+  });
+  const day = (daily: Map<string, { modules: number; completions: number }>, iso: string) => {
+    const d = iso.slice(0, 10);
+    let v = daily.get(d);
+    if (!v) daily.set(d, (v = { modules: 0, completions: 0 }));
+    return v;
+  };
+
+  // Per learner × course: modules with any event (of the course's current modules), modules completed.
+  const startedModules = new Uint16Array(L * C);
+  const doneModules = new Uint16Array(L * C);
+  for (const [userId, courseId, moduleId, completedAt] of facts.modules) {
+    const k = cell(userId, courseId);
+    if (k < 0) continue;
+    const p = per[k % C]!;
+    const m = p.moduleAt.get(moduleId);
+    if (m === undefined) continue;
+    startedModules[k]!++;
+    p.moduleStarted[m]!++;
+    if (completedAt) { doneModules[k]!++; p.moduleCompleted[m]!++; day(p.daily, completedAt).modules++; }
+  }
+  const attemptsAt = new Array<AttemptFact | undefined>(L * C);
+  for (const a of facts.attempts) { const k = cell(a[0], a[1]); if (k >= 0) attemptsAt[k] = a; }
+  const completedAtAt = new Array<string | undefined>(L * C);
+  for (const [userId, courseId, completedAt] of facts.completions) { const k = cell(userId, courseId); if (k >= 0) completedAtAt[k] = completedAt; }
+  const certificateAt = new Array<string | undefined>(L * C);
+  for (const [userId, courseId, code] of facts.certificates) { const k = cell(userId, courseId); if (k >= 0) certificateAt[k] = code; }
+
+  const perLearner: LearnerCourse[][] = Array.from({ length: L }, () => []);
+  const courses = per.map((p, c) => {
+    const { course, course_id, due_on } = p;
+    const total = course.modules.length;
+    const funnel = { members: L, started: 0, modules_done: 0, passed: 0, completed: 0, certified: 0 };
     const bins = Array.from({ length: SCORE_BINS }, (_, i) => ({ from: i * 10, to: i === SCORE_BINS - 1 ? 100 : i * 10 + 9, count: 0 }));
     const bests: number[] = [];
-    const daily = new Map<string, { modules: number; completions: number }>();
-    const day = (iso: string) => { const d = iso.slice(0, 10); let v = daily.get(d); if (!v) daily.set(d, (v = { modules: 0, completions: 0 })); return v; };
-    for (const l of learners) {
-      const k = key(l.id, course_id);
-      const rows = (modulesBy.get(k) ?? []).filter((m) => moduleSet.has(m.module_id));
-      const a = attemptsBy.get(k);
-      const completedAt = completedBy.get(k) ?? null;
-      const cert = certBy.get(k);
-      let done = 0;
-      for (const m of rows) {
-        const counts = moduleCounts.get(m.module_id)!;
-        counts.started++;
-        if (m.completed_at) { counts.completed++; done++; day(m.completed_at).modules++; }
-      }
-      const started = rows.length > 0 || (a?.attempts ?? 0) > 0;
-      const passed = course.assessment ? (a?.passed ?? 0) > 0 : done === course.modules.length;
+    const overdue = !!due_on && due_on < today;
+    for (let l = 0; l < L; l++) {
+      const k = l * C + c;
+      const a = attemptsAt[k];
+      const attempts = a ? a[2] : 0;
+      const best = a ? a[3] : null;
+      const passes = a ? a[4] : 0;
+      const failed = a ? a[5] : 0;
+      const completedAt = completedAtAt[k] ?? null;
+      const certificate = certificateAt[k] ?? null;
+      const done = doneModules[k]!;
+      const started = startedModules[k]! > 0 || attempts > 0;
+      const passed = course.assessment ? passes > 0 : done === total;
       const status: CourseStatus = completedAt ? 'completed' : started ? 'in_progress' : 'not_started';
       if (started || completedAt) funnel.started++;
-      if (done === course.modules.length) funnel.modules_done++;
+      if (done === total) funnel.modules_done++;
       if (passed) funnel.passed++;
-      if (completedAt) { funnel.completed++; day(completedAt).completions++; }
-      if (cert) funnel.certified++;
-      if (a?.best !== null && a?.best !== undefined) { bins[Math.min(SCORE_BINS - 1, Math.floor(a.best / 10))]!.count++; bests.push(a.best); }
+      if (completedAt) { funnel.completed++; day(p.daily, completedAt).completions++; }
+      if (certificate) funnel.certified++;
+      if (best !== null) { bins[Math.min(SCORE_BINS - 1, Math.floor(best / 10))]!.count++; bests.push(best); }
       const risk: RiskReason[] = [];
       if (status === 'not_started') risk.push('not_started');
-      if (due_on && due_on < today && !completedAt) risk.push('overdue');
-      if ((a?.failed ?? 0) >= 2 && !(a?.passed ?? 0)) risk.push('failed_twice');
-      perLearner.get(l.id)!.push({
-        course_id, status, modules_done: done, modules_total: course.modules.length,
-        attempts: a?.attempts ?? 0, failed: a?.failed ?? 0, best_score: a?.best ?? null, passed,
-        completed_at: completedAt, certificate: cert?.code ?? null, risk,
+      if (overdue && !completedAt) risk.push('overdue');
+      if (failed >= 2 && !passes) risk.push('failed_twice');
+      perLearner[l]!.push({
+        course_id, status, modules_done: done, modules_total: total,
+        attempts, failed, best_score: best, passed,
+        completed_at: completedAt, certificate, risk,
       });
     }
     let cumModules = 0;
     let cumCompletions = 0;
-    const progress = [...daily.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, v]) => ({
+    const progress = [...p.daily.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, v]) => ({
       date, modules_completed: (cumModules += v.modules), courses_completed: (cumCompletions += v.completions),
     }));
     return {
       id: course_id, title: course.title, due_on, pass_mark: course.passMark, assessment: !!course.assessment,
       modules: course.modules,
-      funnel, module_completion: [...moduleCounts.values()], score_distribution: bins, progress_over_time: progress,
+      funnel,
+      module_completion: course.modules.map((module, m) => ({ module, started: p.moduleStarted[m]!, completed: p.moduleCompleted[m]! })),
+      score_distribution: bins, progress_over_time: progress,
       best_score_median: median(bests),
     };
   });
-  const rows = learners.map((l) => ({ ...l, courses: perLearner.get(l.id)! }));
-  const at_risk = rows.flatMap((l) => l.courses.filter((c) => c.risk.length).map((c) => ({ user_id: l.id, full_name: l.full_name, email: l.email, course_id: c.course_id, reasons: c.risk })));
-  return { cohort, generated_at: deps.now().toISOString(), courses, learner_count: rows.length, learners: rows, at_risk };
+  const rows = learners.map((l, i) => ({ ...l, courses: perLearner[i]! }));
+  const at_risk = [];
+  for (const l of rows) {
+    for (const c of l.courses) if (c.risk.length) at_risk.push({ user_id: l.id, full_name: l.full_name, email: l.email, course_id: c.course_id, reasons: c.risk });
+  }
+  return { courses, learner_count: rows.length, learners: rows, at_risk };
 }
 
 /** The median of the learners' best scores, null when nobody has one. */
@@ -175,6 +247,10 @@ export function reportRoutes() {
     .route({ method: 'get', path: '/cohorts/:id', summary: 'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list (learners=none leaves out the per-learner rows)', access: STAFF, params: idParam, query: reportQuery }, async (c, { params, query }) => {
       const cohort = await cohortFor(c, params.id);
       const { learners, ...summary } = await cohortReport(c.get('deps'), cohort);
+      // The gzip middleware adds this header after the handler otherwise, and adding a header to a
+      // finished response rebuilds it around its body as a web stream (for 0.5 MB of JSON, a copy
+      // and a stream read): set now, the response is written straight from its string.
+      c.header('Vary', 'Accept-Encoding');
       return c.json(query.learners === 'none' ? summary : { ...summary, learners });
     })
     .route({ method: 'get', path: '/cohorts/:id/learners/:userId', summary: 'One learner of the cohort: modules, attempts with every response, completions and certificates', access: STAFF, params: learnerParams }, async (c, { params }) => {
