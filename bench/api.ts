@@ -30,7 +30,7 @@ export interface LoadSettings {
 }
 
 /** How `npm start` runs the server (package.json's "start" script), read so the benchmark follows it. */
-function startCommand(): { args: string[]; env: Record<string, string> } {
+export function startCommand(): { args: string[]; env: Record<string, string> } {
   const script = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   const env = Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
   const args = [...script.matchAll(/\s(--[a-z-]+(?:=\S+)?)/g)].map((m) => m[1]!);

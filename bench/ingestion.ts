@@ -17,7 +17,7 @@ import path from 'node:path';
 import { bundleServer } from '../scripts/server-bundle.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { fullStack, startBare, type LoadSettings } from './api.ts';
-import { seedScale } from './seed-scale.ts';
+import { benchScale, seedScale } from './seed-scale.ts';
 
 /** Run the ingestion comparison and print it. */
 export async function benchIngestion(opts: { quick: boolean; password: string; log: (m: string) => void }) {
@@ -32,7 +32,7 @@ export async function benchIngestion(opts: { quick: boolean; password: string; l
     sessions: opts.quick ? 40 : 200,
     attemptLearners: 0,
   };
-  const scale = opts.quick ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 } : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+  const scale = benchScale(opts.quick);
   try {
     const entry = path.resolve(process.env.BENCH_ENTRY || '.tmp/bench-server/start.mjs');
     if (!process.env.BENCH_ENTRY) bundleServer(entry);

@@ -23,9 +23,9 @@ import { bundleServer } from '../scripts/server-bundle.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateDown } from '../db/migrate.ts';
-import { login, copyDb } from './api.ts';
+import { login, copyDb, startCommand } from './api.ts';
 import { cpuMs, runLoad, startProcess, type Running } from './proc.ts';
-import { seedScale } from './seed-scale.ts';
+import { benchScale, seedScale } from './seed-scale.ts';
 import type { Generator } from './types.ts';
 
 interface Scenario {
@@ -45,14 +45,6 @@ interface Measured {
   cpuUs: number;
 }
 
-/** `npm start`'s node flags and environment, read from package.json as bench/api.ts does. */
-function startCommand(): { args: string[]; env: Record<string, string> } {
-  const script = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  return {
-    env: Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])),
-    args: [...script.matchAll(/\s(--[a-z-]+(?:=\S+)?)/g)].map((m) => m[1]!),
-  };
-}
 
 /** The newest migration name a server bundle carries (its migrations are registered by date-prefixed name). */
 function newestMigrationIn(bundle: string): string {
@@ -92,7 +84,7 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-bench-report-'));
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const seconds = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
-  const scale = opts.quick ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 } : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+  const scale = benchScale(opts.quick);
   const servers: { name: string; server: Running }[] = [];
   try {
     const entry = path.resolve(process.env.BENCH_ENTRY || '.tmp/bench-report/start.mjs');

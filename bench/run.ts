@@ -23,7 +23,7 @@ import { buildScaled, buildSite, exportScorm } from './builds.ts';
 import { lighthouse, siteWeights } from './pages.ts';
 import { machine } from './proc.ts';
 import { checkTargets, markdown, type Results } from './report.ts';
-import { seedScale } from './seed-scale.ts';
+import { benchScale, seedScale } from './seed-scale.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const OUT = path.resolve(process.env.BENCH_OUT ?? 'bench');
@@ -31,9 +31,7 @@ const PASSWORD = 'bench-password-2026';
 const settings: LoadSettings = QUICK
   ? { duration: 2, rounds: 2, roundSeconds: 2, warmup: 1, connections: 50, sessions: 40, attemptLearners: 60 }
   : { duration: 10, rounds: 3, roundSeconds: 5, warmup: 2, connections: 50, sessions: 200, attemptLearners: 1000 };
-const scale = QUICK
-  ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 }
-  : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+const scale = benchScale(QUICK);
 const factors = QUICK ? [10] : [1, 10, 50];
 
 const log = (m: string) => console.log(m);

@@ -66,6 +66,10 @@ function uuid(rand: () => number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
+/** The benchmark's data sizes: the issue's scale (5,000 learners, 200,000 events, 20,000 attempts), or a small one for smoke runs. */
+export const benchScale = (quick: boolean) =>
+  quick ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 } : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+
 export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   const t0 = performance.now();
   const { db } = createDb(o.dbFile, { synchronous: 'NORMAL' });
