@@ -46,7 +46,13 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
   // Reads can be large (a 500-learner report is ~0.5 MB of JSON): gzip them for clients that accept it.
   // Writes answer a few bytes, and the ingestion path stays free of the stream and the Vary rewrite.
   const gzip = compress();
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' ? gzip(c, next) : next()));
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    // Set before the handler builds its response: added afterwards (as the middleware would), the header
+    // makes Hono rebuild the finished response around its body as a stream.
+    c.header('Vary', 'Accept-Encoding');
+    return gzip(c, next);
+  });
   app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }));
   app.use('/api/*', limitBody(deps.config.bodyLimit, (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413)));
   app.use('/api/*', csrfMiddleware);
