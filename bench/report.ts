@@ -39,7 +39,12 @@ export function checkTargets(r: Omit<Results, 'targets'>): TargetCheck[] {
   }
   const report1 = find(r.scenarios, 'cohort-report-1');
   const report10 = find(r.scenarios, 'cohort-report-10');
-  if (report1) push('cohort report (500 learners) < 200 ms p95', `p95 ${report1.p95} ms alone${report10 ? `, ${report10.p95} ms with 10 at once` : ''}`, report1.p95 < 200);
+  const computed1 = find(r.scenarios, 'cohort-reports-computed-1');
+  const computed10 = find(r.scenarios, 'cohort-reports-computed-10');
+  if (report1) {
+    const fresh = computed1 ? `; computed afresh: p95 ${computed1.p95} ms alone${computed10 ? `, ${computed10.p95} ms with 10 cohorts at once` : ''}` : '';
+    push('cohort report (500 learners) < 200 ms p95', `reused: p95 ${report1.p95} ms alone${report10 ? `, ${report10.p95} ms with 10 at once` : ''}${fresh}`, report1.p95 < 200 && (computed1?.p95 ?? 0) < 200);
+  }
   const submit = find(r.scenarios, 'attempt-submit');
   if (submit) push('attempt submit p99 < 100 ms', `p99 ${submit.p99} ms at ${submit.connections} connections`, submit.p99 < 100);
   const all = [...r.bare, ...r.scenarios];

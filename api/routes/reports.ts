@@ -39,7 +39,8 @@ export const reportQuery = z.object({ learners: z.enum(['all', 'none']).default(
 interface RecentReport { generation: string; today: string; catalog: Catalog; report: ReturnType<typeof assembleReport> }
 /** Per connection, the latest report of up to `RECENT_REPORTS` cohorts, least recently asked first. */
 const recentReports = new WeakMap<SQLite.Database, Map<number, RecentReport>>();
-const RECENT_REPORTS = 8;
+// Four: a reused report is for the instructor who is looking now; each holds a 500-learner report (~1–2 MB).
+const RECENT_REPORTS = 4;
 
 /**
  * The report of one cohort. Computed from six aggregates read in one go (`reportsRepo.cohortFacts`),
