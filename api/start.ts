@@ -13,6 +13,7 @@ import { createServerApp, listen } from './server.ts';
 import { hashPassword, verifyPassword } from './auth/password.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../db/seed.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
+import { issueMissingCertificates } from './certificates/issue.ts';
 import { scheduleBackups } from '../db/backup.ts';
 import { usersRepo } from '../db/repos/users.ts';
 
@@ -45,6 +46,8 @@ let seeded = false;
 if (!production) {
   const courses = [...deps.catalog.courses.values()].map((c) => ({ id: c.course.id, modules: c.course.modules }));
   seeded = (await seedDemo(deps.db, { hash: hashPassword, courses, base: new Date(), afterProgress: seedAttempts(deps.catalog) })).created;
+  // The seed writes completions directly: give them their certificates, as the API would have.
+  if (seeded) await issueMissingCertificates(deps);
 }
 // Loud warning while any demo password still opens an account.
 for (const a of DEMO_ACCOUNTS) {

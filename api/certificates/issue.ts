@@ -62,3 +62,24 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
   if (stored.code === row.code) deps.log.info('certificate issued', { code: stored.code, user: c.userId, course: c.courseId });
   return stored;
 }
+
+/**
+ * Issue the certificate of every completion that has none (idempotent). Completions recorded through
+ * the API get theirs at once (`onCourseCompleted`); this covers completions written directly, as the
+ * demo seed does. Returns how many were issued.
+ */
+export async function issueMissingCertificates(deps: Deps): Promise<number> {
+  const missing = await deps.db
+    .selectFrom('completions')
+    .leftJoin('certificates', 'certificates.completion_id', 'completions.id')
+    .where('certificates.code', 'is', null)
+    .select(['completions.id', 'completions.user_id', 'completions.course_id', 'completions.score', 'completions.completed_at'])
+    .orderBy('completions.id')
+    .execute();
+  let issued = 0;
+  for (const m of missing) {
+    const cert = await issueCertificate(deps, { completionId: m.id, userId: m.user_id, courseId: m.course_id, score: m.score, completedAt: m.completed_at });
+    if (cert) issued++;
+  }
+  return issued;
+}

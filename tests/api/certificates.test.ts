@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyToken, type PublicJwk } from '../../courses/certificate.ts';
 import { correctResponse } from '../../courses/scoring.ts';
 import { bootstrap } from '../../api/bootstrap.ts';
-import { issueCertificate } from '../../api/certificates/issue.ts';
+import { issueCertificate, issueMissingCertificates } from '../../api/certificates/issue.ts';
 import { KEY_FILE, loadSigner } from '../../api/certificates/keys.ts';
 import { checkCompletion } from '../../api/completion.ts';
 import { silentLogger } from '../../api/log.ts';
@@ -104,6 +104,17 @@ describe('certificates', async () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ score: 90, expires_at: '2027-10-01T08:00:00.000Z' });
     expect((await t.deps.db.selectFrom('certificates').select('completion_id').where('user_id', '=', u.user.id).execute())[0]!.completion_id).toBe(completion.id);
+  });
+
+  it('completions written directly (the demo seed) all get their certificates in one pass, once', async () => {
+    const a = await t.createUser('cadet');
+    const b = await t.createUser('cadet');
+    for (const u of [a, b]) await t.deps.db.insertInto('completions').values({ user_id: u.id, course_id: COURSE, content_version: '1.0.0', attempt_id: `seed-${u.id}`, score: 85, completed_at: '2026-11-01T08:00:00.000Z' }).execute();
+    expect(await issueMissingCertificates(t.deps)).toBeGreaterThanOrEqual(2);
+    const codes = await t.deps.db.selectFrom('certificates').select(['user_id', 'code', 'name_printed']).where('user_id', 'in', [a.id, b.id]).execute();
+    expect(codes.map((c) => c.user_id).sort()).toEqual([a.id, b.id].sort());
+    expect(codes.every((c) => c.name_printed.startsWith('Тест'))).toBe(true);
+    expect(await issueMissingCertificates(t.deps)).toBe(0);
   });
 
   it('the QR link carries a payload that verifies in Node against the published key', async () => {
