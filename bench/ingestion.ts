@@ -6,7 +6,7 @@
  * The server is compiled from the current sources with the same esbuild options as the site build's
  * server bundle (scripts/build.ts), into `.tmp/bench-server/start.mjs` (the same depth as
  * `dist/server/start.mjs`, so relative paths resolve alike), and run with `npm start`'s node flags and
- * environment. `BENCH_PROFILE=1` runs it with `--cpu-prof` (profile in `.tmp/bench-profile/`);
+ * environment. `BENCH_PROFILE=1` runs it with `--cpu-prof` (profile in `.tmp/bench-server-profile/`);
  * `BENCH_ROUNDS` / `BENCH_ROUND_SECONDS` change the rounds (default 3 × 5 s); `BENCH_ENTRY=<file.mjs>`
  * runs that server bundle instead (e.g. an earlier build, to compare before and after). BENCH_QUICK=1 keeps its
  * small seed. Prints the figures; writes nothing in the checkout besides `.tmp/`.
@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleServer } from '../scripts/server-bundle.ts';
+import { focusedServer } from './focused-server.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { fullStack, startBare, type LoadSettings } from './api.ts';
 import { benchScale, seedScale } from './seed-scale.ts';
@@ -34,10 +34,7 @@ export async function benchIngestion(opts: { quick: boolean; password: string; l
   };
   const scale = benchScale(opts.quick);
   try {
-    const entry = path.resolve(process.env.BENCH_ENTRY || '.tmp/bench-server/start.mjs');
-    if (!process.env.BENCH_ENTRY) bundleServer(entry);
-    const profileDir = path.resolve('.tmp/bench-profile');
-    const nodeArgs = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const { entry, nodeArgs, profileDir } = focusedServer('bench-server');
     const catalog = loadCatalog(contentFsFrom(fs), 'content');
     const dataDir = path.join(work, 'data');
     const dbFile = path.join(dataDir, 'oberih.sqlite');

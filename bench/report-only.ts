@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { bundleServer } from '../scripts/server-bundle.ts';
+import { focusedServer } from './focused-server.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateDown } from '../db/migrate.ts';
@@ -87,10 +87,7 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
   const scale = benchScale(opts.quick);
   const servers: { name: string; server: Running }[] = [];
   try {
-    const entry = path.resolve(process.env.BENCH_ENTRY || '.tmp/bench-report/start.mjs');
-    if (!process.env.BENCH_ENTRY) bundleServer(entry);
-    const profileDir = path.resolve('.tmp/bench-report-profile');
-    const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const { entry, nodeArgs: profile, profileDir } = focusedServer('bench-report');
     const catalog = loadCatalog(contentFsFrom(fs), 'content');
     const dataDir = path.join(work, 'current', 'data');
     const dbFile = path.join(dataDir, 'oberih.sqlite');

@@ -15,6 +15,7 @@ import { formatCode, payloadBytes } from '../courses/certificate.ts';
 import { certificateExpiry } from '../courses/completion.ts';
 import type { Question, Response } from '../courses/schema/question.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
+import { seededUuid } from '../db/seed-attempts.ts';
 import { seededRng } from '../courses/scorm/common/draft.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import { createDb } from '../db/connection.ts';
@@ -58,13 +59,6 @@ const FIRST = ['Олена', 'Андрій', 'Марія', 'Тарас', 'Іри
 const LAST = ['Коваленко', 'Шевченко', 'Бондаренко', 'Ткаченко', 'Кравченко', 'Мельник', 'Олійник', 'Лисенко', 'Руденко', 'Савченко'];
 
 
-function uuid(rand: () => number): string {
-  const h = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
-  h[12] = '4';
-  h[16] = '89ab'[Math.floor(rand() * 4)]!;
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 /** The benchmark's data sizes: the issue's scale (5,000 learners, 200,000 events, 20,000 attempts), or a small one for smoke runs. */
 export const benchScale = (quick: boolean) =>
@@ -189,7 +183,7 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
         for (const q of questions) given[q.id] = rand() < p ? correctResponse(q) : wrongResponse(q);
         const result = scoreAttempt(questions, given);
         const passed = isPassed(result.score, course.passMark);
-        const id = uuid(rand);
+        const id = seededUuid(rand);
         const started = t;
         const submitted = started + (8 + Math.floor(rand() * 30)) * 60_000;
         insAttempt.run(id, l.id, course.id, course.version, 'uk', JSON.stringify(drawn), iso(started), settings.timeLimitMinutes ? iso(started + settings.timeLimitMinutes * 60_000) : null, iso(submitted), result.score, passed ? 1 : 0);
@@ -224,7 +218,7 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
           const given: Record<string, Response> = {};
           for (const q of questions) given[q.id] = rand() < 0.7 ? correctResponse(q) : wrongResponse(q);
           const result = scoreAttempt(questions, given);
-          const id = uuid(rand);
+          const id = seededUuid(rand);
           const started = now - (2 + Math.floor(rand() * 10)) * DAY;
           insAttempt.run(id, r.user_id, c.course.id, c.course.version, 'uk', JSON.stringify(drawn), iso(started), null, iso(started + 20 * 60_000), result.score, isPassed(result.score, c.course.passMark) ? 1 : 0);
           for (const qs of result.questions) insResponse.run(id, qs.id, JSON.stringify(given[qs.id] ?? null), qs.score);

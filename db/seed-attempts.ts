@@ -25,7 +25,7 @@ const DAY = 24 * HOUR;
 const KEEP_FRESH = new Set(DEMO_ACCOUNTS.filter((a) => a.role === 'cadet').map((a) => a.email));
 
 /** A version-4 UUID from the seeded generator (the API checks attempt ids are UUIDs). */
-function seededUuid(rand: () => number): string {
+export function seededUuid(rand: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
   hex[12] = '4';
   hex[16] = '89ab'[Math.floor(rand() * 4)]!;

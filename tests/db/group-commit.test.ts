@@ -23,6 +23,20 @@ function setup(opts: { windowMs?: number; maxBatch?: number } = {}) {
   return { sqlite, insert, writer, committed };
 }
 
+/** Two writes per turn of the event loop for three turns, as a burst of requests would arrive; their promises. */
+async function burst(writer: GroupCommitter, insert: { run(v: string): unknown }): Promise<Promise<unknown>[]> {
+  const writes: Promise<unknown>[] = [];
+  await new Promise<void>((done) => {
+    const turn = (n: number) => {
+      for (const k of [0, 1]) writes.push(writer.run(() => insert.run(`t${n}-${k}`)));
+      if (n < 2) setImmediate(() => turn(n + 1));
+      else done();
+    };
+    turn(0);
+  });
+  return writes;
+}
+
 describe('group commit', () => {
   it('writes arriving together share one transaction, and each is acknowledged only once it is committed', async () => {
     const { insert, writer, committed } = setup({ windowMs: 50 });
@@ -53,16 +67,7 @@ describe('group commit', () => {
 
   it('writes that keep arriving turn after turn join the open batch until a turn brings none', async () => {
     const { insert, writer, committed } = setup({ windowMs: 10_000 });
-    const writes: Promise<unknown>[] = [];
-    // Two writes per turn of the event loop for three turns, as a burst of requests would arrive.
-    await new Promise<void>((done) => {
-      const turn = (n: number) => {
-        for (const k of [0, 1]) writes.push(writer.run(() => insert.run(`t${n}-${k}`)));
-        if (n < 2) setImmediate(() => turn(n + 1));
-        else done();
-      };
-      turn(0);
-    });
+    const writes = await burst(writer, insert);
     await Promise.all(writes);
     expect(writer.stats).toEqual({ batches: 1, jobs: 6 });
     expect(committed()).toHaveLength(6);
@@ -70,15 +75,7 @@ describe('group commit', () => {
 
   it('a batch is committed when its window closes even if writes keep arriving', async () => {
     const { insert, writer } = setup({ windowMs: 0 });
-    const writes: Promise<unknown>[] = [];
-    await new Promise<void>((done) => {
-      const turn = (n: number) => {
-        for (const k of [0, 1]) writes.push(writer.run(() => insert.run(`t${n}-${k}`)));
-        if (n < 2) setImmediate(() => turn(n + 1));
-        else done();
-      };
-      turn(0);
-    });
+    const writes = await burst(writer, insert);
     await Promise.all(writes);
     expect(writer.stats.jobs).toBe(6);
     expect(writer.stats.batches).toBeGreaterThan(1);
