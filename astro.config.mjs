@@ -26,7 +26,7 @@ export default defineConfig({
     locales: ['uk', 'en'],
     routing: { prefixDefaultLocale: true, redirectToDefaultLocale: false },
   },
-  integrations: [contentCheck({ contentDir }), moduleIslands({ mode, contentDir, compilerOptions }), mdx(), svelte({ compilerOptions })],
+  integrations: [contentCheck({ contentDir }), moduleIslands({ mode, compilerOptions }), mdx(), svelte({ compilerOptions })],
   vite: {
     // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
     // modulePreload off: the preload helper costs ~0.7 KB gzip on every page that lazy-loads a chunk.

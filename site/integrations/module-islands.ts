@@ -25,7 +25,7 @@ export interface IslandBundle {
 }
 
 /** Bundle the module-page islands for this mode (`platform` | `scorm`). */
-export async function buildModuleIslands(opts: { mode: string; contentDir: string; compilerOptions: Record<string, unknown> }): Promise<IslandBundle> {
+export async function buildModuleIslands(opts: { mode: string; compilerOptions: Record<string, unknown> }): Promise<IslandBundle> {
   const out = (await build({
     configFile: false,
     root: path.resolve('.'),
@@ -36,7 +36,7 @@ export async function buildModuleIslands(opts: { mode: string; contentDir: strin
     plugins: [svelte({ configFile: false, compilerOptions: { ...opts.compilerOptions, dev: false } })],
     // Production builds of Svelte's helpers (see astro.config.mjs).
     resolve: { conditions: ['module', 'browser', 'production'] },
-    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.env.OBERIH_MODE': JSON.stringify(opts.mode), 'import.meta.env.CONTENT_DIR': JSON.stringify(opts.contentDir) },
+    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.env.OBERIH_MODE': JSON.stringify(opts.mode) },
     build: {
       write: false,
       target: 'es2022',
@@ -55,7 +55,7 @@ export async function buildModuleIslands(opts: { mode: string; contentDir: strin
   return { fileName: chunk.fileName, code: chunk.code };
 }
 
-export function moduleIslands(opts: { mode: string; contentDir: string; compilerOptions: Record<string, unknown> }): AstroIntegration {
+export function moduleIslands(opts: { mode: string; compilerOptions: Record<string, unknown> }): AstroIntegration {
   let bundle: IslandBundle | undefined;
   const url = () => `/_astro/${bundle!.fileName}`;
   return {
