@@ -26,7 +26,12 @@ export default defineConfig({
     locales: ['uk', 'en'],
     routing: { prefixDefaultLocale: true, redirectToDefaultLocale: false },
   },
-  integrations: [contentCheck({ contentDir }), moduleIslands({ mode, compilerOptions }), mdx(), svelte({ compilerOptions })],
+  integrations: [
+    contentCheck({ contentDir }),
+    moduleIslands({ mode, compilerOptions }),
+    mdx(),
+    svelte({ compilerOptions }),
+  ],
   vite: {
     // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
     // modulePreload off: the preload helper costs ~0.7 KB gzip on every page that lazy-loads a chunk.
@@ -37,7 +42,10 @@ export default defineConfig({
     // Resolve Svelte's `esm-env` to its production build: without the "production" condition its
     // development warnings stay in the browser bundle (dead at runtime, but ~8 KB gzip shipped).
     resolve: { conditions: ['module', 'browser', 'production'] },
-    define: { 'import.meta.env.OBERIH_MODE': JSON.stringify(mode), 'import.meta.env.CONTENT_DIR': JSON.stringify(contentDir) },
+    define: {
+      'import.meta.env.OBERIH_MODE': JSON.stringify(mode),
+      'import.meta.env.CONTENT_DIR': JSON.stringify(contentDir),
+    },
   },
   devToolbar: { enabled: false },
 });

@@ -20,6 +20,11 @@ export async function canSeeLearner(deps: Pick<Deps, 'db'>, user: SessionUser, l
 export async function canSeeCohort(deps: Pick<Deps, 'db'>, user: SessionUser, cohortId: number): Promise<boolean> {
   if (user.role === 'admin') return true;
   if (user.role !== 'instructor') return false;
-  const row = await deps.db.selectFrom('cohorts').select('id').where('id', '=', cohortId).where('owner_id', '=', user.id).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('cohorts')
+    .select('id')
+    .where('id', '=', cohortId)
+    .where('owner_id', '=', user.id)
+    .executeTakeFirst();
   return !!row;
 }

@@ -24,7 +24,20 @@ import { scormRoutes } from './routes/scorm.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
-  return [healthRoutes(), authRoutes(), meRoutes(), progressRoutes(), attemptRoutes(), adminUserRoutes(), ...certificateResources(), cohortRoutes(), reportRoutes(), adminRoutes(), privacyRoutes(), scormRoutes()];
+  return [
+    healthRoutes(),
+    authRoutes(),
+    meRoutes(),
+    progressRoutes(),
+    attemptRoutes(),
+    adminUserRoutes(),
+    ...certificateResources(),
+    cohortRoutes(),
+    reportRoutes(),
+    adminRoutes(),
+    privacyRoutes(),
+    scormRoutes(),
+  ];
 }
 
 /** Build the API from its dependencies. No I/O happens here; tests call `app.request()` directly. */
@@ -40,7 +53,13 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
     c.set('requestId', crypto.randomUUID());
     await next();
     if (c.req.path.startsWith('/api/')) {
-      deps.log.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10, user: c.get('user')?.id ?? null });
+      deps.log.info('request', {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - start) * 10) / 10,
+        user: c.get('user')?.id ?? null,
+      });
     }
   });
   // Reads can be large (a 500-learner report is ~0.5 MB of JSON): gzip them for clients that accept it.
@@ -53,8 +72,16 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
     c.header('Vary', 'Accept-Encoding');
     return gzip(c, next);
   });
-  app.use('*', securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }));
-  app.use('/api/*', limitBody(deps.config.bodyLimit, (c) => c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413)));
+  app.use(
+    '*',
+    securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }),
+  );
+  app.use(
+    '/api/*',
+    limitBody(deps.config.bodyLimit, (c) =>
+      c.json(errorBody('payload_too_large', `the body is larger than ${deps.config.bodyLimit} bytes`), 413),
+    ),
+  );
   app.use('/api/*', csrfMiddleware);
   app.use('/api/*', sessionMiddleware);
   app.use('/api/*', async (c, next) => {

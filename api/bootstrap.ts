@@ -41,15 +41,25 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
   const catalog = opts.catalog ?? loadCatalog(contentFsFrom(fs), opts.contentDir);
   const now = opts.now ?? (() => new Date());
   const clock = () => now().getTime();
-  const checkpointer = opts.backgroundCheckpoint && opts.dbFile !== ':memory:' ? new BackgroundCheckpointer(opts.dbFile) : null;
+  const checkpointer =
+    opts.backgroundCheckpoint && opts.dbFile !== ':memory:' ? new BackgroundCheckpointer(opts.dbFile) : null;
   // With the worker copying pages as commits arrive, the connection's own automatic checkpoint is only
   // the bound on the WAL's size: at 4,000 pages (16 MB) instead of 1,000 it rarely runs, and then
   // copies only what the worker has not (measured: 1,000 left one inline checkpoint per ~10 commits;
   // 10,000 without the worker made each inline one long enough to hurt p99).
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_WITH_WORKER}`);
-  const writer = new GroupCommitter(sqlite, { windowMs: opts.groupCommitMs ?? 2, afterCommit: checkpointer ? () => checkpointer.poke() : undefined });
+  const writer = new GroupCommitter(sqlite, {
+    windowMs: opts.groupCommitMs ?? 2,
+    afterCommit: checkpointer ? () => checkpointer.poke() : undefined,
+  });
   const log = opts.log ?? jsonLogger();
-  const certificateSigner = opts.certificateSigner ?? loadSigner({ dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))), envKey: opts.certSigningKey, warn: log.warn });
+  const certificateSigner =
+    opts.certificateSigner ??
+    loadSigner({
+      dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+      envKey: opts.certSigningKey,
+      warn: log.warn,
+    });
   const sessionCache = new SessionCache(db, sqlite);
   return {
     db,
@@ -60,7 +70,14 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     log,
     certificateSigner,
     sessionCache,
-    config: { trustedOrigins: [], publicUrl: null, secureCookies: false, bodyLimit: 1024 * 1024, production: false, ...opts.config },
+    config: {
+      trustedOrigins: [],
+      publicUrl: null,
+      secureCookies: false,
+      bodyLimit: 1024 * 1024,
+      production: false,
+      ...opts.config,
+    },
     limits: {
       // OWASP: throttle per account and per source; windows expire, so no permanent lockout.
       loginByAccount: new RateLimiter(5, 15 * 60 * 1000, clock),

@@ -11,12 +11,19 @@ export const RENEWAL_WINDOW_MS = 60 * 24 * 60 * 60 * 1000;
 import { progressRepo } from '../db/repos/progress.ts';
 import type { Deps } from './deps.ts';
 
-export type CompletionListener = (deps: Deps, c: { completionId: number; userId: number; courseId: string; score: number | null; completedAt: string }) => Promise<void>;
+export type CompletionListener = (
+  deps: Deps,
+  c: { completionId: number; userId: number; courseId: string; score: number | null; completedAt: string },
+) => Promise<void>;
 const listeners: CompletionListener[] = [];
 /** Subscribe to course completions (the certificates module issues certificates here). */
 export const onCourseCompleted = (fn: CompletionListener) => listeners.push(fn);
 
-export async function checkCompletion(deps: Deps, userId: number, courseId: string): Promise<{ completionId: number } | null> {
+export async function checkCompletion(
+  deps: Deps,
+  userId: number,
+  courseId: string,
+): Promise<{ completionId: number } | null> {
   const loaded = deps.catalog.courses.get(courseId);
   if (!loaded) return null;
   const { course } = loaded;
@@ -48,11 +55,19 @@ export async function checkCompletion(deps: Deps, userId: number, courseId: stri
   const completedAt = deps.now().toISOString();
   const row = await deps.db
     .insertInto('completions')
-    .values({ user_id: userId, course_id: courseId, content_version: course.version, attempt_id: attemptKey, score: passed?.score ?? null, completed_at: completedAt })
+    .values({
+      user_id: userId,
+      course_id: courseId,
+      content_version: course.version,
+      attempt_id: attemptKey,
+      score: passed?.score ?? null,
+      completed_at: completedAt,
+    })
     .onConflict((oc) => oc.columns(['user_id', 'course_id', 'attempt_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!row) return null;
-  for (const fn of listeners) await fn(deps, { completionId: row.id, userId, courseId, score: passed?.score ?? null, completedAt });
+  for (const fn of listeners)
+    await fn(deps, { completionId: row.id, userId, courseId, score: passed?.score ?? null, completedAt });
   return { completionId: row.id };
 }

@@ -12,7 +12,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   TRUSTED_ORIGINS: z.string().default(''),
   SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
-  BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   /** `NORMAL` only for benchmarking the unsafe ceiling; production keeps FULL. */

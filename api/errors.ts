@@ -6,9 +6,21 @@ import type { Logger } from './log.ts';
 
 /** Machine-readable error codes the API answers with. */
 export type ErrorCode =
-  | 'bad_request' | 'validation_failed' | 'malformed_json' | 'unsupported_media_type' | 'payload_too_large'
-  | 'unauthenticated' | 'forbidden' | 'csrf_rejected' | 'not_found' | 'conflict' | 'rate_limited'
-  | 'invalid_credentials' | 'gone' | 'time_limit_exceeded' | 'internal';
+  | 'bad_request'
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'csrf_rejected'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'invalid_credentials'
+  | 'gone'
+  | 'time_limit_exceeded'
+  | 'internal';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {
@@ -25,7 +37,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
-export const forbidden = (message = 'you do not have access to this resource') => new AppError(403, 'forbidden', message);
+export const forbidden = (message = 'you do not have access to this resource') =>
+  new AppError(403, 'forbidden', message);
 
 /** Turn a zod error into `{ field: message }`, field paths joined with dots. */
 export function zodFields(error: ZodError): Record<string, string> {
@@ -38,7 +51,8 @@ export function zodFields(error: ZodError): Record<string, string> {
       continue;
     }
     const key = issue.path.join('.') || '(body)';
-    if (!fields.has(key)) fields.set(key, issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message);
+    if (!fields.has(key))
+      fields.set(key, issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message);
   }
   return Object.fromEntries(fields);
 }
@@ -56,10 +70,24 @@ export function errorHandler(log: Logger) {
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
-      const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'bad_request';
+      const code: ErrorCode =
+        status === 413
+          ? 'payload_too_large'
+          : status === 401
+            ? 'unauthenticated'
+            : status === 403
+              ? 'forbidden'
+              : status === 404
+                ? 'not_found'
+                : 'bad_request';
       return c.json(errorBody(code, err.message || 'bad request'), status);
     }
-    log.error('unhandled', { path: c.req.path, method: c.req.method, error: err.message, stack: err.stack?.split('\n').slice(0, 5).join(' | ') });
+    log.error('unhandled', {
+      path: c.req.path,
+      method: c.req.method,
+      error: err.message,
+      stack: err.stack?.split('\n').slice(0, 5).join(' | '),
+    });
     return c.json(errorBody('internal', 'internal server error'), 500);
   };
 }

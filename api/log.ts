@@ -13,13 +13,20 @@ function scrub(fields: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export function jsonLogger(write: (line: string) => void = (l) => process.stdout.write(l + '\n'), level: 'info' | 'warn' | 'error' | 'silent' = 'info'): Logger {
+export function jsonLogger(
+  write: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  level: 'info' | 'warn' | 'error' | 'silent' = 'info',
+): Logger {
   const order = { info: 0, warn: 1, error: 2, silent: 3 };
   const emit = (lvl: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => {
     if (order[lvl] < order[level]) return;
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...scrub(fields) }));
   };
-  return { info: (m, f) => emit('info', m, f), warn: (m, f) => emit('warn', m, f), error: (m, f) => emit('error', m, f) };
+  return {
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -41,10 +41,27 @@ export const JSON_TYPES = /^application\/(.+\+)?json\s*(;|$)/i;
 export class Resource {
   readonly app = new Hono<AppEnv>();
   readonly docs: RouteDoc[] = [];
-  constructor(readonly prefix: string, readonly tag: string) {}
+  constructor(
+    readonly prefix: string,
+    readonly tag: string,
+  ) {}
 
-  route<B extends ZodTypeAny | undefined = undefined, Q extends ZodTypeAny | undefined = undefined, P extends ZodTypeAny | undefined = undefined>(
-    meta: { method: RouteDoc['method']; path: string; summary: string; access: Access; body?: B; query?: Q; params?: P; produces?: string; form?: boolean },
+  route<
+    B extends ZodTypeAny | undefined = undefined,
+    Q extends ZodTypeAny | undefined = undefined,
+    P extends ZodTypeAny | undefined = undefined,
+  >(
+    meta: {
+      method: RouteDoc['method'];
+      path: string;
+      summary: string;
+      access: Access;
+      body?: B;
+      query?: Q;
+      params?: P;
+      produces?: string;
+      form?: boolean;
+    },
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
     this.docs.push({ ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag });
@@ -67,13 +84,18 @@ export function authorize(c: Context<AppEnv>, access: Access) {
   const user = c.get('user');
   if (!user) throw new AppError(401, 'unauthenticated', 'sign in first (no valid session)');
   if (access === 'authenticated') return;
-  if (!access.includes(user.role)) throw new AppError(403, 'forbidden', `this action needs the role ${access.join(' or ')}`);
+  if (!access.includes(user.role))
+    throw new AppError(403, 'forbidden', `this action needs the role ${access.join(' or ')}`);
 }
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPES.test(type)) {
-    throw new AppError(415, 'unsupported_media_type', `send the body as application/json (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`);
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      `send the body as application/json (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`,
+    );
   }
   const text = await c.req.text();
   try {
@@ -86,7 +108,11 @@ async function readJson(c: Context<AppEnv>): Promise<unknown> {
 async function readForm(c: Context<AppEnv>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
-    throw new AppError(415, 'unsupported_media_type', `send the form as application/x-www-form-urlencoded (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`);
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      `send the form as application/x-www-form-urlencoded (got ${type ? `"${type.slice(0, 60)}"` : 'no Content-Type'})`,
+    );
   }
   return Object.fromEntries(new URLSearchParams(await c.req.text()));
 }

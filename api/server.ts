@@ -24,21 +24,32 @@ export function createServerApp(deps: Deps, siteDir: string) {
   // "/uk/courses" → "/uk/courses/" when that folder has a page.
   app.get('*', (c, next) => {
     const p = c.req.path;
-    if (!p.endsWith('/') && !path.extname(p) && fs.existsSync(path.join(siteDir, p, 'index.html'))) return c.redirect(p + '/', 301);
+    if (!p.endsWith('/') && !path.extname(p) && fs.existsSync(path.join(siteDir, p, 'index.html')))
+      return c.redirect(p + '/', 301);
     return next();
   });
   app.notFound((c) => {
     const locale = c.req.path.startsWith('/en/') ? 'en' : 'uk';
     const file = path.join(siteDir, locale, '404', 'index.html');
     const fallback = path.join(siteDir, '404.html');
-    const html = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fs.existsSync(fallback) ? fs.readFileSync(fallback, 'utf8') : 'Not found';
+    const html = fs.existsSync(file)
+      ? fs.readFileSync(file, 'utf8')
+      : fs.existsSync(fallback)
+        ? fs.readFileSync(fallback, 'utf8')
+        : 'Not found';
     return c.html(html, 404);
   });
   return app;
 }
 
-export function listen(app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, port: number, host: string): Promise<ServerType & { port: number }> {
+export function listen(
+  app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
+  port: number,
+  host: string,
+): Promise<ServerType & { port: number }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve(Object.assign(server, { port: info.port })));
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) =>
+      resolve(Object.assign(server, { port: info.port })),
+    );
   });
 }

@@ -34,7 +34,9 @@ const deps = await bootstrap({
   backgroundCheckpoint: true,
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
-    trustedOrigins: env.TRUSTED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    trustedOrigins: env.TRUSTED_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     secureCookies: env.SECURE_COOKIES === 'always',
     bodyLimit: env.BODY_LIMIT,
     production,
@@ -45,7 +47,14 @@ const deps = await bootstrap({
 let seeded = false;
 if (!production) {
   const courses = [...deps.catalog.courses.values()].map((c) => ({ id: c.course.id, modules: c.course.modules }));
-  seeded = (await seedDemo(deps.db, { hash: hashPassword, courses, base: new Date(), afterProgress: seedAttempts(deps.catalog) })).created;
+  seeded = (
+    await seedDemo(deps.db, {
+      hash: hashPassword,
+      courses,
+      base: new Date(),
+      afterProgress: seedAttempts(deps.catalog),
+    })
+  ).created;
   // The seed writes completions directly: give them their certificates, as the API would have.
   if (seeded) await issueMissingCertificates(deps);
 }
@@ -54,11 +63,15 @@ for (const a of DEMO_ACCOUNTS) {
   const u = await usersRepo(deps.db).byEmail(a.email);
   if (u && u.active && (await verifyPassword(u.password_hash, a.password))) {
     log.warn('demo password in use', { account: a.email });
-    if (production) console.error(`\n!!! WARNING: the demo account ${a.email} still has its published demo password. Change or deactivate it now. !!!\n`);
+    if (production)
+      console.error(
+        `\n!!! WARNING: the demo account ${a.email} still has its published demo password. Change or deactivate it now. !!!\n`,
+      );
   }
 }
 
-if (env.BACKUP_INTERVAL > 0) scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+if (env.BACKUP_INTERVAL > 0)
+  scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
 
 const app = createServerApp(deps, env.SITE_DIR);
 const server = await listen(app, env.PORT, env.HOST);

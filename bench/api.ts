@@ -31,20 +31,28 @@ export interface LoadSettings {
 
 /** How `npm start` runs the server (package.json's "start" script), read so the benchmark follows it. */
 export function startCommand(): { args: string[]; env: Record<string, string> } {
-  const script = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const script =
+    (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   const env = Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
   const args = [...script.matchAll(/\s(--[a-z-]+(?:=\S+)?)/g)].map((m) => m[1]!);
   return { args, env };
 }
 const { args: START_NODE_ARGS, env: START_ENV } = startCommand();
-export const startCommandLine = () => `${Object.entries(START_ENV).map(([k, v]) => `${k}=${v} `).join('')}node ${START_NODE_ARGS.join(' ')} scripts/start.mjs`;
+export const startCommandLine = () =>
+  `${Object.entries(START_ENV)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('')}node ${START_NODE_ARGS.join(' ')} scripts/start.mjs`;
 
 export const INGEST_COURSE = 'initial-online-abuse';
 export const MODULE_PAGE = '/uk/courses/initial-online-abuse/first-response/';
 
 /** Sign in through the real login route (CSRF: our own Origin) and keep the session cookie. */
 export async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password }),
+  });
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='));
   if (res.status !== 200 || !cookie) throw new Error(`login ${email} failed: ${res.status} ${await res.text()}`);
   return cookie.split(';')[0]!;
@@ -69,13 +77,27 @@ const withRatio = (name: string, what: string, r: LoadResult, ceiling: number, b
   what,
   ...r,
   ratioToCeiling: ceiling ? Math.round(((r.rps * batch) / ceiling) * 1000) / 1000 : 0,
-  ...(batch > 1 || name.startsWith('ingest') || name.startsWith('bare') ? { eventsPerSecond: Math.round(r.rps * batch) } : {}),
+  ...(batch > 1 || name.startsWith('ingest') || name.startsWith('bare')
+    ? { eventsPerSecond: Math.round(r.rps * batch) }
+    : {}),
 });
 
 export const BARE_CONFIGS = [
-  { name: 'bare-normal', what: 'bare Hono + better-sqlite3 insert, synchronous=NORMAL, one transaction per insert (the ceiling)', env: { DB_SYNCHRONOUS: 'NORMAL' } },
-  { name: 'bare-full', what: 'bare insert, synchronous=FULL, one transaction (one fsync) per insert', env: { DB_SYNCHRONOUS: 'FULL' } },
-  { name: 'bare-full-group', what: 'bare insert, synchronous=FULL, group commit (db/group-commit.ts, default window)', env: { DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' } },
+  {
+    name: 'bare-normal',
+    what: 'bare Hono + better-sqlite3 insert, synchronous=NORMAL, one transaction per insert (the ceiling)',
+    env: { DB_SYNCHRONOUS: 'NORMAL' },
+  },
+  {
+    name: 'bare-full',
+    what: 'bare insert, synchronous=FULL, one transaction (one fsync) per insert',
+    env: { DB_SYNCHRONOUS: 'FULL' },
+  },
+  {
+    name: 'bare-full-group',
+    what: 'bare insert, synchronous=FULL, group commit (db/group-commit.ts, default window)',
+    env: { DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' },
+  },
 ] as const;
 
 export interface BareServer {
@@ -85,13 +107,26 @@ export interface BareServer {
 }
 
 /** The bare endpoint in its three configurations (or the named ones), each on its own copy of the seeded database. */
-export async function startBare(seededDb: string, userId: number, work: string, only?: readonly string[]): Promise<BareServer[]> {
+export async function startBare(
+  seededDb: string,
+  userId: number,
+  work: string,
+  only?: readonly string[],
+): Promise<BareServer[]> {
   const out: BareServer[] = [];
   for (const c of BARE_CONFIGS) {
     if (only && !only.includes(c.name)) continue;
     const copy = path.join(work, c.name, 'bare.sqlite');
     copyDb(seededDb, copy);
-    out.push({ name: c.name, what: c.what, server: await startProcess(tsxArgs('bench/bare-server.ts'), { DB_FILE: copy, USER_ID: String(userId), ...c.env }, /listening on (http:\/\/127\.0\.0\.1:\d+)/) });
+    out.push({
+      name: c.name,
+      what: c.what,
+      server: await startProcess(
+        tsxArgs('bench/bare-server.ts'),
+        { DB_FILE: copy, USER_ID: String(userId), ...c.env },
+        /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      ),
+    });
   }
   return out;
 }
@@ -139,13 +174,29 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
     // As `npm start` runs it: the compiled server (dist/server/start.mjs, written by the site build),
     // MALLOC_ARENA_MAX=2 and a bounded old space (package.json), in this one process.
     [...START_NODE_ARGS, ...(opts.nodeArgs ?? []), opts.entry ?? 'scripts/start.mjs'],
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: opts.dataDir, DB_FILE: opts.dbFile, SITE_DIR: opts.siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', DB_SYNCHRONOUS: 'FULL', VERIFY_RATE_LIMIT: '100000000', ...START_ENV },
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: opts.dataDir,
+      DB_FILE: opts.dbFile,
+      SITE_DIR: opts.siteDir,
+      CONTENT_DIR: 'content',
+      SKIP_BUILD: '1',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      DB_SYNCHRONOUS: 'FULL',
+      VERIFY_RATE_LIMIT: '100000000',
+      ...START_ENV,
+    },
     /Oberih is running: (http:\/\/localhost:\d+)\//,
   );
   let died: string | null = null;
   let stopping = false;
   const stopServer = server.stop;
-  server.stop = () => { stopping = true; return stopServer(); };
+  server.stop = () => {
+    stopping = true;
+    return stopServer();
+  };
   server.proc.on('exit', (code, signal) => {
     if (stopping) return;
     died = `the server exited (code ${code}, signal ${signal}) during the benchmark:\n${server.output().slice(-3000)}`;
@@ -154,14 +205,35 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
   const watch = memoryWatch(server.proc.pid!, 200);
   const url = server.url;
   const scenarios: ScenarioResult[] = [];
-  const load = async (name: string, what: string, generator: Generator, extra: { connections?: number; amount?: number; warmup?: number; batch?: number } = {}) => {
+  const load = async (
+    name: string,
+    what: string,
+    generator: Generator,
+    extra: { connections?: number; amount?: number; warmup?: number; batch?: number } = {},
+  ) => {
     if (died) throw new Error(died);
     watch.mark();
     const loadAverage = () => Math.round(os.loadavg()[0]! * 10) / 10;
-    const r = await runLoad({ url, connections: extra.connections ?? s.connections, duration: s.duration, warmup: extra.warmup ?? s.warmup, amount: extra.amount, generator }, work);
-    const sr = { ...withRatio(name, what, r, ceiling, extra.batch ?? 1), serverRssMB: watch.mark(), loadAverage: loadAverage() };
+    const r = await runLoad(
+      {
+        url,
+        connections: extra.connections ?? s.connections,
+        duration: s.duration,
+        warmup: extra.warmup ?? s.warmup,
+        amount: extra.amount,
+        generator,
+      },
+      work,
+    );
+    const sr = {
+      ...withRatio(name, what, r, ceiling, extra.batch ?? 1),
+      serverRssMB: watch.mark(),
+      loadAverage: loadAverage(),
+    };
     scenarios.push(sr);
-    log(`  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`);
+    log(
+      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`,
+    );
     return sr;
   };
 
@@ -171,22 +243,63 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
   const learners = seed.activeEmails.slice(-s.sessions);
   const fresh = ingestionOnly ? [] : seed.freshEmails.slice(0, s.attemptLearners);
   const ADMIN = 'bench-admin@oberih.bench';
-  const cookies = await loginAll(url, [seed.instructorEmail, ...(ingestionOnly ? [] : [ADMIN]), ...learners, ...fresh], opts.password);
+  const cookies = await loginAll(
+    url,
+    [seed.instructorEmail, ...(ingestionOnly ? [] : [ADMIN]), ...learners, ...fresh],
+    opts.password,
+  );
   const logins = { count: cookies.size, seconds: Math.round((performance.now() - t0) / 100) / 10 };
   watch.sample();
   const idleRssMB = Math.round(watch.mark());
-  log(`  server RSS after start-up ${startRssMB} MB; signed in ${logins.count} accounts in ${logins.seconds} s; RSS before the load ${idleRssMB} MB`);
+  log(
+    `  server RSS after start-up ${startRssMB} MB; signed in ${logins.count} accounts in ${logins.seconds} s; RSS before the load ${idleRssMB} MB`,
+  );
   const learnerCookies = learners.map((e) => cookies.get(e)!);
   const instructorCookie = cookies.get(seed.instructorEmail)!;
   const modules = opts.catalog.courses.get(INGEST_COURSE)!.course.modules;
 
-  const ingest = (batch: number): Generator => ({ kind: 'progress', path: '/api/progress/events', batch, cookies: learnerCookies, course: INGEST_COURSE, modules });
+  const ingest = (batch: number): Generator => ({
+    kind: 'progress',
+    path: '/api/progress/events',
+    batch,
+    cookies: learnerCookies,
+    course: INGEST_COURSE,
+    modules,
+  });
   // The writes are compared with the ceiling in interleaved rounds, best round of each kept: other
   // work on the machine only ever slows a round down, and interleaving spreads it over all of them.
   const writes = [
-    ...opts.bare.map((b) => ({ name: b.name, what: b.what, url: b.server.url, generator: { kind: 'progress', path: '/events', batch: 1, cookies: [''], course: INGEST_COURSE, modules } as Generator, batch: 1, full: false })),
-    { name: 'ingest-1', what: 'POST /api/progress/events, 1 event per request (FULL + group commit)', url, generator: ingest(1), batch: 1, full: true },
-    { name: 'ingest-20', what: 'POST /api/progress/events, 20 events per request', url, generator: ingest(20), batch: 20, full: true },
+    ...opts.bare.map((b) => ({
+      name: b.name,
+      what: b.what,
+      url: b.server.url,
+      generator: {
+        kind: 'progress',
+        path: '/events',
+        batch: 1,
+        cookies: [''],
+        course: INGEST_COURSE,
+        modules,
+      } as Generator,
+      batch: 1,
+      full: false,
+    })),
+    {
+      name: 'ingest-1',
+      what: 'POST /api/progress/events, 1 event per request (FULL + group commit)',
+      url,
+      generator: ingest(1),
+      batch: 1,
+      full: true,
+    },
+    {
+      name: 'ingest-20',
+      what: 'POST /api/progress/events, 20 events per request',
+      url,
+      generator: ingest(20),
+      batch: 20,
+      full: true,
+    },
   ].filter((w) => !ingestionOnly || w.name !== 'ingest-20');
   const rounds = new Map<string, { r: LoadResult; rss?: number; cpu?: number }[]>(writes.map((w) => [w.name, []]));
   for (let round = 0; round < s.rounds; round++) {
@@ -195,11 +308,24 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       watch.mark();
       // The server's CPU over the whole load run (warm-up included, as are its requests: an estimate).
       const cpu0 = w.full ? cpuMs(server.proc.pid!) : 0;
-      const r = await runLoad({ url: w.url, connections: s.connections, duration: s.roundSeconds, warmup: round === 0 ? s.warmup : 0, generator: w.generator }, work);
-      const cpu = w.full ? Math.round(((cpuMs(server.proc.pid!) - cpu0) * 1000) / (r.requests + (round === 0 ? r.rps * s.warmup : 0))) : undefined;
+      const r = await runLoad(
+        {
+          url: w.url,
+          connections: s.connections,
+          duration: s.roundSeconds,
+          warmup: round === 0 ? s.warmup : 0,
+          generator: w.generator,
+        },
+        work,
+      );
+      const cpu = w.full
+        ? Math.round(((cpuMs(server.proc.pid!) - cpu0) * 1000) / (r.requests + (round === 0 ? r.rps * s.warmup : 0)))
+        : undefined;
       rounds.get(w.name)!.push({ r, rss: w.full ? watch.mark() : undefined, cpu });
     }
-    log(`  round ${round + 1}: ${writes.map((w) => `${w.name} ${rounds.get(w.name)!.at(-1)!.r.rps}${rounds.get(w.name)!.at(-1)!.cpu ? ` (${rounds.get(w.name)!.at(-1)!.cpu} µs CPU)` : ''}`).join(', ')} req/s`);
+    log(
+      `  round ${round + 1}: ${writes.map((w) => `${w.name} ${rounds.get(w.name)!.at(-1)!.r.rps}${rounds.get(w.name)!.at(-1)!.cpu ? ` (${rounds.get(w.name)!.at(-1)!.cpu} µs CPU)` : ''}`).join(', ')} req/s`,
+    );
   }
   /** The best round's figures, with every round's failures and the highest server RSS of all rounds. */
   const best = new Map(
@@ -209,39 +335,120 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       const top = topRound.r;
       const sum = (k: 'errors' | 'timeouts' | 'non2xx') => list.reduce((n, x) => n + x.r[k], 0);
       const rss = Math.max(0, ...list.map((x) => x.rss ?? 0));
-      return [w.name, { ...top, errors: sum('errors'), timeouts: sum('timeouts'), non2xx: sum('non2xx'), roundsRps: list.map((x) => x.r.rps), ...(rss ? { serverRssMB: rss } : {}), ...(topRound.cpu ? { serverCpuUsPerRequest: topRound.cpu } : {}) }];
+      return [
+        w.name,
+        {
+          ...top,
+          errors: sum('errors'),
+          timeouts: sum('timeouts'),
+          non2xx: sum('non2xx'),
+          roundsRps: list.map((x) => x.r.rps),
+          ...(rss ? { serverRssMB: rss } : {}),
+          ...(topRound.cpu ? { serverCpuUsPerRequest: topRound.cpu } : {}),
+        },
+      ];
     }),
   );
   ceiling = best.get('bare-normal')!.rps;
   const bareResults: ScenarioResult[] = [];
   for (const w of writes) {
     const r = best.get(w.name)!;
-    const sr = { ...withRatio(w.name, w.what, r, ceiling, w.batch), loadAverage: Math.round(os.loadavg()[0]! * 10) / 10 };
+    const sr = {
+      ...withRatio(w.name, w.what, r, ceiling, w.batch),
+      loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+    };
     (w.full ? scenarios : bareResults).push(sr);
-    log(`  ${w.name}: best ${r.rps} req/s of ${r.roundsRps.join(' / ')}, p99 ${r.p99} ms, × ceiling ${sr.ratioToCeiling}${r.serverCpuUsPerRequest ? `, server CPU ${r.serverCpuUsPerRequest} µs per request` : ''}`);
+    log(
+      `  ${w.name}: best ${r.rps} req/s of ${r.roundsRps.join(' / ')}, p99 ${r.p99} ms, × ceiling ${sr.ratioToCeiling}${r.serverCpuUsPerRequest ? `, server CPU ${r.serverCpuUsPerRequest} µs per request` : ''}`,
+    );
   }
-  if (ingestionOnly) return { ceiling, bare: bareResults, scenarios, memory: watch.current(), startRssMB, idleRssMB, logins, server, instructorCookie, stopMemory: () => watch.stop() };
-  await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', { kind: 'rotate', paths: ['/api/me/progress'], cookies: learnerCookies });
+  if (ingestionOnly)
+    return {
+      ceiling,
+      bare: bareResults,
+      scenarios,
+      memory: watch.current(),
+      startRssMB,
+      idleRssMB,
+      logins,
+      server,
+      instructorCookie,
+      stopMemory: () => watch.stop(),
+    };
+  await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', {
+    kind: 'rotate',
+    paths: ['/api/me/progress'],
+    cookies: learnerCookies,
+  });
   const report = `/api/reports/cohorts/${seed.reportCohortId}`;
-  await load('cohort-report-1', `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`, { kind: 'rotate', paths: [report], cookies: [instructorCookie] }, { connections: 1 });
-  await load('cohort-report-10', `GET ${report}, 10 connections (ten instructors at once)`, { kind: 'rotate', paths: [report], cookies: [instructorCookie] }, { connections: 10 });
+  await load(
+    'cohort-report-1',
+    `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`,
+    { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
+    { connections: 1 },
+  );
+  await load(
+    'cohort-report-10',
+    `GET ${report}, 10 connections (ten instructors at once)`,
+    { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
+    { connections: 10 },
+  );
   // The same report asked again is reused while nothing was written (api/routes/reports.ts); these two
   // rotate over every seeded cohort (more than the server keeps), so each answer is computed afresh.
-  const allReports = Array.from({ length: seed.counts.cohorts }, (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`);
-  await load('cohort-reports-computed-1', `GET the ${seed.counts.cohorts} cohorts' reports in turn (each computed), 1 connection`, { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] }, { connections: 1 });
-  await load('cohort-reports-computed-10', `the same, 10 connections (ten instructors, ten cohorts, at once)`, { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] }, { connections: 10 });
-  await load('verify', 'GET /api/verify/:code over the issued certificates (limit raised by VERIFY_RATE_LIMIT)', { kind: 'rotate', paths: seed.certificateCodes.map((c) => `/api/verify/${c}`) });
-  await load('module-page', `GET ${MODULE_PAGE} (static, gzip)`, { kind: 'rotate', paths: [MODULE_PAGE], headers: { 'accept-encoding': 'gzip, br' } });
+  const allReports = Array.from(
+    { length: seed.counts.cohorts },
+    (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`,
+  );
+  await load(
+    'cohort-reports-computed-1',
+    `GET the ${seed.counts.cohorts} cohorts' reports in turn (each computed), 1 connection`,
+    { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] },
+    { connections: 1 },
+  );
+  await load(
+    'cohort-reports-computed-10',
+    `the same, 10 connections (ten instructors, ten cohorts, at once)`,
+    { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] },
+    { connections: 10 },
+  );
+  await load('verify', 'GET /api/verify/:code over the issued certificates (limit raised by VERIFY_RATE_LIMIT)', {
+    kind: 'rotate',
+    paths: seed.certificateCodes.map((c) => `/api/verify/${c}`),
+  });
+  await load('module-page', `GET ${MODULE_PAGE} (static, gzip)`, {
+    kind: 'rotate',
+    paths: [MODULE_PAGE],
+    headers: { 'accept-encoding': 'gzip, br' },
+  });
 
   // Attempt start: each fresh learner starts one attempt per course (one open attempt per course is the rule).
   const courseIds = [...opts.catalog.courses.values()].filter((c) => c.course.assessment).map((c) => c.course.id);
-  const starts: RequestSpec[] = courseIds.flatMap((course) => fresh.map((e) => ({ method: 'POST' as const, path: `/api/courses/${course}/attempts`, headers: { 'content-type': 'application/json', origin: url, cookie: cookies.get(e)! }, body: JSON.stringify({ locale: 'uk' }) })));
-  await load('attempt-start', `POST /api/courses/:id/attempts (draws questions; ${fresh.length} learners × ${courseIds.length} courses available)`, { kind: 'list', requests: starts }, { amount: starts.length, warmup: 0 });
+  const starts: RequestSpec[] = courseIds.flatMap((course) =>
+    fresh.map((e) => ({
+      method: 'POST' as const,
+      path: `/api/courses/${course}/attempts`,
+      headers: { 'content-type': 'application/json', origin: url, cookie: cookies.get(e)! },
+      body: JSON.stringify({ locale: 'uk' }),
+    })),
+  );
+  await load(
+    'attempt-start',
+    `POST /api/courses/:id/attempts (draws questions; ${fresh.length} learners × ${courseIds.length} courses available)`,
+    { kind: 'list', requests: starts },
+    { amount: starts.length, warmup: 0 },
+  );
 
   // Attempt submit: every attempt just started, answered (mostly right) by the learner who started it.
   const db = new SQLite(opts.dbFile, { readonly: true });
-  const ids = new Map(db.prepare('select id, email from users').all().map((r) => [(r as { id: number }).id, (r as { email: string }).email]));
-  const open = db.prepare('select id, user_id, course_id, questions from attempts where submitted_at is null').all() as { id: string; user_id: number; course_id: string; questions: string }[];
+  const ids = new Map(
+    db
+      .prepare('select id, email from users')
+      .all()
+      .map((r) => [(r as { id: number }).id, (r as { email: string }).email]),
+  );
+  const open = db
+    .prepare('select id, user_id, course_id, questions from attempts where submitted_at is null')
+    .all() as { id: string; user_id: number; course_id: string; questions: string }[];
   db.close();
   const submits: RequestSpec[] = open.map((a) => {
     const pool = new Map(opts.catalog.courses.get(a.course_id)!.pool!.map((q) => [q.id, q]));
@@ -250,9 +457,20 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       const q = pool.get(d.id)!;
       responses[q.id] = Math.random() < 0.75 ? correctResponse(q) : wrongResponse(q);
     }
-    return { method: 'POST', path: `/api/attempts/${a.id}/submit`, headers: { 'content-type': 'application/json', origin: url, cookie: cookies.get(ids.get(a.user_id)!)! }, body: JSON.stringify({ responses, elapsed_ms: 600_000 }) };
+    return {
+      method: 'POST',
+      path: `/api/attempts/${a.id}/submit`,
+      headers: { 'content-type': 'application/json', origin: url, cookie: cookies.get(ids.get(a.user_id)!)! },
+      body: JSON.stringify({ responses, elapsed_ms: 600_000 }),
+    };
   });
-  if (submits.length) await load('attempt-submit', `POST /api/attempts/:id/submit (scored on the server, every response stored; ${submits.length} open attempts)`, { kind: 'list', requests: submits }, { amount: submits.length, warmup: 0 });
+  if (submits.length)
+    await load(
+      'attempt-submit',
+      `POST /api/attempts/:id/submit (scored on the server, every response stored; ${submits.length} open attempts)`,
+      { kind: 'list', requests: submits },
+      { amount: submits.length, warmup: 0 },
+    );
 
   return {
     ceiling,

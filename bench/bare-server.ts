@@ -12,12 +12,17 @@ import { Hono } from 'hono';
 import { openSqlite } from '../db/connection.ts';
 import { GroupCommitter } from '../db/group-commit.ts';
 
-const sqlite = openSqlite(process.env.DB_FILE!, { synchronous: process.env.DB_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL' });
+const sqlite = openSqlite(process.env.DB_FILE!, {
+  synchronous: process.env.DB_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
+});
 const userId = Number(process.env.USER_ID ?? 1);
 const insert = sqlite.prepare(
   'insert into progress_events (client_id, user_id, course_id, module_id, kind, score, occurred_at, received_at) values (?, ?, ?, ?, ?, null, ?, ?) on conflict (user_id, client_id) do nothing',
 );
-const writer = process.env.GROUP_COMMIT_MS === undefined ? null : new GroupCommitter(sqlite, { windowMs: Number(process.env.GROUP_COMMIT_MS) });
+const writer =
+  process.env.GROUP_COMMIT_MS === undefined
+    ? null
+    : new GroupCommitter(sqlite, { windowMs: Number(process.env.GROUP_COMMIT_MS) });
 
 type Body = { events: { id: string; course: string; module: string; kind: string; at: string }[] };
 const app = new Hono();

@@ -44,28 +44,69 @@ if (process.env.DASH_RESEED === '1' || !fs.existsSync(seedFile)) {
   console.log('seeding…');
   const catalog = loadCatalog(contentFsFrom(fs), 'content');
   const s = await seedScale({ dbFile, dataDir, catalog, password: PASSWORD, ...SCALE });
-  fs.writeFileSync(seedFile, JSON.stringify({ instructorEmail: s.instructorEmail, reportCohortId: s.reportCohortId, counts: s.counts }));
+  fs.writeFileSync(
+    seedFile,
+    JSON.stringify({ instructorEmail: s.instructorEmail, reportCohortId: s.reportCohortId, counts: s.counts }),
+  );
   console.log(`  ${s.ms} ms`);
 }
 const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as { instructorEmail: string; reportCohortId: number };
 
 const server = await startProcess(
   ['--max-old-space-size=192', 'scripts/start.mjs'],
-  { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DB_FILE: dbFile, SITE_DIR: siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' },
+  {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DB_FILE: dbFile,
+    SITE_DIR: siteDir,
+    CONTENT_DIR: 'content',
+    SKIP_BUILD: '1',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    MALLOC_ARENA_MAX: '2',
+  },
   /Oberih is running: (http:\/\/localhost:\d+)\//,
 );
 
-interface Cost { what: string; ms: number }
-const top = (items: Cost[], n = 8) => [...items].sort((a, b) => b.ms - a.ms).slice(0, n).map((c) => `${c.what} ${Math.round(c.ms)}`);
+interface Cost {
+  what: string;
+  ms: number;
+}
+const top = (items: Cost[], n = 8) =>
+  [...items]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n)
+    .map((c) => `${c.what} ${Math.round(c.ms)}`);
 /** The main-thread breakdown, per-script boot-up and long tasks of one report. */
 function costs(lhr: Result) {
-  const items = <T>(id: string) => ((lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? []);
+  const items = <T>(id: string) => (lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? [];
   return {
-    mainThread: top(items<{ groupLabel: string; duration: number }>('mainthread-work-breakdown').map((i) => ({ what: i.groupLabel, ms: i.duration }))),
-    bootup: top(items<{ url: string; scripting: number; total: number }>('bootup-time').map((i) => ({ what: `${i.url.replace(/^https?:\/\/[^/]+/, '')} (script ${Math.round(i.scripting)})`, ms: i.total })), 5),
-    longTasks: items<{ url: string; startTime: number; duration: number }>('long-tasks').map((i) => `${Math.round(i.startTime)}+${Math.round(i.duration)} ${i.url.replace(/^https?:\/\/[^/]+/, '')}`),
-    lcpElement: ((lhr.audits['largest-contentful-paint-element']?.details as { items?: { items?: { node?: { snippet?: string } }[] }[] } | undefined)?.items?.[0]?.items?.[0]?.node?.snippet ?? '').slice(0, 160),
-    layoutShifts: items<{ node?: { snippet?: string }; score: number }>('layout-shifts').map((i) => `${i.score.toFixed(3)} ${(i.node?.snippet ?? '').slice(0, 80)}`),
+    mainThread: top(
+      items<{ groupLabel: string; duration: number }>('mainthread-work-breakdown').map((i) => ({
+        what: i.groupLabel,
+        ms: i.duration,
+      })),
+    ),
+    bootup: top(
+      items<{ url: string; scripting: number; total: number }>('bootup-time').map((i) => ({
+        what: `${i.url.replace(/^https?:\/\/[^/]+/, '')} (script ${Math.round(i.scripting)})`,
+        ms: i.total,
+      })),
+      5,
+    ),
+    longTasks: items<{ url: string; startTime: number; duration: number }>('long-tasks').map(
+      (i) => `${Math.round(i.startTime)}+${Math.round(i.duration)} ${i.url.replace(/^https?:\/\/[^/]+/, '')}`,
+    ),
+    lcpElement: (
+      (
+        lhr.audits['largest-contentful-paint-element']?.details as
+          { items?: { items?: { node?: { snippet?: string } }[] }[] } | undefined
+      )?.items?.[0]?.items?.[0]?.node?.snippet ?? ''
+    ).slice(0, 160),
+    layoutShifts: items<{ node?: { snippet?: string }; score: number }>('layout-shifts').map(
+      (i) => `${i.score.toFixed(3)} ${(i.node?.snippet ?? '').slice(0, 80)}`,
+    ),
   };
 }
 
@@ -80,14 +121,24 @@ try {
       if (process.env.DASH_LHR) fs.writeFileSync(process.env.DASH_LHR, JSON.stringify(lhr));
     });
     runs.push({ ...r!, costs: c });
-    console.log(`run ${i + 1}: performance ${r!.performance}, accessibility ${r!.accessibility}, FCP ${r!.fcpMs}, LCP ${r!.lcpMs}, TBT ${r!.tbtMs}, CLS ${r!.cls}, SI ${r!.siMs}, JS ${r!.jsGzipKB} KB${r!.failedAudits.length ? `, failing ${r!.failedAudits.join(' ')}` : ''}${r!.error ? ` ERROR ${r!.error}` : ''}`);
-    if (c) console.log(`  main thread: ${c.mainThread.join(', ')}\n  boot-up: ${c.bootup.join(', ')}\n  long tasks: ${c.longTasks.join(', ') || 'none'}\n  LCP element: ${c.lcpElement}${c.layoutShifts.length ? `\n  layout shifts: ${c.layoutShifts.join(' | ')}` : ''}`);
+    console.log(
+      `run ${i + 1}: performance ${r!.performance}, accessibility ${r!.accessibility}, FCP ${r!.fcpMs}, LCP ${r!.lcpMs}, TBT ${r!.tbtMs}, CLS ${r!.cls}, SI ${r!.siMs}, JS ${r!.jsGzipKB} KB${r!.failedAudits.length ? `, failing ${r!.failedAudits.join(' ')}` : ''}${r!.error ? ` ERROR ${r!.error}` : ''}`,
+    );
+    if (c)
+      console.log(
+        `  main thread: ${c.mainThread.join(', ')}\n  boot-up: ${c.bootup.join(', ')}\n  long tasks: ${c.longTasks.join(', ') || 'none'}\n  LCP element: ${c.lcpElement}${c.layoutShifts.length ? `\n  layout shifts: ${c.layoutShifts.join(' | ')}` : ''}`,
+      );
   }
   const median = (k: keyof LighthouseResult) => {
-    const xs = runs.map((r) => r[k]).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    const xs = runs
+      .map((r) => r[k])
+      .filter((x): x is number => typeof x === 'number')
+      .sort((a, b) => a - b);
     return xs.length ? xs[Math.floor((xs.length - 1) / 2)] : null;
   };
-  console.log(`median of ${runs.length}: performance ${median('performance')}, accessibility ${median('accessibility')}, FCP ${median('fcpMs')}, LCP ${median('lcpMs')}, TBT ${median('tbtMs')}, CLS ${median('cls')}, SI ${median('siMs')}`);
+  console.log(
+    `median of ${runs.length}: performance ${median('performance')}, accessibility ${median('accessibility')}, FCP ${median('fcpMs')}, LCP ${median('lcpMs')}, TBT ${median('tbtMs')}, CLS ${median('cls')}, SI ${median('siMs')}`,
+  );
   if (process.env.DASH_JSON) fs.writeFileSync(process.env.DASH_JSON, JSON.stringify(runs, null, 2) + '\n');
 } finally {
   await server.stop();

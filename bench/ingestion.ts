@@ -39,15 +39,36 @@ export async function benchIngestion(opts: { quick: boolean; password: string; l
     const dataDir = path.join(work, 'data');
     const dbFile = path.join(dataDir, 'oberih.sqlite');
     const seed = await seedScale({ dbFile, dataDir, catalog, password: opts.password, ...scale });
-    log(`seeded in ${seed.ms} ms; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `seeded in ${seed.ms} ms; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     const siteDir = path.join(work, 'site');
     fs.mkdirSync(siteDir);
     const bare = await startBare(dbFile, 4, work, ['bare-normal']);
     try {
-      const full = await fullStack({ dataDir, dbFile, siteDir, seed, password: opts.password, catalog, bare, settings, work, log, only: 'ingestion', entry, nodeArgs });
+      const full = await fullStack({
+        dataDir,
+        dbFile,
+        siteDir,
+        seed,
+        password: opts.password,
+        catalog,
+        bare,
+        settings,
+        work,
+        log,
+        only: 'ingestion',
+        entry,
+        nodeArgs,
+      });
       await full.server.stop();
       const ingest = full.scenarios.find((x) => x.name === 'ingest-1')!;
-      log(`\nceiling ${full.ceiling} req/s; ingest-1 ${ingest.rps} req/s (rounds ${ingest.roundsRps?.join(' / ')}), × ceiling ${ingest.ratioToCeiling}, server CPU ${ingest.serverCpuUsPerRequest ?? '?'} µs per request, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors}, non-2xx ${ingest.non2xx}, server RSS ≤ ${ingest.serverRssMB} MB, load average ${os.loadavg()[0]!.toFixed(2)}`);
+      log(
+        `\nceiling ${full.ceiling} req/s; ingest-1 ${ingest.rps} req/s (rounds ${ingest.roundsRps?.join(' / ')}), × ceiling ${ingest.ratioToCeiling}, server CPU ${ingest.serverCpuUsPerRequest ?? '?'} µs per request, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors}, non-2xx ${ingest.non2xx}, server RSS ≤ ${ingest.serverRssMB} MB, load average ${os.loadavg()[0]!.toFixed(2)}`,
+      );
       if (nodeArgs.length) log(`CPU profile in ${profileDir}`);
     } finally {
       for (const b of bare) await b.server.stop();

@@ -20,9 +20,20 @@ function generator(): () => RequestSpec {
       let n = 0;
       return () => {
         const cookie = g.cookies[n % g.cookies.length]!;
-        const events = Array.from({ length: g.batch }, (_, i) => ({ id: `${prefix}-${n}-${i}`, course: g.course, module: g.modules[(n + i) % g.modules.length]!, kind: 'viewed', at: new Date().toISOString() }));
+        const events = Array.from({ length: g.batch }, (_, i) => ({
+          id: `${prefix}-${n}-${i}`,
+          course: g.course,
+          module: g.modules[(n + i) % g.modules.length]!,
+          kind: 'viewed',
+          at: new Date().toISOString(),
+        }));
         n++;
-        return { method: 'POST', path: g.path, headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ events }) };
+        return {
+          method: 'POST',
+          path: g.path,
+          headers: { 'content-type': 'application/json', origin, ...(cookie ? { cookie } : {}) },
+          body: JSON.stringify({ events }),
+        };
       };
     }
     case 'list': {
@@ -35,14 +46,22 @@ function generator(): () => RequestSpec {
       return () => {
         const i = n++;
         const cookie = g.cookies?.length ? g.cookies[i % g.cookies.length] : undefined;
-        return { method: 'GET', path: g.paths[i % g.paths.length]!, headers: { ...g.headers, ...(cookie ? { cookie } : {}) } };
+        return {
+          method: 'GET',
+          path: g.paths[i % g.paths.length]!,
+          headers: { ...g.headers, ...(cookie ? { cookie } : {}) },
+        };
       };
     }
   }
 }
 
 /** `seconds`: from the start to the last response (autocannon's own duration counts whole ticks). */
-function run(seconds: number, record: boolean, amount?: number): Promise<{ result: autocannon.Result; latencies: number[]; statuses: Record<string, number>; seconds: number }> {
+function run(
+  seconds: number,
+  record: boolean,
+  amount?: number,
+): Promise<{ result: autocannon.Result; latencies: number[]; statuses: Record<string, number>; seconds: number }> {
   const next = generator();
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -58,7 +77,8 @@ function run(seconds: number, record: boolean, amount?: number): Promise<{ resul
         timeout: 10,
         requests: [{ setupRequest: (req: object) => ({ ...req, ...next() }) }],
       },
-      (err: Error | null, result: autocannon.Result) => (err ? reject(err) : resolve({ result, latencies, statuses, seconds: (last - started) / 1000 })),
+      (err: Error | null, result: autocannon.Result) =>
+        err ? reject(err) : resolve({ result, latencies, statuses, seconds: (last - started) / 1000 }),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (!record) return;
@@ -69,13 +89,16 @@ function run(seconds: number, record: boolean, amount?: number): Promise<{ resul
   });
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0;
 const round = (x: number) => Math.round(x * 100) / 100;
 
 if (spec.warmup > 0) await run(spec.warmup, false, spec.warmupAmount);
 const { result, latencies, statuses, seconds } = await run(spec.duration, true, spec.amount);
 latencies.sort((a, b) => a - b);
-const non2xx = Object.entries(statuses).filter(([s]) => !s.startsWith('2')).reduce((s, [, n]) => s + n, 0);
+const non2xx = Object.entries(statuses)
+  .filter(([s]) => !s.startsWith('2'))
+  .reduce((s, [, n]) => s + n, 0);
 const out: LoadResult = {
   connections: spec.connections,
   seconds: round(seconds),

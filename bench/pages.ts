@@ -24,14 +24,29 @@ export interface PageWeight {
 function weigh(siteDir: string, file: string): PageWeight & { bytes: number } {
   const html = fs.readFileSync(file, 'utf8');
   const inlineCss = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join('');
-  const linkedCss = [...html.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*href="(\/[^"]+)"/g)].map((m) => path.join(siteDir, m[1]!)).filter((f) => fs.existsSync(f));
+  const linkedCss = [...html.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*href="(\/[^"]+)"/g)]
+    .map((m) => path.join(siteDir, m[1]!))
+    .filter((f) => fs.existsSync(f));
   const css = gz(inlineCss) * (inlineCss ? 1 : 0) + linkedCss.reduce((s, f) => s + gz(fs.readFileSync(f)), 0);
   const { files, inline } = pageScripts(siteDir, file);
   const js = files.reduce((s, f) => s + gz(fs.readFileSync(f)), 0) + inline.reduce((s, c) => s + gz(c), 0);
   const htmlGz = gz(html);
-  const page = '/' + path.relative(siteDir, file).split(path.sep).join('/').replace(/index\.html$/, '');
+  const page =
+    '/' +
+    path
+      .relative(siteDir, file)
+      .split(path.sep)
+      .join('/')
+      .replace(/index\.html$/, '');
   // HTML already contains its inline CSS: the page's total is the HTML, linked CSS and JS.
-  return { page, html: kb(htmlGz), css: kb(css), js: kb(js), total: kb(htmlGz + linkedCss.reduce((s, f) => s + gz(fs.readFileSync(f)), 0) + js), bytes: htmlGz };
+  return {
+    page,
+    html: kb(htmlGz),
+    css: kb(css),
+    js: kb(js),
+    total: kb(htmlGz + linkedCss.reduce((s, f) => s + gz(fs.readFileSync(f)), 0) + js),
+    bytes: htmlGz,
+  };
 }
 
 export function siteWeights(siteDir: string, moduleIds: Set<string>) {
@@ -42,7 +57,13 @@ export function siteWeights(siteDir: string, moduleIds: Set<string>) {
   };
   const modules = pages.filter((p) => isModule(p.page));
   const largestModule = [...modules].sort((a, b) => b.total - a.total)[0] ?? null;
-  const diskBytes = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? diskBytes(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size), 0);
+  const diskBytes = (d: string): number =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .reduce(
+        (s, e) => s + (e.isDirectory() ? diskBytes(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size),
+        0,
+      );
   const jsFiles = fs.readdirSync(path.join(siteDir, '_astro')).filter((f) => f.endsWith('.js'));
   const pick = (p: string) => pages.find((x) => x.page === p);
   return {
@@ -54,13 +75,29 @@ export function siteWeights(siteDir: string, moduleIds: Set<string>) {
       jsFiles: jsFiles.length,
       jsGzipKB: kb(jsFiles.reduce((s, f) => s + gz(fs.readFileSync(path.join(siteDir, '_astro', f))), 0)),
     },
-    averageModulePage: modules.length ? { html: kb((modules.reduce((s, p) => s + p.html, 0) * 1024) / modules.length), js: kb((modules.reduce((s, p) => s + p.js, 0) * 1024) / modules.length) } : null,
+    averageModulePage: modules.length
+      ? {
+          html: kb((modules.reduce((s, p) => s + p.html, 0) * 1024) / modules.length),
+          js: kb((modules.reduce((s, p) => s + p.js, 0) * 1024) / modules.length),
+        }
+      : null,
     largestModule: largestModule && strip(largestModule),
-    selected: ['/uk/', '/uk/courses/initial-online-abuse/', '/uk/courses/initial-online-abuse/first-response/', '/uk/courses/initial-online-abuse/wellbeing-ethics/', '/uk/courses/initial-online-abuse/assessment/', '/uk/my/', '/uk/instructor/cohort/']
+    selected: [
+      '/uk/',
+      '/uk/courses/initial-online-abuse/',
+      '/uk/courses/initial-online-abuse/first-response/',
+      '/uk/courses/initial-online-abuse/wellbeing-ethics/',
+      '/uk/courses/initial-online-abuse/assessment/',
+      '/uk/my/',
+      '/uk/instructor/cohort/',
+    ]
       .map(pick)
       .filter((p): p is NonNullable<typeof p> => !!p)
       .map(strip),
-    heaviest: [...pages].sort((a, b) => b.total - a.total).slice(0, 5).map(strip),
+    heaviest: [...pages]
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 5)
+      .map(strip),
   };
 }
 
@@ -88,20 +125,54 @@ export interface LighthouseResult {
  * given, receives each page's full Lighthouse result (bench/dashboard-lighthouse.ts reads the
  * main-thread breakdown and the long tasks from it).
  */
-export async function lighthouse(siteDir: string, targets: { page: string; url: string; cookie?: string }[], onReport?: (page: string, lhr: import('lighthouse').Result) => void): Promise<LighthouseResult[]> {
+export async function lighthouse(
+  siteDir: string,
+  targets: { page: string; url: string; cookie?: string }[],
+  onReport?: (page: string, lhr: import('lighthouse').Result) => void,
+): Promise<LighthouseResult[]> {
   const { default: run } = await import('lighthouse');
   const chromeLauncher = await import('chrome-launcher');
   const out: LighthouseResult[] = [];
   for (const t of targets) {
-    const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'] });
+    const chrome = await chromeLauncher.launch({
+      chromePath: '/usr/bin/chromium',
+      chromeFlags: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-gpu',
+      ],
+    });
     try {
-      const r = await run(t.url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], ...(t.cookie ? { extraHeaders: { Cookie: t.cookie } } : {}) });
+      const r = await run(t.url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility'],
+        ...(t.cookie ? { extraHeaders: { Cookie: t.cookie } } : {}),
+      });
       const lhr = r!.lhr;
       onReport?.(t.page, lhr);
       const audit = (id: string) => lhr.audits[id]?.numericValue ?? null;
-      const requests = ((lhr.audits['network-requests']?.details as { items?: { url: string; resourceType?: string }[] } | undefined)?.items ?? []).filter((i) => i.resourceType === 'Script');
-      const js = requests.map((i) => new URL(i.url).pathname).filter((p) => p.startsWith('/_astro/') && fs.existsSync(path.join(siteDir, p))).reduce((s, p) => s + gz(fs.readFileSync(path.join(siteDir, p))), 0);
-      const failed = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1 && (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric') && lhr.categories.accessibility?.auditRefs.some((ref) => ref.id === a.id)).map((a) => a.id);
+      const requests = (
+        (lhr.audits['network-requests']?.details as { items?: { url: string; resourceType?: string }[] } | undefined)
+          ?.items ?? []
+      ).filter((i) => i.resourceType === 'Script');
+      const js = requests
+        .map((i) => new URL(i.url).pathname)
+        .filter((p) => p.startsWith('/_astro/') && fs.existsSync(path.join(siteDir, p)))
+        .reduce((s, p) => s + gz(fs.readFileSync(path.join(siteDir, p))), 0);
+      const failed = Object.values(lhr.audits)
+        .filter(
+          (a) =>
+            a.score !== null &&
+            a.score < 1 &&
+            (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric') &&
+            lhr.categories.accessibility?.auditRefs.some((ref) => ref.id === a.id),
+        )
+        .map((a) => a.id);
       out.push({
         page: t.page,
         url: new URL(t.url).pathname + new URL(t.url).search,
@@ -111,12 +182,28 @@ export async function lighthouse(siteDir: string, targets: { page: string; url: 
         lcpMs: round(audit('largest-contentful-paint')),
         tbtMs: round(audit('total-blocking-time')),
         siMs: round(audit('speed-index')),
-        cls: audit('cumulative-layout-shift') === null ? null : Math.round(audit('cumulative-layout-shift')! * 1000) / 1000,
+        cls:
+          audit('cumulative-layout-shift') === null
+            ? null
+            : Math.round(audit('cumulative-layout-shift')! * 1000) / 1000,
         jsGzipKB: kb(js),
         failedAudits: failed,
       });
     } catch (e) {
-      out.push({ page: t.page, url: t.url, performance: null, accessibility: null, fcpMs: null, lcpMs: null, tbtMs: null, siMs: null, cls: null, jsGzipKB: 0, failedAudits: [], error: (e as Error).message });
+      out.push({
+        page: t.page,
+        url: t.url,
+        performance: null,
+        accessibility: null,
+        fcpMs: null,
+        lcpMs: null,
+        tbtMs: null,
+        siMs: null,
+        cls: null,
+        jsGzipKB: 0,
+        failedAudits: [],
+        error: (e as Error).message,
+      });
     } finally {
       await chrome.kill();
     }

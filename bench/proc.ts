@@ -26,7 +26,11 @@ function status(pid: number): { rss: number; hwm: number } {
 
 function children(pid: number): number[] {
   try {
-    return fs.readdirSync(`/proc/${pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((t) =>
+        fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+      );
   } catch {
     return [];
   }
@@ -67,7 +71,12 @@ export function memoryWatch(pid: number, ms = 100) {
     sample,
     stop() {
       clearInterval(timer);
-      return { peakRssMB: peakRss / MB, hwmMB: hwm / MB, peakTreeRssMB: peakTree / MB, maxProcessHwmMB: maxProcessHwm / MB };
+      return {
+        peakRssMB: peakRss / MB,
+        hwmMB: hwm / MB,
+        peakTreeRssMB: peakTree / MB,
+        maxProcessHwmMB: maxProcessHwm / MB,
+      };
     },
     current: () => ({ peakRssMB: peakRss / MB, hwmMB: hwm / MB, peakTreeRssMB: peakTree / MB }),
     /** The process's peak RSS since the last mark (MB), then start a new period. */
@@ -106,7 +115,11 @@ export interface Measured {
 }
 
 /** Run a command to completion, timing it and watching its tree's memory. */
-export function runMeasured(cmd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<Measured> {
+export function runMeasured(
+  cmd: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<Measured> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -116,7 +129,14 @@ export function runMeasured(cmd: string, args: string[], env: Record<string, str
     proc.stderr!.on('data', (d) => (output += d));
     proc.on('exit', (code) => {
       const mem = watch.stop();
-      resolve({ ok: code === 0, code, seconds: (performance.now() - t0) / 1000, peakTreeRssMB: mem.peakTreeRssMB, maxProcessHwmMB: mem.maxProcessHwmMB, output: output.slice(-4000) });
+      resolve({
+        ok: code === 0,
+        code,
+        seconds: (performance.now() - t0) / 1000,
+        peakTreeRssMB: mem.peakTreeRssMB,
+        maxProcessHwmMB: mem.maxProcessHwmMB,
+        output: output.slice(-4000),
+      });
     });
   });
 }
@@ -129,7 +149,12 @@ export interface Running {
 }
 
 /** Start a server process and wait for `ready` (a regex whose group 1 is its URL) on stdout. */
-export async function startProcess(args: string[], env: Record<string, string | undefined>, ready: RegExp, timeoutMs = 120_000): Promise<Running> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  ready: RegExp,
+  timeoutMs = 120_000,
+): Promise<Running> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
@@ -138,15 +163,24 @@ export async function startProcess(args: string[], env: Record<string, string | 
     const timer = setTimeout(() => reject(new Error(`did not start in time:\n${out.slice(-2000)}`)), timeoutMs);
     proc.stdout!.on('data', () => {
       const m = ready.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!.replace('localhost', '127.0.0.1')); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace('localhost', '127.0.0.1'));
+      }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${out.slice(-2000)}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out.slice(-2000)}`));
+    });
   });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (proc.exitCode !== null || proc.signalCode) return resolve();
       const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => { clearTimeout(kill); resolve(); });
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       proc.kill('SIGTERM');
     });
   return { url, proc, output: () => out, stop };
@@ -166,12 +200,22 @@ export async function runLoad(spec: LoadSpec, workDir: string): Promise<LoadResu
   });
   fs.rmSync(file, { force: true });
   const line = r.out.trim().split('\n').at(-1) ?? '';
-  if (r.code !== 0 || !line.startsWith('{')) throw new Error(`load generator failed (${r.code}):\n${r.err.slice(-2000)}${r.out.slice(-1000)}`);
+  if (r.code !== 0 || !line.startsWith('{'))
+    throw new Error(`load generator failed (${r.code}):\n${r.err.slice(-2000)}${r.out.slice(-1000)}`);
   return JSON.parse(line) as LoadResult;
 }
 
 export const machine = () => {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  const cpu =
+    /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ??
+    os.cpus()[0]?.model ??
+    'unknown';
   const load = os.loadavg();
-  return { nproc: os.availableParallelism(), cpu, memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10, node: process.version, loadAverageAtStart: load.map((x) => Math.round(x * 100) / 100) };
+  return {
+    nproc: os.availableParallelism(),
+    cpu,
+    memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    loadAverageAtStart: load.map((x) => Math.round(x * 100) / 100),
+  };
 };

@@ -45,10 +45,11 @@ interface Measured {
   cpuUs: number;
 }
 
-
 /** The newest migration name a server bundle carries (its migrations are registered by date-prefixed name). */
 function newestMigrationIn(bundle: string): string {
-  const names = [...fs.readFileSync(bundle, 'utf8').matchAll(/["'](\d{4}-\d\d-\d\dT\d{4}-[a-z0-9-]+)["']\s*:/g)].map((m) => m[1]!).sort();
+  const names = [...fs.readFileSync(bundle, 'utf8').matchAll(/["'](\d{4}-\d\d-\d\dT\d{4}-[a-z0-9-]+)["']\s*:/g)]
+    .map((m) => m[1]!)
+    .sort();
   if (!names.length) throw new Error(`no migrations found in ${bundle}`);
   return names.at(-1)!;
 }
@@ -58,7 +59,12 @@ async function rollBackTo(dbFile: string, newest: string) {
   const { db } = createDb(dbFile);
   try {
     for (;;) {
-      const last = await db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never, 'desc').limit(1).executeTakeFirst() as { name: string } | undefined;
+      const last = (await db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .orderBy('name' as never, 'desc')
+        .limit(1)
+        .executeTakeFirst()) as { name: string } | undefined;
       if (!last || last.name <= newest) return;
       await migrateDown(db);
     }
@@ -73,7 +79,19 @@ async function startServer(entry: string, dataDir: string, dbFile: string, nodeA
   fs.mkdirSync(siteDir, { recursive: true });
   return startProcess(
     [...start.args, ...nodeArgs, entry],
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DB_FILE: dbFile, SITE_DIR: siteDir, CONTENT_DIR: 'content', SKIP_BUILD: '1', LOG_LEVEL: 'silent', NODE_ENV: 'production', DB_SYNCHRONOUS: 'FULL', ...start.env },
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DB_FILE: dbFile,
+      SITE_DIR: siteDir,
+      CONTENT_DIR: 'content',
+      SKIP_BUILD: '1',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      DB_SYNCHRONOUS: 'FULL',
+      ...start.env,
+    },
     /Oberih is running: (http:\/\/localhost:\d+)\//,
   );
 }
@@ -92,14 +110,21 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
     const dataDir = path.join(work, 'current', 'data');
     const dbFile = path.join(dataDir, 'oberih.sqlite');
     const seed = await seedScale({ dbFile, dataDir, catalog, password: opts.password, ...scale });
-    log(`seeded in ${seed.ms} ms: ${JSON.stringify(seed.counts)}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `seeded in ${seed.ms} ms: ${JSON.stringify(seed.counts)}; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
 
     const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
     if (baseline) {
       const baseData = path.join(work, 'baseline', 'data');
       const baseDb = path.join(baseData, 'oberih.sqlite');
       copyDb(dbFile, baseDb);
-      for (const f of fs.readdirSync(dataDir)) if (!f.startsWith('oberih.sqlite')) fs.cpSync(path.join(dataDir, f), path.join(baseData, f), { recursive: true });
+      for (const f of fs.readdirSync(dataDir))
+        if (!f.startsWith('oberih.sqlite'))
+          fs.cpSync(path.join(dataDir, f), path.join(baseData, f), { recursive: true });
       await rollBackTo(baseDb, newestMigrationIn(baseline));
       servers.push({ name: 'baseline', server: await startServer(baseline, baseData, baseDb, []) });
     }
@@ -118,7 +143,10 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
 
     const report = `/api/reports/cohorts/${seed.reportCohortId}`;
     // The seed numbers its cohorts consecutively from the report cohort.
-    const allReports = Array.from({ length: seed.counts.cohorts }, (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`);
+    const allReports = Array.from(
+      { length: seed.counts.cohorts },
+      (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`,
+    );
     if (baseline) {
       // The same database, the same questions: the answers must be the same (generated_at aside).
       const get = async (name: string, p: string, cookie: string) => {
@@ -128,12 +156,21 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
         return { status: res.status, body };
       };
       for (const p of [report, `${report}?learners=none`]) {
-        const [a, b] = [await get('baseline', p, sessions.get('baseline')!.instructor), await get('current', p, sessions.get('current')!.instructor)];
+        const [a, b] = [
+          await get('baseline', p, sessions.get('baseline')!.instructor),
+          await get('current', p, sessions.get('current')!.instructor),
+        ];
         if (!isDeepStrictEqual(a, b)) throw new Error(`${p}: the current server's answer differs from the baseline's`);
       }
       for (let i = 0; i < learners.length; i += 20) {
-        const [a, b] = [await get('baseline', '/api/me/progress', sessions.get('baseline')!.learners[i]!), await get('current', '/api/me/progress', sessions.get('current')!.learners[i]!)];
-        if (!isDeepStrictEqual(a, b)) throw new Error(`/api/me/progress of ${learners[i]}: the current server's answer differs from the baseline's`);
+        const [a, b] = [
+          await get('baseline', '/api/me/progress', sessions.get('baseline')!.learners[i]!),
+          await get('current', '/api/me/progress', sessions.get('current')!.learners[i]!),
+        ];
+        if (!isDeepStrictEqual(a, b))
+          throw new Error(
+            `/api/me/progress of ${learners[i]}: the current server's answer differs from the baseline's`,
+          );
       }
       log('the report, the summary and "My learning" (10 learners) are identical on both servers');
     }
@@ -141,11 +178,31 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
     const scenarios = (name: string): Scenario[] => {
       const s = sessions.get(name)!;
       return [
-        { name: 'cohort-report-1', connections: 1, generator: { kind: 'rotate', paths: [report], cookies: [s.instructor] } },
-        { name: 'cohort-report-10', connections: 10, generator: { kind: 'rotate', paths: [report], cookies: [s.instructor] } },
-        { name: 'report-summary-10', connections: 10, generator: { kind: 'rotate', paths: [`${report}?learners=none`], cookies: [s.instructor] } },
-        { name: 'cohort-reports-10-cohorts', connections: 10, generator: { kind: 'rotate', paths: allReports, cookies: [s.admin] } },
-        { name: 'me-progress', connections: 50, generator: { kind: 'rotate', paths: ['/api/me/progress'], cookies: s.learners } },
+        {
+          name: 'cohort-report-1',
+          connections: 1,
+          generator: { kind: 'rotate', paths: [report], cookies: [s.instructor] },
+        },
+        {
+          name: 'cohort-report-10',
+          connections: 10,
+          generator: { kind: 'rotate', paths: [report], cookies: [s.instructor] },
+        },
+        {
+          name: 'report-summary-10',
+          connections: 10,
+          generator: { kind: 'rotate', paths: [`${report}?learners=none`], cookies: [s.instructor] },
+        },
+        {
+          name: 'cohort-reports-10-cohorts',
+          connections: 10,
+          generator: { kind: 'rotate', paths: allReports, cookies: [s.admin] },
+        },
+        {
+          name: 'me-progress',
+          connections: 50,
+          generator: { kind: 'rotate', paths: ['/api/me/progress'], cookies: s.learners },
+        },
       ];
     };
     const results = new Map<string, Measured[]>();
@@ -154,11 +211,19 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
         for (const sc of scenarios(name)) {
           const warmup = round === 0 ? 2 : 1;
           const cpu0 = cpuMs(server.proc.pid!);
-          const r = await runLoad({ url: server.url, connections: sc.connections, duration: seconds, warmup, generator: sc.generator }, work);
+          const r = await runLoad(
+            { url: server.url, connections: sc.connections, duration: seconds, warmup, generator: sc.generator },
+            work,
+          );
           const cpuUs = Math.round(((cpuMs(server.proc.pid!) - cpu0) * 1000) / (r.requests + r.rps * warmup));
           const key = `${name} ${sc.name}`;
-          results.set(key, [...(results.get(key) ?? []), { rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, non2xx: r.non2xx, cpuUs }]);
-          log(`  round ${round + 1} ${key}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${cpuUs} µs CPU per request, errors ${r.errors}, non-2xx ${r.non2xx}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+          results.set(key, [
+            ...(results.get(key) ?? []),
+            { rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, non2xx: r.non2xx, cpuUs },
+          ]);
+          log(
+            `  round ${round + 1} ${key}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, ${cpuUs} µs CPU per request, errors ${r.errors}, non-2xx ${r.non2xx}, load average ${os.loadavg()[0]!.toFixed(2)}`,
+          );
         }
       }
     }
@@ -166,7 +231,9 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
     for (const [key, list] of results) {
       const b = list.reduce((x, y) => (y.rps > x.rps ? y : x));
       const bad = list.reduce((n, x) => n + x.errors + x.non2xx, 0);
-      log(`  ${key.padEnd(36)} ${String(b.rps).padStart(8)} req/s  p50 ${b.p50} ms  p95 ${b.p95} ms  p99 ${b.p99} ms  ${b.cpuUs} µs CPU/req${bad ? `  ERRORS/non-2xx ${bad}` : ''}`);
+      log(
+        `  ${key.padEnd(36)} ${String(b.rps).padStart(8)} req/s  p50 ${b.p50} ms  p95 ${b.p95} ms  p99 ${b.p99} ms  ${b.cpuUs} µs CPU/req${bad ? `  ERRORS/non-2xx ${bad}` : ''}`,
+      );
     }
     if (profile.length) log(`CPU profile of the current server in ${profileDir} (written when it stops)`);
   } finally {

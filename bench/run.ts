@@ -83,9 +83,16 @@ try {
       lh = await lighthouse(siteDir, [
         { page: 'home', url: `${full.server.url}/uk/` },
         { page: 'module with a quiz', url: `${full.server.url}${MODULE_PAGE}` },
-        { page: 'instructor dashboard', url: `${full.server.url}/uk/instructor/cohort/?id=${seed.reportCohortId}`, cookie: full.instructorCookie },
+        {
+          page: 'instructor dashboard',
+          url: `${full.server.url}/uk/instructor/cohort/?id=${seed.reportCohortId}`,
+          cookie: full.instructorCookie,
+        },
       ]);
-      for (const l of lh) log(`  ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}${l.error ? ` (${l.error})` : ''}`);
+      for (const l of lh)
+        log(
+          `  ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}${l.error ? ` (${l.error})` : ''}`,
+        );
     }
   } finally {
     await full.server.stop();
@@ -94,13 +101,17 @@ try {
 
   log(`[${since()}] SCORM export…`);
   const scorm = await exportScorm(work);
-  log(`  ${scorm.ok ? `${scorm.seconds} s, peak ${scorm.peakTreeRssMB} MB, ${scorm.packages.length} packages` : `failed: ${scorm.error?.slice(-300)}`}`);
+  log(
+    `  ${scorm.ok ? `${scorm.seconds} s, peak ${scorm.peakTreeRssMB} MB, ${scorm.packages.length} packages` : `failed: ${scorm.error?.slice(-300)}`}`,
+  );
 
   const scaling = [];
   for (const factor of factors) {
     log(`[${since()}] build at ${factor}× the modules…`);
     const s = await buildScaled(work, factor);
-    log(`  ${s.modules} modules, ${s.pages} pages: ${s.seconds} s, peak ${s.peakTreeRssMB} MB${s.ok ? '' : ' (FAILED)'}`);
+    log(
+      `  ${s.modules} modules, ${s.pages} pages: ${s.seconds} s, peak ${s.peakTreeRssMB} MB${s.ok ? '' : ' (FAILED)'}`,
+    );
     scaling.push(s);
   }
 
@@ -109,7 +120,15 @@ try {
     quick: QUICK,
     totalSeconds: Math.round((performance.now() - t0) / 1000),
     machine: m,
-    settings: { duration: settings.duration, rounds: settings.rounds, roundSeconds: settings.roundSeconds, warmup: settings.warmup, connections: settings.connections, groupCommitMs: 2, server: startCommandLine() },
+    settings: {
+      duration: settings.duration,
+      rounds: settings.rounds,
+      roundSeconds: settings.roundSeconds,
+      warmup: settings.warmup,
+      connections: settings.connections,
+      groupCommitMs: 2,
+      server: startCommandLine(),
+    },
     seed: { seconds: Math.round(seed.ms / 100) / 10, counts: seed.counts },
     ceilingRps: full.ceiling,
     bare: full.bare,

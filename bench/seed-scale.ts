@@ -44,7 +44,17 @@ export interface ScaleOptions {
 
 export interface ScaleResult {
   ms: number;
-  counts: { users: number; learners: number; cohorts: number; reportCohortLearners: number; progressEvents: number; attempts: number; attemptResponses: number; completions: number; certificates: number };
+  counts: {
+    users: number;
+    learners: number;
+    cohorts: number;
+    reportCohortLearners: number;
+    progressEvents: number;
+    attempts: number;
+    attemptResponses: number;
+    completions: number;
+    certificates: number;
+  };
   instructorEmail: string;
   reportCohortId: number;
   /** Learners with seeded progress and attempts (for `GET /api/me/progress`). */
@@ -55,14 +65,38 @@ export interface ScaleResult {
 }
 
 const DAY = 86_400_000;
-const FIRST = ['Олена', 'Андрій', 'Марія', 'Тарас', 'Ірина', 'Богдан', 'Оксана', 'Дмитро', 'Наталія', 'Юрій', 'Софія', 'Максим'];
-const LAST = ['Коваленко', 'Шевченко', 'Бондаренко', 'Ткаченко', 'Кравченко', 'Мельник', 'Олійник', 'Лисенко', 'Руденко', 'Савченко'];
-
-
+const FIRST = [
+  'Олена',
+  'Андрій',
+  'Марія',
+  'Тарас',
+  'Ірина',
+  'Богдан',
+  'Оксана',
+  'Дмитро',
+  'Наталія',
+  'Юрій',
+  'Софія',
+  'Максим',
+];
+const LAST = [
+  'Коваленко',
+  'Шевченко',
+  'Бондаренко',
+  'Ткаченко',
+  'Кравченко',
+  'Мельник',
+  'Олійник',
+  'Лисенко',
+  'Руденко',
+  'Савченко',
+];
 
 /** The benchmark's data sizes: the issue's scale (5,000 learners, 200,000 events, 20,000 attempts), or a small one for smoke runs. */
 export const benchScale = (quick: boolean) =>
-  quick ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 } : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
+  quick
+    ? { learners: 1000, events: 20_000, attempts: 2_000, cohortSize: 500, fresh: 100 }
+    : { learners: 5000, events: 200_000, attempts: 20_000, cohortSize: 500, fresh: 1000 };
 
 export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   const t0 = performance.now();
@@ -83,23 +117,42 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   const base = now - 120 * DAY;
   const iso = (t: number) => new Date(t).toISOString();
 
-  const insUser = sqlite.prepare('insert into users (email, full_name, role, password_hash, locale, active, created_at) values (?, ?, ?, ?, ?, 1, ?)');
-  const insCohort = sqlite.prepare('insert into cohorts (name, unit, starts_on, ends_on, owner_id, created_at) values (?, ?, ?, ?, ?, ?)');
+  const insUser = sqlite.prepare(
+    'insert into users (email, full_name, role, password_hash, locale, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
+  );
+  const insCohort = sqlite.prepare(
+    'insert into cohorts (name, unit, starts_on, ends_on, owner_id, created_at) values (?, ?, ?, ?, ?, ?)',
+  );
   const insMember = sqlite.prepare('insert into cohort_members (cohort_id, user_id, joined_at) values (?, ?, ?)');
   const insCourse = sqlite.prepare('insert into cohort_courses (cohort_id, course_id, due_on) values (?, ?, ?)');
-  const insEvent = sqlite.prepare('insert into progress_events (client_id, user_id, course_id, module_id, kind, score, occurred_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)');
-  const insAttempt = sqlite.prepare('insert into attempts (id, user_id, course_id, content_version, locale, questions, started_at, deadline_at, submitted_at, score, passed) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insResponse = sqlite.prepare('insert into attempt_responses (attempt_id, question_id, response, score) values (?, ?, ?, ?)');
-  const insCompletion = sqlite.prepare('insert into completions (user_id, course_id, content_version, attempt_id, score, completed_at) values (?, ?, ?, ?, ?, ?)');
-  const insCert = sqlite.prepare('insert into certificates (code, user_id, completion_id, course_id, content_version, name_printed, score, issued_at, expires_at, revoked_at, revoked_reason, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insEvent = sqlite.prepare(
+    'insert into progress_events (client_id, user_id, course_id, module_id, kind, score, occurred_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insAttempt = sqlite.prepare(
+    'insert into attempts (id, user_id, course_id, content_version, locale, questions, started_at, deadline_at, submitted_at, score, passed) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insResponse = sqlite.prepare(
+    'insert into attempt_responses (attempt_id, question_id, response, score) values (?, ?, ?, ?)',
+  );
+  const insCompletion = sqlite.prepare(
+    'insert into completions (user_id, course_id, content_version, attempt_id, score, completed_at) values (?, ?, ?, ?, ?, ?)',
+  );
+  const insCert = sqlite.prepare(
+    'insert into certificates (code, user_id, completion_id, course_id, content_version, name_printed, score, issued_at, expires_at, revoked_at, revoked_reason, signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
 
   const instructorEmail = 'bench-instructor@oberih.bench';
   const learners: { id: number; email: string; name: string; fresh: boolean; ability: number }[] = [];
   let reportCohortId = 0;
   let cohorts = 0;
   sqlite.transaction(() => {
-    const instructor = Number(insUser.run(instructorEmail, 'Бенч Інструктор', 'instructor', hash, 'uk', iso(base)).lastInsertRowid);
-    const other = Number(insUser.run('bench-instructor2@oberih.bench', 'Бенч Інструктор Два', 'instructor', hash, 'uk', iso(base)).lastInsertRowid);
+    const instructor = Number(
+      insUser.run(instructorEmail, 'Бенч Інструктор', 'instructor', hash, 'uk', iso(base)).lastInsertRowid,
+    );
+    const other = Number(
+      insUser.run('bench-instructor2@oberih.bench', 'Бенч Інструктор Два', 'instructor', hash, 'uk', iso(base))
+        .lastInsertRowid,
+    );
     insUser.run('bench-admin@oberih.bench', 'Бенч Адміністратор', 'admin', hash, 'uk', iso(base));
     for (let i = 0; i < o.learners; i++) {
       const email = `learner${String(i + 1).padStart(5, '0')}@oberih.bench`;
@@ -109,7 +162,16 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
       learners.push({ id, email, name, fresh: i >= o.learners - o.fresh, ability: 0.45 + rand() * 0.5 });
     }
     for (let start = 0, n = 0; start < learners.length; start += o.cohortSize, n++) {
-      const cohortId = Number(insCohort.run(`Бенч-група ${n + 1}`, 'Університет внутрішніх справ', iso(base).slice(0, 10), iso(now + 60 * DAY).slice(0, 10), n === 0 ? instructor : other, iso(base)).lastInsertRowid);
+      const cohortId = Number(
+        insCohort.run(
+          `Бенч-група ${n + 1}`,
+          'Університет внутрішніх справ',
+          iso(base).slice(0, 10),
+          iso(now + 60 * DAY).slice(0, 10),
+          n === 0 ? instructor : other,
+          iso(base),
+        ).lastInsertRowid,
+      );
       if (n === 0) reportCohortId = cohortId;
       cohorts++;
       for (const c of courses) insCourse.run(cohortId, c.course.id, iso(now + 30 * DAY).slice(0, 10));
@@ -157,8 +219,11 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   // Attempts: exactly `o.attempts`, 1–3 per sitting (learner × course); the last one of a sitting passes
   // with high odds, the earlier ones are weaker tries that fail.
   const sitters = learners.filter((l) => !l.fresh);
-  const sittings = sitters.flatMap((l) => courses.filter((c) => c.pool?.length && c.course.assessment).map((c) => ({ l, c })));
-  if (o.attempts > sittings.length * 3) throw new Error(`${o.attempts} attempts need more learners (at most 3 per sitting, ${sittings.length} sittings)`);
+  const sittings = sitters.flatMap((l) =>
+    courses.filter((c) => c.pool?.length && c.course.assessment).map((c) => ({ l, c })),
+  );
+  if (o.attempts > sittings.length * 3)
+    throw new Error(`${o.attempts} attempts need more learners (at most 3 per sitting, ${sittings.length} sittings)`);
   const perSitting = Math.floor(o.attempts / sittings.length);
   let extra = o.attempts - perSitting * sittings.length;
   let attempts = 0;
@@ -186,18 +251,52 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
         const id = seededUuid(rand);
         const started = t;
         const submitted = started + (8 + Math.floor(rand() * 30)) * 60_000;
-        insAttempt.run(id, l.id, course.id, course.version, 'uk', JSON.stringify(drawn), iso(started), settings.timeLimitMinutes ? iso(started + settings.timeLimitMinutes * 60_000) : null, iso(submitted), result.score, passed ? 1 : 0);
+        insAttempt.run(
+          id,
+          l.id,
+          course.id,
+          course.version,
+          'uk',
+          JSON.stringify(drawn),
+          iso(started),
+          settings.timeLimitMinutes ? iso(started + settings.timeLimitMinutes * 60_000) : null,
+          iso(submitted),
+          result.score,
+          passed ? 1 : 0,
+        );
         for (const qs of result.questions) insResponse.run(id, qs.id, JSON.stringify(given[qs.id] ?? null), qs.score);
         attempts++;
         responses += result.questions.length;
         t = submitted + (1 + Math.floor(rand() * 5)) * DAY;
         if (passed && modulesDone.get(`${l.id}|${course.id}`) === course.modules.length) {
-          const completionId = Number(insCompletion.run(l.id, course.id, course.version, id, result.score, iso(submitted)).lastInsertRowid);
+          const completionId = Number(
+            insCompletion.run(l.id, course.id, course.version, id, result.score, iso(submitted)).lastInsertRowid,
+          );
           completions++;
-          const row = { code: formatCode(crypto.randomBytes(20)), name_printed: l.name, course_id: course.id, content_version: course.version, issued_at: iso(submitted), expires_at: certificateExpiry(course, new Date(submitted))?.toISOString() ?? null };
+          const row = {
+            code: formatCode(crypto.randomBytes(20)),
+            name_printed: l.name,
+            course_id: course.id,
+            content_version: course.version,
+            issued_at: iso(submitted),
+            expires_at: certificateExpiry(course, new Date(submitted))?.toISOString() ?? null,
+          };
           const signature = `${signer.kid}.${encodeBase64urlNoPadding(signer.sign(payloadBytes(payloadOf(row, signer.kid))))}`;
           const revoked = rand() < 0.01;
-          insCert.run(row.code, l.id, completionId, course.id, course.version, l.name, result.score, row.issued_at, row.expires_at, revoked ? iso(now - DAY) : null, revoked ? 'бенчмарк' : null, signature);
+          insCert.run(
+            row.code,
+            l.id,
+            completionId,
+            course.id,
+            course.version,
+            l.name,
+            result.score,
+            row.issued_at,
+            row.expires_at,
+            revoked ? iso(now - DAY) : null,
+            revoked ? 'бенчмарк' : null,
+            signature,
+          );
           certificateCodes.push(row.code);
           break;
         }
@@ -208,7 +307,9 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
   // Passed sittings stop early, so top up with extra tries on learners with attempts left until the count is exact.
   if (attempts < o.attempts) {
     sqlite.transaction(() => {
-      const left = sqlite.prepare('select user_id, course_id, count(*) as n from attempts group by user_id, course_id having n < 3').all() as { user_id: number; course_id: string; n: number }[];
+      const left = sqlite
+        .prepare('select user_id, course_id, count(*) as n from attempts group by user_id, course_id having n < 3')
+        .all() as { user_id: number; course_id: string; n: number }[];
       for (const r of left) {
         const c = o.catalog.courses.get(r.course_id)!;
         const byId = new Map(c.pool!.map((q) => [q.id, q]));
@@ -220,7 +321,19 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
           const result = scoreAttempt(questions, given);
           const id = seededUuid(rand);
           const started = now - (2 + Math.floor(rand() * 10)) * DAY;
-          insAttempt.run(id, r.user_id, c.course.id, c.course.version, 'uk', JSON.stringify(drawn), iso(started), null, iso(started + 20 * 60_000), result.score, isPassed(result.score, c.course.passMark) ? 1 : 0);
+          insAttempt.run(
+            id,
+            r.user_id,
+            c.course.id,
+            c.course.version,
+            'uk',
+            JSON.stringify(drawn),
+            iso(started),
+            null,
+            iso(started + 20 * 60_000),
+            result.score,
+            isPassed(result.score, c.course.passMark) ? 1 : 0,
+          );
           for (const qs of result.questions) insResponse.run(id, qs.id, JSON.stringify(given[qs.id] ?? null), qs.score);
           attempts++;
           responses += result.questions.length;
@@ -235,7 +348,11 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
     users: count('users'),
     learners: learners.length,
     cohorts,
-    reportCohortLearners: (sqlite.prepare('select count(*) as n from cohort_members where cohort_id = ?').get(reportCohortId) as { n: number }).n,
+    reportCohortLearners: (
+      sqlite.prepare('select count(*) as n from cohort_members where cohort_id = ?').get(reportCohortId) as {
+        n: number;
+      }
+    ).n,
     progressEvents: count('progress_events'),
     attempts: count('attempts'),
     attemptResponses: count('attempt_responses'),
@@ -243,7 +360,13 @@ export async function seedScale(o: ScaleOptions): Promise<ScaleResult> {
     certificates: count('certificates'),
   };
   sqlite.close();
-  if (counts.progressEvents !== events || counts.attempts !== attempts || completions !== counts.completions || responses !== counts.attemptResponses) throw new Error('seed counts disagree with the rows written');
+  if (
+    counts.progressEvents !== events ||
+    counts.attempts !== attempts ||
+    completions !== counts.completions ||
+    responses !== counts.attemptResponses
+  )
+    throw new Error('seed counts disagree with the rows written');
   return {
     ms: Math.round(performance.now() - t0),
     counts,

@@ -44,10 +44,14 @@ export function drawQuestions(pool: Question[], n: number, rng: Rng): DrawnQuest
 function optionIds(q: Question): string[] {
   switch (q.type) {
     case 'single':
-    case 'multiple': return q.options.map((o) => o.id);
-    case 'matching': return q.pairs.map((p) => p.id);
-    case 'ordering': return q.items.map((i) => i.id);
-    default: return [];
+    case 'multiple':
+      return q.options.map((o) => o.id);
+    case 'matching':
+      return q.pairs.map((p) => p.id);
+    case 'ordering':
+      return q.items.map((i) => i.id);
+    default:
+      return [];
   }
 }
 
@@ -67,7 +71,8 @@ export interface PublicQuestion {
 
 /** The question as a learner may see it during a graded attempt: no keys, no feedback. */
 export function publicQuestion(q: Question, locale: Locale, order: string[] = []): PublicQuestion {
-  const ordered = <T extends { id: string }>(list: T[]) => (order.length ? order.map((id) => list.find((x) => x.id === id)!).filter(Boolean) : list);
+  const ordered = <T extends { id: string }>(list: T[]) =>
+    order.length ? order.map((id) => list.find((x) => x.id === id)!).filter(Boolean) : list;
   const base = { id: q.id, type: q.type, stem: q[locale].stem, ...(q[locale].unit ? { unit: q[locale].unit } : {}) };
   switch (q.type) {
     case 'single':

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { ContentError, parseYamlWith, splitFrontmatter } from './parse.ts';
 import { courseSchema, type Course } from './schema/course.ts';
-import { lessonPlanFrontmatterSchema, moduleFrontmatterSchema, MODULE_FILE, type LessonPlanFrontmatter, type ModuleFrontmatter } from './schema/module.ts';
+import {
+  lessonPlanFrontmatterSchema,
+  moduleFrontmatterSchema,
+  MODULE_FILE,
+  type LessonPlanFrontmatter,
+  type ModuleFrontmatter,
+} from './schema/module.ts';
 import { questionSetSchema, type Question } from './schema/question.ts';
 import { scenarioSchema, type Scenario } from './schema/scenario.ts';
 import { glossaryFileSchema, type Term } from './schema/glossary.ts';
@@ -61,7 +67,10 @@ export interface Catalog {
 const CALLOUT_TYPES = ['note', 'warning', 'law', 'practice'];
 
 function yamlFiles(fs: ContentFs, dir: string): string[] {
-  return fs.list(dir).filter((f) => f.endsWith('.yaml')).sort();
+  return fs
+    .list(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 }
 
 /** Load the whole content tree at `root` (the `content/` folder). Throws `ContentError` on the first bad file. */
@@ -70,24 +79,41 @@ export function loadCatalog(fs: ContentFs, root: string, opts: { withPools?: boo
   for (const f of yamlFiles(fs, `${root}/glossary`)) {
     const file = `glossary/${f}`;
     for (const [i, t] of parseYamlWith(glossaryFileSchema, fs.read(`${root}/${file}`), file).terms.entries()) {
-      if (glossary.has(t.id)) throw new ContentError(file, [{ field: `terms.${i}.id`, message: `term "${t.id}" is already defined in another glossary file` }]);
+      if (glossary.has(t.id))
+        throw new ContentError(file, [
+          { field: `terms.${i}.id`, message: `term "${t.id}" is already defined in another glossary file` },
+        ]);
       glossary.set(t.id, t);
     }
   }
   const entries: { file: string; i: number; act: LegalActEntry }[] = [];
   for (const f of yamlFiles(fs, `${root}/legal`)) {
     const file = `legal/${f}`;
-    parseYamlWith(legalFileSchema, fs.read(`${root}/${file}`), file).acts.forEach((act, i) => entries.push({ file, i, act }));
+    parseYamlWith(legalFileSchema, fs.read(`${root}/${file}`), file).acts.forEach((act, i) =>
+      entries.push({ file, i, act }),
+    );
   }
   const legal = new Map<string, LegalAct>();
   // Definitions first (entries with a title), then the files that only add articles.
   for (const { file, i, act } of [...entries.filter((e) => e.act.title), ...entries.filter((e) => !e.act.title)]) {
     const known = legal.get(act.id);
-    if (known && act.title) throw new ContentError(file, [{ field: `acts.${i}`, message: `act "${act.id}" is defined twice; another file may only add "articles"` }]);
-    if (!known && !(act.short && act.title && act.url)) throw new ContentError(file, [{ field: `acts.${i}`, message: `act "${act.id}" is not defined elsewhere, so it needs short, title and url` }]);
-    if (!known) { legal.set(act.id, { ...act, articles: [...act.articles] } as LegalAct); continue; }
+    if (known && act.title)
+      throw new ContentError(file, [
+        { field: `acts.${i}`, message: `act "${act.id}" is defined twice; another file may only add "articles"` },
+      ]);
+    if (!known && !(act.short && act.title && act.url))
+      throw new ContentError(file, [
+        { field: `acts.${i}`, message: `act "${act.id}" is not defined elsewhere, so it needs short, title and url` },
+      ]);
+    if (!known) {
+      legal.set(act.id, { ...act, articles: [...act.articles] } as LegalAct);
+      continue;
+    }
     for (const article of act.articles) {
-      if (known.articles.some((a) => a.number === article.number)) throw new ContentError(file, [{ field: `acts.${i}.articles`, message: `article ${article.number} of "${act.id}" is already listed` }]);
+      if (known.articles.some((a) => a.number === article.number))
+        throw new ContentError(file, [
+          { field: `acts.${i}.articles`, message: `article ${article.number} of "${act.id}" is already listed` },
+        ]);
       known.articles.push(article);
     }
   }
@@ -96,21 +122,36 @@ export function loadCatalog(fs: ContentFs, root: string, opts: { withPools?: boo
     if (!fs.exists(`${root}/courses/${slug}/course.yaml`)) continue;
     courses.set(slug, loadCourse(fs, root, slug, { glossary, legal }, opts.withPools ?? true));
   }
-  const help = fs.exists(`${root}/help/contacts.yaml`) ? parseYamlWith(helpSchema, fs.read(`${root}/help/contacts.yaml`), 'help/contacts.yaml') : null;
+  const help = fs.exists(`${root}/help/contacts.yaml`)
+    ? parseYamlWith(helpSchema, fs.read(`${root}/help/contacts.yaml`), 'help/contacts.yaml')
+    : null;
   return { courses, glossary, legal, help };
 }
 
-function loadCourse(fs: ContentFs, root: string, slug: string, shared: { glossary: Map<string, Term>; legal: Map<string, LegalAct> }, withPool: boolean): LoadedCourse {
+function loadCourse(
+  fs: ContentFs,
+  root: string,
+  slug: string,
+  shared: { glossary: Map<string, Term>; legal: Map<string, LegalAct> },
+  withPool: boolean,
+): LoadedCourse {
   const dir = `courses/${slug}`;
   const course = parseYamlWith(courseSchema, fs.read(`${root}/${dir}/course.yaml`), `${dir}/course.yaml`);
-  if (course.id !== slug) throw new ContentError(`${dir}/course.yaml`, [{ line: 1, field: 'id', message: `must equal the folder name "${slug}", got "${course.id}"` }]);
+  if (course.id !== slug)
+    throw new ContentError(`${dir}/course.yaml`, [
+      { line: 1, field: 'id', message: `must equal the folder name "${slug}", got "${course.id}"` },
+    ]);
 
   const scenarios = new Map<string, Scenario>();
   for (const f of yamlFiles(fs, `${root}/${dir}/scenarios`)) {
     const file = `${dir}/scenarios/${f}`;
     const s = parseYamlWith(scenarioSchema, fs.read(`${root}/${file}`), file);
-    if (`${s.id}.yaml` !== f) throw new ContentError(file, [{ field: 'id', message: `must equal the file name, got "${s.id}"` }]);
-    if (!course.modules.includes(s.module)) throw new ContentError(file, [{ field: 'module', message: `unknown module "${s.module}"; expected one of ${course.modules.join(', ')}` }]);
+    if (`${s.id}.yaml` !== f)
+      throw new ContentError(file, [{ field: 'id', message: `must equal the file name, got "${s.id}"` }]);
+    if (!course.modules.includes(s.module))
+      throw new ContentError(file, [
+        { field: 'module', message: `unknown module "${s.module}"; expected one of ${course.modules.join(', ')}` },
+      ]);
     scenarios.set(s.id, s);
   }
   const practice = new Map<string, Question[]>();
@@ -123,66 +164,123 @@ function loadCourse(fs: ContentFs, root: string, slug: string, shared: { glossar
   let pool: Question[] | null = null;
   const poolFile = `${dir}/assessment.yaml`;
   if (fs.exists(`${root}/${poolFile}`)) {
-    if (!course.assessment) throw new ContentError(poolFile, [{ field: '', message: 'course.yaml has no "assessment" settings for this pool' }]);
+    if (!course.assessment)
+      throw new ContentError(poolFile, [
+        { field: '', message: 'course.yaml has no "assessment" settings for this pool' },
+      ]);
     if (withPool) {
       pool = parseYamlWith(questionSetSchema, fs.read(`${root}/${poolFile}`), poolFile).questions;
       checkQuestionModules(pool, course, poolFile);
       if (pool.length < course.assessment.questions) {
-        throw new ContentError(poolFile, [{ field: 'questions', message: `the pool has ${pool.length} questions but course.yaml draws ${course.assessment.questions}` }]);
+        throw new ContentError(poolFile, [
+          {
+            field: 'questions',
+            message: `the pool has ${pool.length} questions but course.yaml draws ${course.assessment.questions}`,
+          },
+        ]);
       }
     }
   } else if (course.assessment) {
-    throw new ContentError(`${dir}/course.yaml`, [{ field: 'assessment', message: `settings given but ${poolFile} is missing` }]);
+    throw new ContentError(`${dir}/course.yaml`, [
+      { field: 'assessment', message: `settings given but ${poolFile} is missing` },
+    ]);
   }
 
   const modules = {} as Record<Locale, ModulePage[]>;
   for (const locale of LOCALES) {
-    const files = fs.list(`${root}/${dir}/${locale}`).filter((f) => f.endsWith('.mdx')).sort();
+    const files = fs
+      .list(`${root}/${dir}/${locale}`)
+      .filter((f) => f.endsWith('.mdx'))
+      .sort();
     const pages: ModulePage[] = [];
     for (const f of files) {
       const file = `${dir}/${locale}/${f}`;
       const m = MODULE_FILE.exec(f);
-      if (!m) throw new ContentError(file, [{ field: '', message: 'module files are named "NN-<module-id>.mdx", e.g. "01-forms-of-abuse.mdx"' }]);
+      if (!m)
+        throw new ContentError(file, [
+          { field: '', message: 'module files are named "NN-<module-id>.mdx", e.g. "01-forms-of-abuse.mdx"' },
+        ]);
       const text = fs.read(`${root}/${file}`);
       const { yaml, body } = splitFrontmatter(text, file);
       const data = parseYamlWith(moduleFrontmatterSchema, yaml, file, 1);
-      if (data.id !== m[2]) throw new ContentError(file, [{ line: 2, field: 'id', message: `must match the file name ("${m[2]}"), got "${data.id}"` }]);
+      if (data.id !== m[2])
+        throw new ContentError(file, [
+          { line: 2, field: 'id', message: `must match the file name ("${m[2]}"), got "${data.id}"` },
+        ]);
       const index = course.modules.indexOf(data.id);
-      if (index < 0) throw new ContentError(file, [{ field: 'id', message: `module "${data.id}" is not listed in ${dir}/course.yaml → modules` }]);
-      if (Number(m[1]) !== index + 1) throw new ContentError(file, [{ field: '', message: `file number ${m[1]} does not match the module's position ${index + 1} in course.yaml` }]);
+      if (index < 0)
+        throw new ContentError(file, [
+          { field: 'id', message: `module "${data.id}" is not listed in ${dir}/course.yaml → modules` },
+        ]);
+      if (Number(m[1]) !== index + 1)
+        throw new ContentError(file, [
+          {
+            field: '',
+            message: `file number ${m[1]} does not match the module's position ${index + 1} in course.yaml`,
+          },
+        ]);
       const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
       checkBody(body, bodyLine, file, { course, scenarios, practice, ...shared });
       pages.push({ id: data.id, locale, index: index + 1, file, data, body });
     }
     for (const id of course.modules) {
       if (!pages.some((p) => p.id === id)) {
-        throw new ContentError(`${dir}/${locale}`, [{ field: 'modules', message: `module "${id}" has no ${locale} page (every module must exist in ${LOCALES.join(' and ')})` }]);
+        throw new ContentError(`${dir}/${locale}`, [
+          {
+            field: 'modules',
+            message: `module "${id}" has no ${locale} page (every module must exist in ${LOCALES.join(' and ')})`,
+          },
+        ]);
       }
     }
     modules[locale] = pages.sort((a, b) => a.index - b.index);
   }
   const plans = {} as Record<Locale, LessonPlanPage[]>;
   for (const locale of LOCALES) {
-    plans[locale] = fs.list(`${root}/${dir}/${locale}/plans`).filter((f) => f.endsWith('.mdx')).sort().map((f) => {
-      const file = `${dir}/${locale}/plans/${f}`;
-      const text = fs.read(`${root}/${file}`);
-      const { yaml, body } = splitFrontmatter(text, file);
-      const data = parseYamlWith(lessonPlanFrontmatterSchema, yaml, file, 1);
-      if (`${data.module}.mdx` !== f) throw new ContentError(file, [{ line: 2, field: 'module', message: `must match the file name, got "${data.module}"` }]);
-      if (!course.modules.includes(data.module)) throw new ContentError(file, [{ line: 2, field: 'module', message: `unknown module "${data.module}"` }]);
-      checkBody(body, text.slice(0, text.length - body.length).split('\n').length, file, { course, scenarios, practice, ...shared });
-      return { module: data.module, locale, file, data, body };
-    });
+    plans[locale] = fs
+      .list(`${root}/${dir}/${locale}/plans`)
+      .filter((f) => f.endsWith('.mdx'))
+      .sort()
+      .map((f) => {
+        const file = `${dir}/${locale}/plans/${f}`;
+        const text = fs.read(`${root}/${file}`);
+        const { yaml, body } = splitFrontmatter(text, file);
+        const data = parseYamlWith(lessonPlanFrontmatterSchema, yaml, file, 1);
+        if (`${data.module}.mdx` !== f)
+          throw new ContentError(file, [
+            { line: 2, field: 'module', message: `must match the file name, got "${data.module}"` },
+          ]);
+        if (!course.modules.includes(data.module))
+          throw new ContentError(file, [{ line: 2, field: 'module', message: `unknown module "${data.module}"` }]);
+        checkBody(body, text.slice(0, text.length - body.length).split('\n').length, file, {
+          course,
+          scenarios,
+          practice,
+          ...shared,
+        });
+        return { module: data.module, locale, file, data, body };
+      });
   }
   const planIds = (l: Locale) => plans[l].map((p) => p.module).join(',');
-  if (planIds('uk') !== planIds('en')) throw new ContentError(`${dir}`, [{ field: 'plans', message: `lesson plans differ between locales: uk [${planIds('uk')}] vs en [${planIds('en')}]` }]);
+  if (planIds('uk') !== planIds('en'))
+    throw new ContentError(`${dir}`, [
+      {
+        field: 'plans',
+        message: `lesson plans differ between locales: uk [${planIds('uk')}] vs en [${planIds('en')}]`,
+      },
+    ]);
   return { course, modules, plans, scenarios, practice, pool };
 }
 
 function checkQuestionModules(questions: Question[], course: Course, file: string) {
   questions.forEach((q, i) => {
     if (!course.modules.includes(q.module)) {
-      throw new ContentError(file, [{ field: `questions.${i}.module`, message: `unknown module "${q.module}"; expected one of ${course.modules.join(', ')}` }]);
+      throw new ContentError(file, [
+        {
+          field: `questions.${i}.module`,
+          message: `unknown module "${q.module}"; expected one of ${course.modules.join(', ')}`,
+        },
+      ]);
     }
   });
 }
@@ -209,7 +307,13 @@ function checkBody(
   body: string,
   firstLine: number,
   file: string,
-  ctx: { course: Course; scenarios: Map<string, Scenario>; practice: Map<string, Question[]>; glossary: Map<string, Term>; legal: Map<string, LegalAct> },
+  ctx: {
+    course: Course;
+    scenarios: Map<string, Scenario>;
+    practice: Map<string, Question[]>;
+    glossary: Map<string, Term>;
+    legal: Map<string, LegalAct>;
+  },
 ) {
   const problems: { line: number; field: string; message: string }[] = [];
   const lineAt = (index: number) => firstLine + body.slice(0, index).split('\n').length - 1;
@@ -218,35 +322,69 @@ function checkBody(
     const line = lineAt(m.index!);
     const schema = componentProps[name as keyof typeof componentProps];
     if (!schema) {
-      problems.push({ line, field: `<${name}>`, message: `unknown component; available: ${Object.keys(componentProps).join(', ')}` });
+      problems.push({
+        line,
+        field: `<${name}>`,
+        message: `unknown component; available: ${Object.keys(componentProps).join(', ')}`,
+      });
       continue;
     }
     const parsed = schema.safeParse(attrs(m[2]!));
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ line, field: `<${name}> ${issue.path.join('.') || 'props'}`, message: issue.code === 'unrecognized_keys' ? `unknown prop(s) ${issue.keys.join(', ')}` : issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({
+          line,
+          field: `<${name}> ${issue.path.join('.') || 'props'}`,
+          message: issue.code === 'unrecognized_keys' ? `unknown prop(s) ${issue.keys.join(', ')}` : issue.message,
+        });
       continue;
     }
     const p = parsed.data as Record<string, string>;
-    if (name === 'Quiz' && !ctx.practice.has(p.id!)) problems.push({ line, field: '<Quiz> id', message: `no practice quiz "${p.id}" (expected practice/${p.id}.yaml)` });
-    if (name === 'Scenario' && !ctx.scenarios.has(p.id!)) problems.push({ line, field: '<Scenario> id', message: `no scenario "${p.id}" (expected scenarios/${p.id}.yaml)` });
-    if (name === 'Term' && !ctx.glossary.has(p.id!)) problems.push({ line, field: '<Term> id', message: `no glossary term "${p.id}" in content/glossary/` });
+    if (name === 'Quiz' && !ctx.practice.has(p.id!))
+      problems.push({
+        line,
+        field: '<Quiz> id',
+        message: `no practice quiz "${p.id}" (expected practice/${p.id}.yaml)`,
+      });
+    if (name === 'Scenario' && !ctx.scenarios.has(p.id!))
+      problems.push({
+        line,
+        field: '<Scenario> id',
+        message: `no scenario "${p.id}" (expected scenarios/${p.id}.yaml)`,
+      });
+    if (name === 'Term' && !ctx.glossary.has(p.id!))
+      problems.push({ line, field: '<Term> id', message: `no glossary term "${p.id}" in content/glossary/` });
     if (name === 'LegalRef') {
       const act = ctx.legal.get(p.act!);
-      if (!act) problems.push({ line, field: '<LegalRef> act', message: `unknown act "${p.act}"; known: ${[...ctx.legal.keys()].join(', ')}` });
+      if (!act)
+        problems.push({
+          line,
+          field: '<LegalRef> act',
+          message: `unknown act "${p.act}"; known: ${[...ctx.legal.keys()].join(', ')}`,
+        });
       else if (p.article && !act.articles.some((a) => a.number === p.article)) {
-        problems.push({ line, field: '<LegalRef> article', message: `article "${p.article}" of "${p.act}" is not listed in content/legal/` });
+        problems.push({
+          line,
+          field: '<LegalRef> article',
+          message: `article "${p.article}" of "${p.act}" is not listed in content/legal/`,
+        });
       }
     }
   }
   // Links between modules are written relative to the module page: [text](../<module-id>/).
   for (const m of body.matchAll(/\]\(\.\.\/([a-z0-9-]+)\/?(?:#[^)]*)?\)/g)) {
-    if (!ctx.course.modules.includes(m[1]!)) problems.push({ line: lineAt(m.index!), field: 'link', message: `link to missing module "${m[1]}"` });
+    if (!ctx.course.modules.includes(m[1]!))
+      problems.push({ line: lineAt(m.index!), field: 'link', message: `link to missing module "${m[1]}"` });
   }
   if (problems.length) throw new ContentError(file, problems);
 }
 
 /** Node's fs as a `ContentFs` (kept as a factory so `courses/` imports no I/O itself). */
-export function contentFsFrom(nodeFs: { readdirSync(p: string): string[]; readFileSync(p: string, enc: 'utf8'): string; existsSync(p: string): boolean }): ContentFs {
+export function contentFsFrom(nodeFs: {
+  readdirSync(p: string): string[];
+  readFileSync(p: string, enc: 'utf8'): string;
+  existsSync(p: string): boolean;
+}): ContentFs {
   return {
     list: (p) => (nodeFs.existsSync(p) ? nodeFs.readdirSync(p) : []),
     read: (p) => nodeFs.readFileSync(p, 'utf8'),

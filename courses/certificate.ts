@@ -81,7 +81,9 @@ export function normaliseCode(input: string): string | null {
 
 /** The exact bytes that are signed. */
 export function payloadBytes(p: CertificatePayload): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify([PAYLOAD_FORMAT, p.kid, p.code, p.name, p.course, p.version, p.issued, p.expires]));
+  return new TextEncoder().encode(
+    JSON.stringify([PAYLOAD_FORMAT, p.kid, p.code, p.name, p.course, p.version, p.issued, p.expires]),
+  );
 }
 
 /** `YYYY-MM-DD` of an ISO timestamp (UTC). */
@@ -91,7 +93,9 @@ export function encodeToken(p: CertificatePayload, signature: Uint8Array): strin
   return `${encodeBase64urlNoPadding(payloadBytes(p))}.${encodeBase64urlNoPadding(signature)}`;
 }
 
-export type DecodeResult = { ok: true; payload: CertificatePayload; bytes: Uint8Array; signature: Uint8Array } | { ok: false; reason: 'malformed' };
+export type DecodeResult =
+  | { ok: true; payload: CertificatePayload; bytes: Uint8Array; signature: Uint8Array }
+  | { ok: false; reason: 'malformed' };
 
 /** Parse a token without checking its signature. Anything but the one canonical encoding is malformed. */
 export function decodeToken(token: string): DecodeResult {
@@ -113,10 +117,25 @@ export function decodeToken(token: string): DecodeResult {
   if (encodeBase64urlNoPadding(bytes) !== parts[0] || encodeBase64urlNoPadding(signature) !== parts[1]) return bad;
   if (signature.length !== 64 || !Array.isArray(list) || list.length !== 8 || list[0] !== PAYLOAD_FORMAT) return bad;
   const [, kid, code, name, course, version, issued, expires] = list as unknown[];
-  const strings = [kid, code, name, course, version, issued].every((v) => typeof v === 'string' && v.length > 0 && v.length <= 300);
+  const strings = [kid, code, name, course, version, issued].every(
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= 300,
+  );
   if (!strings || (expires !== null && typeof expires !== 'string')) return bad;
-  const payload: CertificatePayload = { kid: kid as string, code: code as string, name: name as string, course: course as string, version: version as string, issued: issued as string, expires: expires as string | null };
-  if (normaliseCode(payload.code) !== payload.code || !DATE_RE.test(payload.issued) || (payload.expires !== null && !DATE_RE.test(payload.expires))) return bad;
+  const payload: CertificatePayload = {
+    kid: kid as string,
+    code: code as string,
+    name: name as string,
+    course: course as string,
+    version: version as string,
+    issued: issued as string,
+    expires: expires as string | null,
+  };
+  if (
+    normaliseCode(payload.code) !== payload.code ||
+    !DATE_RE.test(payload.issued) ||
+    (payload.expires !== null && !DATE_RE.test(payload.expires))
+  )
+    return bad;
   // One encoding only: re-encoding must give the same bytes (no extra spaces, escapes or fields).
   const again = payloadBytes(payload);
   if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) return bad;
@@ -129,29 +148,46 @@ export type VerifyResult =
   | { ok: false; reason: 'malformed' | 'unknown_key' | 'bad_signature'; payload?: CertificatePayload };
 
 /** Check a token against the published keys with WebCrypto (works the same in Node ≥ 20 and browsers). */
-export async function verifyToken(token: string, keys: readonly PublicJwk[], subtle: SubtleCrypto = globalThis.crypto.subtle): Promise<VerifyResult> {
+export async function verifyToken(
+  token: string,
+  keys: readonly PublicJwk[],
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<VerifyResult> {
   const decoded = decodeToken(token);
   if (!decoded.ok) return decoded;
   const jwk = keys.find((k) => k.kid === decoded.payload.kid && k.kty === 'OKP' && k.crv === 'Ed25519');
   if (!jwk) return { ok: false, reason: 'unknown_key', payload: decoded.payload };
   let valid = false;
   try {
-    const key = await subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, ['verify']);
-    valid = await subtle.verify({ name: 'Ed25519' }, key, decoded.signature as BufferSource, decoded.bytes as BufferSource);
+    const key = await subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, [
+      'verify',
+    ]);
+    valid = await subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      decoded.signature as BufferSource,
+      decoded.bytes as BufferSource,
+    );
   } catch {
     valid = false;
   }
-  return valid ? { ok: true, payload: decoded.payload } : { ok: false, reason: 'bad_signature', payload: decoded.payload };
+  return valid
+    ? { ok: true, payload: decoded.payload }
+    : { ok: false, reason: 'bad_signature', payload: decoded.payload };
 }
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked';
 
 /** Revocation wins over expiry; a certificate expires at the start of its expiry instant. */
-export function certificateStatus(c: { revoked_at: string | null; expires_at: string | null }, now: Date): CertificateStatus {
+export function certificateStatus(
+  c: { revoked_at: string | null; expires_at: string | null },
+  now: Date,
+): CertificateStatus {
   if (c.revoked_at) return 'revoked';
   if (c.expires_at && Date.parse(c.expires_at) <= now.getTime()) return 'expired';
   return 'valid';
 }
 
 /** The verification page's address for a token (the token travels in the fragment, never to a server). */
-export const verifyUrl = (origin: string, locale: 'uk' | 'en', token: string) => `${origin.replace(/\/+$/, '')}/${locale}/verify/#${token}`;
+export const verifyUrl = (origin: string, locale: 'uk' | 'en', token: string) =>
+  `${origin.replace(/\/+$/, '')}/${locale}/verify/#${token}`;

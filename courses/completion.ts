@@ -49,8 +49,11 @@ export function courseProgress(course: Course, activity: ModuleActivity[]): Cour
     };
   });
   const completedModules = modules.filter((m) => m.completed).length;
-  const lastViewed = modules.filter((m) => m.lastViewedAt).sort((a, b) => (a.lastViewedAt! < b.lastViewedAt! ? 1 : -1))[0];
-  const resumeModule = lastViewed && !lastViewed.completed ? lastViewed.id : (modules.find((m) => !m.completed)?.id ?? null);
+  const lastViewed = modules
+    .filter((m) => m.lastViewedAt)
+    .sort((a, b) => (a.lastViewedAt! < b.lastViewedAt! ? 1 : -1))[0];
+  const resumeModule =
+    lastViewed && !lastViewed.completed ? lastViewed.id : (modules.find((m) => !m.completed)?.id ?? null);
   return {
     courseId: course.id,
     modules,

@@ -68,7 +68,11 @@ export interface ItemStats {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
 
 const isUnanswered = (r: unknown) =>
-  r === null || r === undefined || (typeof r === 'string' && r.trim() === '') || (Array.isArray(r) && r.length === 0) || (typeof r === 'object' && !Array.isArray(r) && Object.keys(r as object).length === 0);
+  r === null ||
+  r === undefined ||
+  (typeof r === 'string' && r.trim() === '') ||
+  (Array.isArray(r) && r.length === 0) ||
+  (typeof r === 'object' && !Array.isArray(r) && Object.keys(r as object).length === 0);
 
 /** Statistics for every question, in the order given. */
 export function analyseItems(questions: readonly Question[], attempts: readonly ScoredAttempt[]): ItemStats[] {
@@ -96,14 +100,32 @@ function analyseOne(q: Question, responses: ItemResponse[]): ItemStats {
   if (facility !== null && facility > TOO_EASY) flags.push('too_easy');
   if (facility !== null && facility < TOO_HARD) flags.push('too_hard');
   if (discrimination !== null && discrimination < 0) flags.push('negative_discrimination');
-  return { questionId: q.id, type: q.type, module: q.module, n, facility, discrimination, groupSize, choices: choiceCounts(q, responses), unanswered, flags };
+  return {
+    questionId: q.id,
+    type: q.type,
+    module: q.module,
+    n,
+    facility,
+    discrimination,
+    groupSize,
+    choices: choiceCounts(q, responses),
+    unanswered,
+    flags,
+  };
 }
 
 function choiceCounts(q: Question, responses: ItemResponse[]): ChoiceCount[] | null {
   if (q.type === 'single' || q.type === 'multiple') {
     const counts = new Map(q.options.map((o) => [o.id, 0]));
     for (const { response: r } of responses) {
-      const chosen = q.type === 'single' ? (typeof r === 'string' ? [r] : []) : Array.isArray(r) ? new Set(r.filter((x): x is string => typeof x === 'string')) : [];
+      const chosen =
+        q.type === 'single'
+          ? typeof r === 'string'
+            ? [r]
+            : []
+          : Array.isArray(r)
+            ? new Set(r.filter((x): x is string => typeof x === 'string'))
+            : [];
       for (const id of chosen) if (counts.has(id)) counts.set(id, counts.get(id)! + 1);
     }
     return q.options.map((o) => ({ option: o.id, correct: o.correct, count: counts.get(o.id)! }));

@@ -28,13 +28,22 @@ function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]):
  * Parse YAML text and validate it with a zod schema; on failure throw a `ContentError` naming
  * file, line and field. `lineOffset` shifts lines for YAML embedded in another file (MDX frontmatter).
  */
-export function parseYamlWith<S extends z.ZodTypeAny>(schema: S, text: string, file: string, lineOffset = 0): z.output<S> {
+export function parseYamlWith<S extends z.ZodTypeAny>(
+  schema: S,
+  text: string,
+  file: string,
+  lineOffset = 0,
+): z.output<S> {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ContentError(
       file,
-      doc.errors.map((e) => ({ line: (e.linePos?.[0]?.line ?? 0) + lineOffset || undefined, field: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({
+        line: (e.linePos?.[0]?.line ?? 0) + lineOffset || undefined,
+        field: '',
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      })),
     );
   }
   return validateWith(schema, doc.toJS(), file, (path) => {
@@ -66,7 +75,9 @@ export function validateWith<S extends z.ZodTypeAny>(
 function describeIssue(issue: z.ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.received === 'undefined' ? `required, expected ${issue.expected}` : `expected ${issue.expected}, got ${issue.received}`;
+      return issue.received === 'undefined'
+        ? `required, expected ${issue.expected}`
+        : `expected ${issue.expected}, got ${issue.received}`;
     case 'invalid_enum_value':
       return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(issue.received)}`;
     case 'unrecognized_keys':
@@ -74,9 +85,17 @@ function describeIssue(issue: z.ZodIssue): string {
     case 'invalid_union_discriminator':
       return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
     case 'too_small':
-      return issue.type === 'array' ? `needs at least ${issue.minimum} item(s)` : issue.type === 'string' ? 'must not be empty' : `must be ≥ ${issue.minimum}`;
+      return issue.type === 'array'
+        ? `needs at least ${issue.minimum} item(s)`
+        : issue.type === 'string'
+          ? 'must not be empty'
+          : `must be ≥ ${issue.minimum}`;
     case 'too_big':
-      return issue.type === 'array' ? `at most ${issue.maximum} item(s)` : issue.type === 'string' ? `at most ${issue.maximum} characters` : `must be ≤ ${issue.maximum}`;
+      return issue.type === 'array'
+        ? `at most ${issue.maximum} item(s)`
+        : issue.type === 'string'
+          ? `at most ${issue.maximum} characters`
+          : `must be ≤ ${issue.maximum}`;
     default:
       return issue.message;
   }
@@ -85,6 +104,9 @@ function describeIssue(issue: z.ZodIssue): string {
 /** Split an MDX file into its YAML frontmatter (with its first line number) and body. */
 export function splitFrontmatter(text: string, file: string): { yaml: string; firstLine: number; body: string } {
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
-  if (!m) throw new ContentError(file, [{ line: 1, field: '', message: 'missing frontmatter: the file must start with a "---" block' }]);
+  if (!m)
+    throw new ContentError(file, [
+      { line: 1, field: '', message: 'missing frontmatter: the file must start with a "---" block' },
+    ]);
   return { yaml: m[1]!, firstLine: 1, body: text.slice(m[0].length) };
 }

@@ -39,18 +39,27 @@ export function isUnanswered(r: Response | undefined | null): boolean {
 export function responseShapeError(q: Question, r: Response): string | null {
   switch (q.type) {
     case 'single':
-      return typeof r === 'string' && q.options.some((o) => o.id === r) ? null : `expected one option id of ${q.options.map((o) => o.id).join(', ')}`;
+      return typeof r === 'string' && q.options.some((o) => o.id === r)
+        ? null
+        : `expected one option id of ${q.options.map((o) => o.id).join(', ')}`;
     case 'multiple':
-      return Array.isArray(r) && r.every((x) => q.options.some((o) => o.id === x)) && new Set(r).size === r.length ? null : 'expected a list of distinct option ids';
+      return Array.isArray(r) && r.every((x) => q.options.some((o) => o.id === x)) && new Set(r).size === r.length
+        ? null
+        : 'expected a list of distinct option ids';
     case 'true-false':
       return typeof r === 'boolean' ? null : 'expected true or false';
     case 'matching': {
       if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'expected an object { promptId: matchId }';
       const ids = new Set(q.pairs.map((p) => p.id));
-      return Object.entries(r).every(([k, v]) => ids.has(k) && ids.has(v)) ? null : 'expected pair ids as keys and values';
+      return Object.entries(r).every(([k, v]) => ids.has(k) && ids.has(v))
+        ? null
+        : 'expected pair ids as keys and values';
     }
     case 'ordering': {
-      const ids = q.items.map((i) => i.id).sort().join(',');
+      const ids = q.items
+        .map((i) => i.id)
+        .sort()
+        .join(',');
       return Array.isArray(r) && [...r].sort().join(',') === ids ? null : 'expected every item id exactly once';
     }
     case 'numeric':
@@ -129,12 +138,19 @@ export function toScormScore(score: number): { raw: number; min: 0; max: 100; sc
 /** The response that scores 1 (for reviews, SCORM correct-response patterns and tests). */
 export function correctResponse(q: Question): Response {
   switch (q.type) {
-    case 'single': return q.options.find((o) => o.correct)!.id;
-    case 'multiple': return q.options.filter((o) => o.correct).map((o) => o.id);
-    case 'true-false': return q.answer;
-    case 'matching': return Object.fromEntries(q.pairs.map((p) => [p.id, p.id]));
-    case 'ordering': return q.items.map((i) => i.id);
-    case 'numeric': return q.answer;
-    case 'text': return q.accepted.uk[0]!;
+    case 'single':
+      return q.options.find((o) => o.correct)!.id;
+    case 'multiple':
+      return q.options.filter((o) => o.correct).map((o) => o.id);
+    case 'true-false':
+      return q.answer;
+    case 'matching':
+      return Object.fromEntries(q.pairs.map((p) => [p.id, p.id]));
+    case 'ordering':
+      return q.items.map((i) => i.id);
+    case 'numeric':
+      return q.answer;
+    case 'text':
+      return q.accepted.uk[0]!;
   }
 }

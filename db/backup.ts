@@ -4,7 +4,10 @@ import SQLite from 'better-sqlite3';
 import { LATEST_MIGRATION } from './migrate.ts';
 
 /** Copy a live database with SQLite's online backup API (safe while the server writes), then check the copy. */
-export async function backupTo(sqlite: SQLite.Database, dest: string): Promise<{ file: string; bytes: number; integrity: string }> {
+export async function backupTo(
+  sqlite: SQLite.Database,
+  dest: string,
+): Promise<{ file: string; bytes: number; integrity: string }> {
   fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
   const tmp = `${dest}.partial`;
   fs.rmSync(tmp, { force: true });
@@ -23,9 +26,16 @@ export function checkFile(file: string): { integrity: string; latestMigration: s
   let db: SQLite.Database | undefined;
   try {
     db = new SQLite(file, { readonly: true, fileMustExist: true });
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('; ');
     const hasTable = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
-    const latest = hasTable ? (db.prepare('select name from kysely_migration order by name desc limit 1').get() as { name: string } | undefined)?.name ?? null : null;
+    const latest = hasTable
+      ? ((
+          db.prepare('select name from kysely_migration order by name desc limit 1').get() as
+            { name: string } | undefined
+        )?.name ?? null)
+      : null;
     return { integrity, latestMigration: latest };
   } catch (e) {
     return { integrity: `not a readable SQLite database (${(e as Error).message})`, latestMigration: null };
@@ -42,9 +52,12 @@ export function restoreFrom(backup: string, target: string): { replaced: string;
   if (!fs.existsSync(backup)) throw new Error(`no such file: ${backup}`);
   const { integrity, latestMigration } = checkFile(backup);
   if (integrity !== 'ok') throw new Error(`refusing to restore ${backup}: integrity check says "${integrity}"`);
-  if (!latestMigration) throw new Error(`refusing to restore ${backup}: it is not an Oberih database (no migration table)`);
+  if (!latestMigration)
+    throw new Error(`refusing to restore ${backup}: it is not an Oberih database (no migration table)`);
   if (latestMigration > LATEST_MIGRATION) {
-    throw new Error(`refusing to restore ${backup}: its schema (${latestMigration}) is newer than this version of Oberih knows (${LATEST_MIGRATION}); upgrade Oberih first`);
+    throw new Error(
+      `refusing to restore ${backup}: its schema (${latestMigration}) is newer than this version of Oberih knows (${LATEST_MIGRATION}); upgrade Oberih first`,
+    );
   }
   let previousKeptAs: string | null = null;
   if (fs.existsSync(target)) {
@@ -57,13 +70,24 @@ export function restoreFrom(backup: string, target: string): { replaced: string;
 }
 
 /** Scheduled backups into `dir`, keeping the newest `keep` files. */
-export function scheduleBackups(sqlite: SQLite.Database, dir: string, everyMinutes: number, keep: number, log: (msg: string, f?: Record<string, unknown>) => void): () => void {
+export function scheduleBackups(
+  sqlite: SQLite.Database,
+  dir: string,
+  everyMinutes: number,
+  keep: number,
+  log: (msg: string, f?: Record<string, unknown>) => void,
+): () => void {
   const run = async () => {
     const file = path.join(dir, `oberih-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
     try {
       const r = await backupTo(sqlite, file);
       log('backup written', { file: r.file, bytes: r.bytes });
-      const old = fs.readdirSync(dir).filter((f) => /^oberih-.*\.sqlite$/.test(f)).sort().reverse().slice(keep);
+      const old = fs
+        .readdirSync(dir)
+        .filter((f) => /^oberih-.*\.sqlite$/.test(f))
+        .sort()
+        .reverse()
+        .slice(keep);
       for (const f of old) fs.rmSync(path.join(dir, f));
     } catch (e) {
       log('backup failed', { error: (e as Error).message });

@@ -115,7 +115,9 @@ export class BackgroundCheckpointer {
     await new Promise<void>((resolve) => {
       const done = () => resolve();
       this.worker.once('exit', done);
-      this.worker.on('message', (m: { closed?: boolean }) => { if (m.closed) void this.worker.terminate().then(done, done); });
+      this.worker.on('message', (m: { closed?: boolean }) => {
+        if (m.closed) void this.worker.terminate().then(done, done);
+      });
       this.worker.postMessage('close');
       setTimeout(() => void this.worker.terminate().then(done, done), 2000).unref();
     });

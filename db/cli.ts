@@ -33,7 +33,12 @@ async function main() {
       await migrateToLatest(db);
       const catalog = loadCatalog(contentFsFrom(fs), env.CONTENT_DIR);
       const courses = [...catalog.courses.values()].map((c) => ({ id: c.course.id, modules: c.course.modules }));
-      const r = await seedDemo(db, { hash: hashPassword, courses, base: new Date(), afterProgress: seedAttempts(catalog) });
+      const r = await seedDemo(db, {
+        hash: hashPassword,
+        courses,
+        base: new Date(),
+        afterProgress: seedAttempts(catalog),
+      });
       console.log(r.created ? `demo data written to ${env.dbFile}` : 'demo data already present: nothing changed');
       await db.destroy();
       return;
@@ -50,7 +55,9 @@ async function main() {
     case 'restore': {
       if (!arg) throw new Error('usage: npm run db:restore -- <backup-file>   (stop the server first)');
       const r = restoreFrom(arg, env.dbFile);
-      console.log(`restored ${arg} → ${r.replaced}${r.previousKeptAs ? ` (previous database kept as ${r.previousKeptAs})` : ''}`);
+      console.log(
+        `restored ${arg} → ${r.replaced}${r.previousKeptAs ? ` (previous database kept as ${r.previousKeptAs})` : ''}`,
+      );
       return;
     }
     default:

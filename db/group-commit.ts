@@ -42,11 +42,17 @@ export class GroupCommitter {
   private readonly maxBatch: number;
   private readonly afterCommit: (() => void) | undefined;
   /** Transaction control as prepared statements: parsed once, not once per batch and job. */
-  private readonly tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', SQLite.Statement>;
+  private readonly tx: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
+    SQLite.Statement
+  >;
   /** Batches committed and jobs in them, for the benchmark's report. */
   readonly stats = { batches: 0, jobs: 0 };
 
-  constructor(private sqlite: SQLite.Database, opts: GroupCommitOptions = {}) {
+  constructor(
+    private sqlite: SQLite.Database,
+    opts: GroupCommitOptions = {},
+  ) {
     this.windowMs = opts.windowMs ?? 2;
     this.maxBatch = opts.maxBatch ?? 256;
     this.afterCommit = opts.afterCommit;
@@ -87,8 +93,14 @@ export class GroupCommitter {
 
   /** Commit what is queued now (also used on shutdown). */
   flush() {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-    if (this.immediate) { clearImmediate(this.immediate); this.immediate = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = null;
+    }
     if (!this.queue.length) return;
     if (this.sqlite.inTransaction) {
       // A Kysely transaction is open on this connection (it awaits between statements): wait for it.

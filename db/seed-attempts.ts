@@ -39,10 +39,26 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
     const ids = learners.map((l) => l.id);
     const ability = new Map(learners.map((l) => [l.id, l.ability]));
     const [assigned, done, users, latest] = await Promise.all([
-      db.selectFrom('cohort_members').innerJoin('cohort_courses', 'cohort_courses.cohort_id', 'cohort_members.cohort_id').select(['cohort_members.user_id', 'cohort_courses.course_id']).where('cohort_members.user_id', 'in', ids).orderBy('cohort_members.user_id').orderBy('cohort_courses.course_id').execute(),
-      db.selectFrom('progress_events').select(['user_id', 'course_id', 'module_id', (eb) => eb.fn.min('occurred_at').as('at')]).where('kind', '=', 'completed').where('user_id', 'in', ids).groupBy(['user_id', 'course_id', 'module_id']).execute(),
+      db
+        .selectFrom('cohort_members')
+        .innerJoin('cohort_courses', 'cohort_courses.cohort_id', 'cohort_members.cohort_id')
+        .select(['cohort_members.user_id', 'cohort_courses.course_id'])
+        .where('cohort_members.user_id', 'in', ids)
+        .orderBy('cohort_members.user_id')
+        .orderBy('cohort_courses.course_id')
+        .execute(),
+      db
+        .selectFrom('progress_events')
+        .select(['user_id', 'course_id', 'module_id', (eb) => eb.fn.min('occurred_at').as('at')])
+        .where('kind', '=', 'completed')
+        .where('user_id', 'in', ids)
+        .groupBy(['user_id', 'course_id', 'module_id'])
+        .execute(),
       db.selectFrom('users').select(['id', 'email', 'role']).where('id', 'in', ids).execute(),
-      db.selectFrom('progress_events').select((eb) => eb.fn.max('occurred_at').as('at')).executeTakeFirst(),
+      db
+        .selectFrom('progress_events')
+        .select((eb) => eb.fn.max('occurred_at').as('at'))
+        .executeTakeFirst(),
     ]);
     // Nothing is dated after the newest seeded activity plus a day (the seed's "now" is its base date).
     const ceiling = Date.parse(latest?.at ?? new Date(0).toISOString()) + DAY;
@@ -55,7 +71,9 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
       const loaded = catalog.courses.get(course_id);
       const user = emailOf.get(user_id);
       if (!loaded?.pool?.length || !loaded.course.assessment || !user || KEEP_FRESH.has(user.email)) continue;
-      const mine = done.filter((d) => d.user_id === user_id && d.course_id === course_id && loaded.course.modules.includes(d.module_id));
+      const mine = done.filter(
+        (d) => d.user_id === user_id && d.course_id === course_id && loaded.course.modules.includes(d.module_id),
+      );
       const total = loaded.course.modules.length;
       if (mine.length < Math.max(1, total - 1)) continue;
       const after = Math.max(...mine.map((d) => Date.parse(d.at as string)));
@@ -63,7 +81,11 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
     }
     // The three weakest cadets who sit an assessment fail it twice (the at-risk list shows them).
     const failTwice = new Set(
-      sittings.filter((s) => emailOf.get(s.userId)?.role === 'cadet').sort((a, b) => ability.get(a.userId)! - ability.get(b.userId)!).slice(0, 3).map((s) => `${s.userId}|${s.courseId}`),
+      sittings
+        .filter((s) => emailOf.get(s.userId)?.role === 'cadet')
+        .sort((a, b) => ability.get(a.userId)! - ability.get(b.userId)!)
+        .slice(0, 3)
+        .map((s) => `${s.userId}|${s.courseId}`),
     );
 
     // Per course: a difficulty per question, and one misleading question.
@@ -76,9 +98,28 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
       misleading.add(`${courseId}|${trap.id}`);
     }
 
-    const attemptRows: { id: string; user_id: number; course_id: string; content_version: string; locale: 'uk'; questions: string; started_at: string; deadline_at: string | null; submitted_at: string; score: number; passed: number }[] = [];
+    const attemptRows: {
+      id: string;
+      user_id: number;
+      course_id: string;
+      content_version: string;
+      locale: 'uk';
+      questions: string;
+      started_at: string;
+      deadline_at: string | null;
+      submitted_at: string;
+      score: number;
+      passed: number;
+    }[] = [];
     const responseRows: { attempt_id: string; question_id: string; response: string; score: number }[] = [];
-    const completionRows: { user_id: number; course_id: string; content_version: string; attempt_id: string; score: number; completed_at: string }[] = [];
+    const completionRows: {
+      user_id: number;
+      course_id: string;
+      content_version: string;
+      attempt_id: string;
+      score: number;
+      completed_at: string;
+    }[] = [];
     for (const s of sittings) {
       const { course, pool } = catalog.courses.get(s.courseId)!;
       const settings = course.assessment!;
@@ -87,7 +128,10 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
       const maxAttempts = forcedFails ? 2 : (settings.maxAttempts ?? 3);
       const a = ability.get(s.userId)!;
       for (let n = 0; n < maxAttempts; n++) {
-        const start = Math.min(s.after + (1 + n * 2) * DAY + Math.floor(rand() * 8) * HOUR, ceiling - (maxAttempts - n) * 2 * HOUR);
+        const start = Math.min(
+          s.after + (1 + n * 2) * DAY + Math.floor(rand() * 8) * HOUR,
+          ceiling - (maxAttempts - n) * 2 * HOUR,
+        );
         const drawn = drawQuestions(pool!, settings.questions, rand);
         const questions = drawn.map((d) => byId.get(d.id)!);
         let result: ReturnType<typeof scoreAttempt>;
@@ -108,21 +152,59 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
         }
         const id = seededUuid(rand);
         const passed = isPassed(result.score, course.passMark);
-        const submitted = new Date(start + (8 + Math.floor(rand() * (settings.timeLimitMinutes ?? 30))) * 60_000).toISOString();
+        const submitted = new Date(
+          start + (8 + Math.floor(rand() * (settings.timeLimitMinutes ?? 30))) * 60_000,
+        ).toISOString();
         attemptRows.push({
-          id, user_id: s.userId, course_id: s.courseId, content_version: course.version, locale: 'uk', questions: JSON.stringify(drawn),
-          started_at: new Date(start).toISOString(), deadline_at: settings.timeLimitMinutes ? new Date(start + settings.timeLimitMinutes * 60_000).toISOString() : null,
-          submitted_at: submitted, score: result.score, passed: passed ? 1 : 0,
+          id,
+          user_id: s.userId,
+          course_id: s.courseId,
+          content_version: course.version,
+          locale: 'uk',
+          questions: JSON.stringify(drawn),
+          started_at: new Date(start).toISOString(),
+          deadline_at: settings.timeLimitMinutes
+            ? new Date(start + settings.timeLimitMinutes * 60_000).toISOString()
+            : null,
+          submitted_at: submitted,
+          score: result.score,
+          passed: passed ? 1 : 0,
         });
-        for (const qs of result.questions) responseRows.push({ attempt_id: id, question_id: qs.id, response: JSON.stringify(responses[qs.id] ?? null), score: qs.score });
+        for (const qs of result.questions)
+          responseRows.push({
+            attempt_id: id,
+            question_id: qs.id,
+            response: JSON.stringify(responses[qs.id] ?? null),
+            score: qs.score,
+          });
         if (passed) {
-          if (s.modulesDone) completionRows.push({ user_id: s.userId, course_id: s.courseId, content_version: course.version, attempt_id: id, score: result.score, completed_at: submitted });
+          if (s.modulesDone)
+            completionRows.push({
+              user_id: s.userId,
+              course_id: s.courseId,
+              content_version: course.version,
+              attempt_id: id,
+              score: result.score,
+              completed_at: submitted,
+            });
           break;
         }
       }
     }
-    for (let i = 0; i < attemptRows.length; i += 100) await db.insertInto('attempts').values(attemptRows.slice(i, i + 100)).execute();
-    for (let i = 0; i < responseRows.length; i += 200) await db.insertInto('attempt_responses').values(responseRows.slice(i, i + 200)).execute();
-    for (let i = 0; i < completionRows.length; i += 100) await db.insertInto('completions').values(completionRows.slice(i, i + 100)).execute();
+    for (let i = 0; i < attemptRows.length; i += 100)
+      await db
+        .insertInto('attempts')
+        .values(attemptRows.slice(i, i + 100))
+        .execute();
+    for (let i = 0; i < responseRows.length; i += 200)
+      await db
+        .insertInto('attempt_responses')
+        .values(responseRows.slice(i, i + 200))
+        .execute();
+    for (let i = 0; i < completionRows.length; i += 100)
+      await db
+        .insertInto('completions')
+        .values(completionRows.slice(i, i + 100))
+        .execute();
   };
 }

@@ -10,8 +10,18 @@ import { seededRng } from '../courses/scorm/common/draft.ts';
 
 export const DEMO_ACCOUNTS: { email: string; password: string; role: Role; full_name: string }[] = [
   { email: 'admin@oberih.demo', password: 'demo-admin-2026', role: 'admin', full_name: 'Олена Адміністраторка' },
-  { email: 'instructor@oberih.demo', password: 'demo-instructor-2026', role: 'instructor', full_name: 'Андрій Коваленко' },
-  { email: 'instructor2@oberih.demo', password: 'demo-instructor-2026', role: 'instructor', full_name: 'Ірина Мельник' },
+  {
+    email: 'instructor@oberih.demo',
+    password: 'demo-instructor-2026',
+    role: 'instructor',
+    full_name: 'Андрій Коваленко',
+  },
+  {
+    email: 'instructor2@oberih.demo',
+    password: 'demo-instructor-2026',
+    role: 'instructor',
+    full_name: 'Ірина Мельник',
+  },
   { email: 'cadet@oberih.demo', password: 'demo-cadet-2026', role: 'cadet', full_name: 'Тарас Шевчук' },
   { email: 'officer@oberih.demo', password: 'demo-officer-2026', role: 'officer', full_name: 'Наталія Бондаренко' },
 ];
@@ -19,8 +29,45 @@ export const DEMO_ACCOUNTS: { email: string; password: string; role: Role; full_
 export const DEMO_LEARNER_PASSWORD = 'demo-cadet-2026';
 export const DEMO_ENROLMENT_CODE = 'LVIV-2026-DEMO-CODE';
 
-const FIRST = ['Олександр', 'Марія', 'Дмитро', 'Анна', 'Максим', 'Софія', 'Богдан', 'Юлія', 'Василь', 'Оксана', 'Іван', 'Катерина', 'Роман', 'Дарина', 'Назар', 'Вікторія', 'Остап', 'Ярослава', 'Михайло', 'Христина'];
-const LAST = ['Ткаченко', 'Кравчук', 'Олійник', 'Шевченко', 'Поліщук', 'Лисенко', 'Гнатюк', 'Савчук', 'Марченко', 'Петренко', 'Мороз', 'Костенко', 'Руденко', 'Павленко', 'Литвин'];
+const FIRST = [
+  'Олександр',
+  'Марія',
+  'Дмитро',
+  'Анна',
+  'Максим',
+  'Софія',
+  'Богдан',
+  'Юлія',
+  'Василь',
+  'Оксана',
+  'Іван',
+  'Катерина',
+  'Роман',
+  'Дарина',
+  'Назар',
+  'Вікторія',
+  'Остап',
+  'Ярослава',
+  'Михайло',
+  'Христина',
+];
+const LAST = [
+  'Ткаченко',
+  'Кравчук',
+  'Олійник',
+  'Шевченко',
+  'Поліщук',
+  'Лисенко',
+  'Гнатюк',
+  'Савчук',
+  'Марченко',
+  'Петренко',
+  'Мороз',
+  'Костенко',
+  'Руденко',
+  'Павленко',
+  'Литвин',
+];
 
 export interface SeedCourse {
   id: string;
@@ -37,44 +84,90 @@ export interface SeedOptions {
 }
 
 export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: boolean }> {
-  const existing = await db.selectFrom('users').select('id').where('email', '=', DEMO_ACCOUNTS[0]!.email).executeTakeFirst();
+  const existing = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', DEMO_ACCOUNTS[0]!.email)
+    .executeTakeFirst();
   if (existing) return { created: false };
   // The same PRNG as attempt draws: the demo is the same on every machine.
   const rand = seededRng(20261129);
   const hashes = new Map<string, string>();
   const hashOf = async (p: string) => hashes.get(p) ?? (hashes.set(p, await opts.hash(p)), hashes.get(p)!);
   const day = 86400000;
-  const at = (daysAgo: number, minutes = 0) => new Date(opts.base.getTime() - daysAgo * day + minutes * 60000).toISOString();
+  const at = (daysAgo: number, minutes = 0) =>
+    new Date(opts.base.getTime() - daysAgo * day + minutes * 60000).toISOString();
 
   const ids: Record<string, number> = {};
   for (const a of DEMO_ACCOUNTS) {
     const row = await db
       .insertInto('users')
-      .values({ email: a.email, full_name: a.full_name, role: a.role, password_hash: await hashOf(a.password), locale: 'uk', created_at: at(60) })
+      .values({
+        email: a.email,
+        full_name: a.full_name,
+        role: a.role,
+        password_hash: await hashOf(a.password),
+        locale: 'uk',
+        created_at: at(60),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids[a.email] = row.id;
   }
   const cohort = await db
     .insertInto('cohorts')
-    .values({ name: 'Курсанти 2026, група 3', unit: 'Львівський державний університет внутрішніх справ', starts_on: at(45).slice(0, 10), ends_on: at(-90).slice(0, 10), owner_id: ids['instructor@oberih.demo']!, created_at: at(50) })
+    .values({
+      name: 'Курсанти 2026, група 3',
+      unit: 'Львівський державний університет внутрішніх справ',
+      starts_on: at(45).slice(0, 10),
+      ends_on: at(-90).slice(0, 10),
+      owner_id: ids['instructor@oberih.demo']!,
+      created_at: at(50),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const otherCohort = await db
     .insertInto('cohorts')
-    .values({ name: 'Ювенальна превенція, Вінницька обл.', unit: 'ГУНП у Вінницькій області', starts_on: at(30).slice(0, 10), ends_on: at(-60).slice(0, 10), owner_id: ids['instructor2@oberih.demo']!, created_at: at(40) })
+    .values({
+      name: 'Ювенальна превенція, Вінницька обл.',
+      unit: 'ГУНП у Вінницькій області',
+      starts_on: at(30).slice(0, 10),
+      ends_on: at(-60).slice(0, 10),
+      owner_id: ids['instructor2@oberih.demo']!,
+      created_at: at(40),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const initial = opts.courses.find((c) => c.id === 'initial-online-abuse') ?? opts.courses[0];
   const refresher = opts.courses.find((c) => c.id === 'inservice-refresher');
   const prevention = opts.courses.find((c) => c.id === 'prevention-in-schools');
-  if (initial) await db.insertInto('cohort_courses').values({ cohort_id: cohort.id, course_id: initial.id, due_on: at(-21).slice(0, 10) }).execute();
-  if (refresher) await db.insertInto('cohort_courses').values({ cohort_id: otherCohort.id, course_id: refresher.id, due_on: at(-30).slice(0, 10) }).execute();
-  if (prevention) await db.insertInto('cohort_courses').values({ cohort_id: otherCohort.id, course_id: prevention.id, due_on: at(-45).slice(0, 10) }).execute();
+  if (initial)
+    await db
+      .insertInto('cohort_courses')
+      .values({ cohort_id: cohort.id, course_id: initial.id, due_on: at(-21).slice(0, 10) })
+      .execute();
+  if (refresher)
+    await db
+      .insertInto('cohort_courses')
+      .values({ cohort_id: otherCohort.id, course_id: refresher.id, due_on: at(-30).slice(0, 10) })
+      .execute();
+  if (prevention)
+    await db
+      .insertInto('cohort_courses')
+      .values({ cohort_id: otherCohort.id, course_id: prevention.id, due_on: at(-45).slice(0, 10) })
+      .execute();
 
   await db
     .insertInto('enrolment_codes')
-    .values({ code_hash: hashCode(DEMO_ENROLMENT_CODE), hint: DEMO_ENROLMENT_CODE.slice(0, 4), cohort_id: cohort.id, role: 'cadet', expires_at: at(-60), max_seats: 40, created_at: at(45) })
+    .values({
+      code_hash: hashCode(DEMO_ENROLMENT_CODE),
+      hint: DEMO_ENROLMENT_CODE.slice(0, 4),
+      cohort_id: cohort.id,
+      role: 'cadet',
+      expires_at: at(-60),
+      max_seats: 40,
+      created_at: at(45),
+    })
     .execute();
 
   const learners: { id: number; ability: number; course: SeedCourse | undefined }[] = [];
@@ -84,49 +177,106 @@ export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: bo
     const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
     const row = await db
       .insertInto('users')
-      .values({ email: `cadet${String(i).padStart(2, '0')}@oberih.demo`, full_name: name, role: 'cadet', password_hash: learnerHash, locale: 'uk', created_at: at(45) })
+      .values({
+        email: `cadet${String(i).padStart(2, '0')}@oberih.demo`,
+        full_name: name,
+        role: 'cadet',
+        password_hash: learnerHash,
+        locale: 'uk',
+        created_at: at(45),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     cadetIds.push(row.id);
   }
   for (const id of cadetIds) {
-    await db.insertInto('cohort_members').values({ cohort_id: cohort.id, user_id: id, joined_at: at(44) }).execute();
+    await db
+      .insertInto('cohort_members')
+      .values({ cohort_id: cohort.id, user_id: id, joined_at: at(44) })
+      .execute();
     learners.push({ id, ability: rand(), course: initial });
   }
   const officerIds = [ids['officer@oberih.demo']!];
   for (let i = 1; i < 3; i++) {
     const row = await db
       .insertInto('users')
-      .values({ email: `officer${String(i).padStart(2, '0')}@oberih.demo`, full_name: `${FIRST[(i * 3) % FIRST.length]} ${LAST[(i * 5) % LAST.length]}`, role: 'officer', password_hash: learnerHash, locale: 'uk', created_at: at(30) })
+      .values({
+        email: `officer${String(i).padStart(2, '0')}@oberih.demo`,
+        full_name: `${FIRST[(i * 3) % FIRST.length]} ${LAST[(i * 5) % LAST.length]}`,
+        role: 'officer',
+        password_hash: learnerHash,
+        locale: 'uk',
+        created_at: at(30),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     officerIds.push(row.id);
   }
   for (const id of officerIds) {
-    await db.insertInto('cohort_members').values({ cohort_id: otherCohort.id, user_id: id, joined_at: at(29) }).execute();
+    await db
+      .insertInto('cohort_members')
+      .values({ cohort_id: otherCohort.id, user_id: id, joined_at: at(29) })
+      .execute();
     learners.push({ id, ability: 0.5 + rand() / 2, course: refresher });
   }
 
   // Progress: the stronger the learner, the further along; a few never started (the at-risk list).
-  const events: { client_id: string; user_id: number; course_id: string; module_id: string; kind: 'viewed' | 'completed' | 'practice'; score: number | null; occurred_at: string; received_at: string }[] = [];
+  const events: {
+    client_id: string;
+    user_id: number;
+    course_id: string;
+    module_id: string;
+    kind: 'viewed' | 'completed' | 'practice';
+    score: number | null;
+    occurred_at: string;
+    received_at: string;
+  }[] = [];
   let n = 0;
   for (const l of learners) {
     if (!l.course) continue;
     const mods = l.course.modules;
-    const reached = l.id === ids['cadet@oberih.demo'] ? Math.ceil(mods.length / 2) : Math.floor(l.ability * (mods.length + 1.5));
+    const reached =
+      l.id === ids['cadet@oberih.demo'] ? Math.ceil(mods.length / 2) : Math.floor(l.ability * (mods.length + 1.5));
     for (let m = 0; m < Math.min(reached, mods.length); m++) {
       const d = 40 - m * 5 - Math.floor(rand() * 4);
       const push = (kind: 'viewed' | 'completed' | 'practice', minutes: number, score: number | null = null) =>
-        events.push({ client_id: `seed-${n++}`, user_id: l.id, course_id: l.course!.id, module_id: mods[m]!, kind, score, occurred_at: at(d, minutes), received_at: at(d, minutes) });
+        events.push({
+          client_id: `seed-${n++}`,
+          user_id: l.id,
+          course_id: l.course!.id,
+          module_id: mods[m]!,
+          kind,
+          score,
+          occurred_at: at(d, minutes),
+          received_at: at(d, minutes),
+        });
       push('viewed', 0);
       push('practice', 20, Math.round(50 + 50 * Math.min(1, l.ability + rand() * 0.3)));
       push('completed', 35);
     }
     if (reached < mods.length && reached > 0 && rand() > 0.3) {
-      events.push({ client_id: `seed-${n++}`, user_id: l.id, course_id: l.course.id, module_id: mods[reached]!, kind: 'viewed', score: null, occurred_at: at(3), received_at: at(3) });
+      events.push({
+        client_id: `seed-${n++}`,
+        user_id: l.id,
+        course_id: l.course.id,
+        module_id: mods[reached]!,
+        kind: 'viewed',
+        score: null,
+        occurred_at: at(3),
+        received_at: at(3),
+      });
     }
   }
-  for (let i = 0; i < events.length; i += 200) await db.insertInto('progress_events').values(events.slice(i, i + 200)).execute();
-  if (opts.afterProgress) await opts.afterProgress(db, learners.map(({ id, ability }) => ({ id, ability })), rand);
+  for (let i = 0; i < events.length; i += 200)
+    await db
+      .insertInto('progress_events')
+      .values(events.slice(i, i + 200))
+      .execute();
+  if (opts.afterProgress)
+    await opts.afterProgress(
+      db,
+      learners.map(({ id, ability }) => ({ id, ability })),
+      rand,
+    );
   return { created: true };
 }

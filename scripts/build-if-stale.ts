@@ -8,6 +8,9 @@ import { SERVER_BUNDLE } from './server-bundle.ts';
 const env = readEnv();
 if (isBuildStale(env.SITE_DIR) || !fs.existsSync(SERVER_BUNDLE)) {
   console.log('Building the site and the server (first start or sources changed)…');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit', env: { ...process.env, SITE_OUT: env.SITE_DIR } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, SITE_OUT: env.SITE_DIR },
+  });
   process.exit(r.status ?? 1);
 }

@@ -13,11 +13,16 @@ import { buildSync } from 'esbuild';
 import { withDirLock } from './dir-lock.ts';
 import { bundleServer } from './server-bundle.ts';
 
-const out = path.resolve(process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'));
+const out = path.resolve(
+  process.env.SITE_OUT ?? (process.env.OBERIH_MODE === 'scorm' ? 'dist/scorm-site' : 'dist/site'),
+);
 const node = process.execPath;
 
 function run(args: string[]) {
-  const r = spawnSync(node, args, { stdio: 'inherit', env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync(node, args, {
+    stdio: 'inherit',
+    env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -27,10 +32,18 @@ function run(args: string[]) {
  * Builds of this checkout take turns.
  */
 let astroStatus = 0;
-withDirLock('.tmp/astro-build.lock', () => {
-  // Not run(): a failed build must still release the lock before the process exits.
-  astroStatus = spawnSync(node, [path.resolve('node_modules/astro/astro.js'), 'build', '--silent'], { stdio: 'inherit', env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } }).status ?? 1;
-}, { what: 'another build of this checkout' });
+withDirLock(
+  '.tmp/astro-build.lock',
+  () => {
+    // Not run(): a failed build must still release the lock before the process exits.
+    astroStatus =
+      spawnSync(node, [path.resolve('node_modules/astro/astro.js'), 'build', '--silent'], {
+        stdio: 'inherit',
+        env: { ...process.env, SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' },
+      }).status ?? 1;
+  },
+  { what: 'another build of this checkout' },
+);
 if (astroStatus !== 0) process.exit(astroStatus);
 if (process.env.OBERIH_MODE !== 'scorm') {
   run([path.resolve('node_modules/pagefind/lib/runner/bin.cjs'), '--site', out, '--silent']);

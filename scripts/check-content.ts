@@ -7,10 +7,15 @@ const root = process.argv[2] ?? 'content';
 try {
   const catalog = loadCatalog(contentFsFrom(fs), root);
   for (const [slug, c] of catalog.courses) {
-    console.log(`${slug}: ${c.course.modules.length} modules, ${c.scenarios.size} scenarios, ${[...c.practice.values()].flat().length} practice questions, pool ${c.pool?.length ?? 0}`);
+    console.log(
+      `${slug}: ${c.course.modules.length} modules, ${c.scenarios.size} scenarios, ${[...c.practice.values()].flat().length} practice questions, pool ${c.pool?.length ?? 0}`,
+    );
   }
   console.log(`glossary ${catalog.glossary.size} terms, ${catalog.legal.size} legal acts: OK`);
 } catch (e) {
-  if (e instanceof ContentError) { console.error(e.message); process.exit(1); }
+  if (e instanceof ContentError) {
+    console.error(e.message);
+    process.exit(1);
+  }
   throw e;
 }

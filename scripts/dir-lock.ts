@@ -35,7 +35,11 @@ function prepare(lockDir: string, waitMs: number) {
 }
 
 /** Run `fn` holding the lock folder `lockDir` (created, then removed even when `fn` throws). */
-export function withDirLock<T>(lockDir: string, fn: () => T, { waitMs = 15 * 60_000, staleMs = 10 * 60_000, what = 'another build' }: DirLockOptions = {}): T {
+export function withDirLock<T>(
+  lockDir: string,
+  fn: () => T,
+  { waitMs = 15 * 60_000, staleMs = 10 * 60_000, what = 'another build' }: DirLockOptions = {},
+): T {
   const { lock, deadline } = prepare(lockDir, waitMs);
   while (!tryTake(lock, staleMs)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (lock ${lockDir})`);
@@ -52,7 +56,11 @@ export function withDirLock<T>(lockDir: string, fn: () => T, { waitMs = 15 * 60_
  * The same for async work that may outlast `staleMs` (benchmark builds): waits without blocking the
  * event loop and keeps the lock folder fresh while `fn` runs.
  */
-export async function withDirLockAsync<T>(lockDir: string, fn: () => Promise<T>, { waitMs = 15 * 60_000, staleMs = 10 * 60_000, what = 'another build' }: DirLockOptions = {}): Promise<T> {
+export async function withDirLockAsync<T>(
+  lockDir: string,
+  fn: () => Promise<T>,
+  { waitMs = 15 * 60_000, staleMs = 10 * 60_000, what = 'another build' }: DirLockOptions = {},
+): Promise<T> {
   const { lock, deadline } = prepare(lockDir, waitMs);
   while (!tryTake(lock, staleMs)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (lock ${lockDir})`);

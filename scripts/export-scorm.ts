@@ -31,7 +31,8 @@ const LAUNCH_SCRIPT = 'scorm-launch.js';
 /** Fixed timestamps keep packages byte-identical between exports of the same content. */
 const MTIME = new Date('2026-01-01T00:00:00Z');
 
-export const packageName = (slug: string, locale: Locale, version: ScormVersion) => `${slug}-${locale}-scorm${version === '1.2' ? '12' : '2004'}.zip`;
+export const packageName = (slug: string, locale: Locale, version: ScormVersion) =>
+  `${slug}-${locale}-scorm${version === '1.2' ? '12' : '2004'}.zip`;
 
 function walk(dir: string, base = dir): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -55,7 +56,16 @@ export function buildScormSite(out: string, contentDir: string) {
 /** The launch page's script, bundled on its own (it never ships to the platform's pages). */
 export async function bundleLaunchScript(): Promise<string> {
   const { build } = await import('esbuild');
-  const r = await build({ entryPoints: [path.resolve('site/scorm/launch.ts')], bundle: true, format: 'iife', minify: true, write: false, target: 'es2020', platform: 'browser', legalComments: 'none' });
+  const r = await build({
+    entryPoints: [path.resolve('site/scorm/launch.ts')],
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    write: false,
+    target: 'es2020',
+    platform: 'browser',
+    legalComments: 'none',
+  });
   return r.outputFiles[0]!.text;
 }
 
@@ -66,13 +76,29 @@ export interface BuiltPackage {
 }
 
 /** Everything one package holds, keyed by path inside the zip. */
-export function packCourse(siteDir: string, loaded: LoadedCourse, locale: Locale, version: ScormVersion, launchScript: string): BuiltPackage {
+export function packCourse(
+  siteDir: string,
+  loaded: LoadedCourse,
+  locale: Locale,
+  version: ScormVersion,
+  launchScript: string,
+): BuiltPackage {
   const { course } = loaded;
   const base = `${locale}/courses/${course.id}`;
   const all = new Set(walk(siteDir));
-  const pages = [...all].filter((f) => f.endsWith('index.html') && (f.startsWith(`${base}/`) || f === `${locale}/glossary/index.html` || f === `${locale}/help/index.html`)).sort();
-  if (!pages.includes(`${base}/index.html`)) throw new Error(`${siteDir} has no ${base}/index.html: is the course in CONTENT_DIR and the site built in SCORM mode?`);
-  if (course.assessment && !pages.includes(`${base}/assessment/index.html`)) throw new Error(`${base}/assessment/index.html is missing`);
+  const pages = [...all]
+    .filter(
+      (f) =>
+        f.endsWith('index.html') &&
+        (f.startsWith(`${base}/`) || f === `${locale}/glossary/index.html` || f === `${locale}/help/index.html`),
+    )
+    .sort();
+  if (!pages.includes(`${base}/index.html`))
+    throw new Error(
+      `${siteDir} has no ${base}/index.html: is the course in CONTENT_DIR and the site built in SCORM mode?`,
+    );
+  if (course.assessment && !pages.includes(`${base}/assessment/index.html`))
+    throw new Error(`${base}/assessment/index.html is missing`);
 
   // The launch page's bookmarks (see BOOKMARK in courses/scorm/common/suspend-data.ts).
   const bookmarks: Record<string, string> = { '': `${base}/index.html` };
@@ -104,7 +130,10 @@ export function packCourse(siteDir: string, loaded: LoadedCourse, locale: Locale
     else if (f.endsWith('.js')) out[f] = strToU8(rewriteScript(fs.readFileSync(src, 'utf8'), f));
     else out[f] = fs.readFileSync(src);
   }
-  const t = JSON.parse(fs.readFileSync(path.resolve(`content/ui/scorm.${locale}.json`), 'utf8')) as Record<string, string>;
+  const t = JSON.parse(fs.readFileSync(path.resolve(`content/ui/scorm.${locale}.json`), 'utf8')) as Record<
+    string,
+    string
+  >;
   const config: LaunchConfig = {
     version,
     course: course.id,
@@ -126,7 +155,9 @@ export function packCourse(siteDir: string, loaded: LoadedCourse, locale: Locale
     version: course.version,
     language: locale,
     launch: 'index.html',
-    files: Object.keys(out).filter((f) => !schemas.includes(f)).sort(),
+    files: Object.keys(out)
+      .filter((f) => !schemas.includes(f))
+      .sort(),
     schemaFiles: [...schemas],
     passMark: course.assessment ? course.passMark : null,
   };
@@ -138,7 +169,12 @@ export function packCourse(siteDir: string, loaded: LoadedCourse, locale: Locale
 export function zipPackage(p: BuiltPackage): Uint8Array {
   // The manifest first: some LMS importers only look at the start of the archive.
   const ordered: Record<string, [Uint8Array, { mtime: Date; level: 0 | 6 }]> = {};
-  for (const f of ['imsmanifest.xml', ...Object.keys(p.files).filter((f) => f !== 'imsmanifest.xml').sort()]) {
+  for (const f of [
+    'imsmanifest.xml',
+    ...Object.keys(p.files)
+      .filter((f) => f !== 'imsmanifest.xml')
+      .sort(),
+  ]) {
     ordered[f] = [p.files[f]!, { mtime: MTIME, level: /\.(png|jpe?g|webp|woff2?)$/.test(f) ? 0 : 6 }];
   }
   return zipSync(ordered);
@@ -161,11 +197,15 @@ export async function main(argv = process.argv.slice(2)) {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('usage: npm run export:scorm -- [--course <slug>] [--version 1.2|2004] [--locale uk|en] [--out dist/scorm] [--no-build]');
+    console.log(
+      'usage: npm run export:scorm -- [--course <slug>] [--version 1.2|2004] [--locale uk|en] [--out dist/scorm] [--no-build]',
+    );
     return;
   }
-  if (values.version && !['1.2', '2004'].includes(values.version)) throw new Error(`--version must be 1.2 or 2004, got "${values.version}"`);
-  if (values.locale && !['uk', 'en'].includes(values.locale)) throw new Error(`--locale must be uk or en, got "${values.locale}"`);
+  if (values.version && !['1.2', '2004'].includes(values.version))
+    throw new Error(`--version must be 1.2 or 2004, got "${values.version}"`);
+  if (values.locale && !['uk', 'en'].includes(values.locale))
+    throw new Error(`--locale must be uk or en, got "${values.locale}"`);
   const contentDir = process.env.CONTENT_DIR ?? './content';
   const siteDir = path.resolve(process.env.SCORM_SITE_OUT ?? 'dist/scorm-site');
   const outDir = path.resolve(values.out!);
@@ -201,15 +241,23 @@ export async function main(argv = process.argv.slice(2)) {
       }
     }
   }
-  console.log(`\n${rows.length} package(s) in ${path.relative(process.cwd(), outDir) || '.'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n${rows.length} package(s) in ${path.relative(process.cwd(), outDir) || '.'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   const w = Math.max(...rows.map((r) => r.file.length), 7);
   console.log(`${'package'.padEnd(w)}  files      size`);
   for (const r of rows) console.log(`${r.file.padEnd(w)}  ${String(r.files).padStart(5)}  ${kb(r.bytes).padStart(9)}`);
-  console.log(`${'total'.padEnd(w)}  ${String(rows.reduce((s, r) => s + r.files, 0)).padStart(5)}  ${kb(rows.reduce((s, r) => s + r.bytes, 0)).padStart(9)}`);
-  console.log('\nlargest cmi.suspend_data (every module done, an open attempt with every question answered at its longest):');
+  console.log(
+    `${'total'.padEnd(w)}  ${String(rows.reduce((s, r) => s + r.files, 0)).padStart(5)}  ${kb(rows.reduce((s, r) => s + r.bytes, 0)).padStart(9)}`,
+  );
+  console.log(
+    '\nlargest cmi.suspend_data (every module done, an open attempt with every question answered at its longest):',
+  );
   for (const loaded of courses) {
     const m = measureSuspendData(loaded.course, loaded.pool, '1.2');
-    console.log(`  ${loaded.course.id}: ${m.chars} of ${SUSPEND_DATA_LIMIT['1.2']} characters (SCORM 1.2)${m.draftKept ? '' : ' — the open attempt would be kept on the device only'}`);
+    console.log(
+      `  ${loaded.course.id}: ${m.chars} of ${SUSPEND_DATA_LIMIT['1.2']} characters (SCORM 1.2)${m.draftKept ? '' : ' — the open attempt would be kept on the device only'}`,
+    );
   }
 }
 

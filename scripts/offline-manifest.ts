@@ -18,7 +18,16 @@ export interface OfflineManifest {
 const SHELL_PAGES = ['', 'courses/', 'my/', 'login/', 'glossary/', 'help/', 'verify/', '404/'];
 
 export function buildOfflineManifest(siteDir: string): OfflineManifest {
-  const pages = htmlFiles(siteDir).map((f) => ({ file: f, url: '/' + path.relative(siteDir, f).split(path.sep).join('/').replace(/index\.html$/, '') }));
+  const pages = htmlFiles(siteDir).map((f) => ({
+    file: f,
+    url:
+      '/' +
+      path
+        .relative(siteDir, f)
+        .split(path.sep)
+        .join('/')
+        .replace(/index\.html$/, ''),
+  }));
   const urlsFor = (list: typeof pages) => {
     const set = new Set<string>();
     for (const p of list) {
@@ -27,13 +36,30 @@ export function buildOfflineManifest(siteDir: string): OfflineManifest {
     }
     return [...set].sort();
   };
-  const size = (urls: string[]) => urls.reduce((s, u) => s + fs.statSync(path.join(siteDir, u.endsWith('/') ? `${u}index.html` : u)).size, 0);
+  const size = (urls: string[]) =>
+    urls.reduce((s, u) => s + fs.statSync(path.join(siteDir, u.endsWith('/') ? `${u}index.html` : u)).size, 0);
   const shellPages = pages.filter((p) => ['uk', 'en'].some((l) => SHELL_PAGES.some((s) => p.url === `/${l}/${s}`)));
-  const shell = [...new Set([...urlsFor(shellPages), ...['/favicon.svg', '/manifest-uk.webmanifest', '/manifest-en.webmanifest', '/icon-192.png', '/icon-512.png'].filter((u) => fs.existsSync(path.join(siteDir, u)))])].sort();
+  const shell = [
+    ...new Set([
+      ...urlsFor(shellPages),
+      ...[
+        '/favicon.svg',
+        '/manifest-uk.webmanifest',
+        '/manifest-en.webmanifest',
+        '/icon-192.png',
+        '/icon-512.png',
+      ].filter((u) => fs.existsSync(path.join(siteDir, u))),
+    ]),
+  ].sort();
   const courses: OfflineManifest['courses'] = {};
   for (const p of pages) {
     const m = /^\/(uk|en)\/courses\/([a-z0-9-]+)\/([a-z0-9-]+\/)*$/.exec(p.url);
-    if (!m || !fs.existsSync(path.join(siteDir, m[1]!, 'courses', m[2]!, 'index.html')) || ['initial', 'in-service', 'prevention'].includes(m[2]!)) continue;
+    if (
+      !m ||
+      !fs.existsSync(path.join(siteDir, m[1]!, 'courses', m[2]!, 'index.html')) ||
+      ['initial', 'in-service', 'prevention'].includes(m[2]!)
+    )
+      continue;
     const key = `${m[2]}/${m[1]}`;
     courses[key] ??= { urls: [], bytes: 0 };
   }

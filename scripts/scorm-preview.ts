@@ -13,13 +13,22 @@ import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.xml': 'application/xml; charset=utf-8', '.xsd': 'application/xml; charset=utf-8',
-  '.dtd': 'application/xml-dtd', '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.xml': 'application/xml; charset=utf-8',
+  '.xsd': 'application/xml; charset=utf-8',
+  '.dtd': 'application/xml-dtd',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.woff2': 'font/woff2',
 };
 
 /** Elements an LMS keeps between launches (1.2 and 2004). Write-only ones (session_time, exit, interactions in 1.2) are not reloaded. */
-const KEPT = /^cmi\.(suspend_data|core\.lesson_location|location|core\.lesson_status|completion_status|success_status|progress_measure|core\.score\.(raw|min|max)|score\.(raw|min|max|scaled))$/;
+const KEPT =
+  /^cmi\.(suspend_data|core\.lesson_location|location|core\.lesson_status|completion_status|success_status|progress_measure|core\.score\.(raw|min|max)|score\.(raw|min|max|scaled))$/;
 
 export interface Preview {
   url: string;
@@ -34,7 +43,10 @@ export interface Preview {
 function harnessHtml(version: '1.2' | '2004', title: string): string {
   const api = version === '1.2' ? 'API' : 'API_1484_11';
   const cls = version === '1.2' ? 'Scorm12API' : 'Scorm2004API';
-  const ev = version === '1.2' ? { init: 'LMSInitialize', set: 'LMSSetValue.cmi.*', commit: 'LMSCommit', finish: 'LMSFinish' } : { init: 'Initialize', set: 'SetValue.cmi.*', commit: 'Commit', finish: 'Terminate' };
+  const ev =
+    version === '1.2'
+      ? { init: 'LMSInitialize', set: 'LMSSetValue.cmi.*', commit: 'LMSCommit', finish: 'LMSFinish' }
+      : { init: 'Initialize', set: 'SetValue.cmi.*', commit: 'Commit', finish: 'Terminate' };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SCORM preview · ${title.replace(/</g, '&lt;')}</title>
 <style>
@@ -86,7 +98,10 @@ function harnessHtml(version: '1.2' | '2004', title: string): string {
 }
 
 /** Serve `zip` (a path or the bytes) on 127.0.0.1 under the harness page. */
-export async function startPreview(zip: string | Uint8Array, opts: { port?: number; host?: string } = {}): Promise<Preview> {
+export async function startPreview(
+  zip: string | Uint8Array,
+  opts: { port?: number; host?: string } = {},
+): Promise<Preview> {
   const files = unzipSync(typeof zip === 'string' ? fs.readFileSync(zip) : zip);
   const manifest = files['imsmanifest.xml'];
   if (!manifest) throw new Error('not a SCORM package: no imsmanifest.xml at the root of the zip');
@@ -104,14 +119,20 @@ export async function startPreview(zip: string | Uint8Array, opts: { port?: numb
     };
     if (url.pathname === '/') return send(200, TYPES['.html']!, harnessHtml(version, title));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
-    if (url.pathname === '/_harness/scorm12.js') return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm12.min.js')));
-    if (url.pathname === '/_harness/scorm2004.js') return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm2004.min.js')));
+    if (url.pathname === '/_harness/scorm12.js')
+      return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm12.min.js')));
+    if (url.pathname === '/_harness/scorm2004.js')
+      return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm2004.min.js')));
     if (url.pathname === '/_harness/state') {
       if (req.method === 'POST') {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
-          try { state = JSON.parse(body); } catch { /* ignore a torn beacon */ }
+          try {
+            state = JSON.parse(body);
+          } catch {
+            /* ignore a torn beacon */
+          }
           send(204, 'text/plain', '');
         });
         return;
@@ -131,13 +152,22 @@ export async function startPreview(zip: string | Uint8Array, opts: { port?: numb
     url: `http://${opts.host ?? '127.0.0.1'}:${addr.port}/`,
     version,
     state: () => ({ ...state }),
-    reset: () => { state = {}; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    reset: () => {
+      state = {};
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ options: { port: { type: 'string', default: '4400' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { port: { type: 'string', default: '4400' } },
+    allowPositionals: true,
+  });
   const zip = positionals[0];
   if (!zip) {
     console.error('usage: npm run scorm:preview -- <package.zip> [--port 4400]');

@@ -6,6 +6,12 @@ import { lessonPlanFrontmatterSchema, moduleFrontmatterSchema } from '../courses
 const base = `${process.env.CONTENT_DIR ?? './content'}/courses`;
 
 export const collections = {
-  modules: defineCollection({ loader: glob({ pattern: '*/{uk,en}/[0-9][0-9]-*.mdx', base }), schema: moduleFrontmatterSchema }),
-  plans: defineCollection({ loader: glob({ pattern: '*/{uk,en}/plans/*.mdx', base }), schema: lessonPlanFrontmatterSchema }),
+  modules: defineCollection({
+    loader: glob({ pattern: '*/{uk,en}/[0-9][0-9]-*.mdx', base }),
+    schema: moduleFrontmatterSchema,
+  }),
+  plans: defineCollection({
+    loader: glob({ pattern: '*/{uk,en}/plans/*.mdx', base }),
+    schema: lessonPlanFrontmatterSchema,
+  }),
 };

@@ -9,7 +9,10 @@ export const REAL_SITE = path.resolve('dist/site');
 
 function build(env: Record<string, string>, out: string) {
   if (!isBuildStale(out) && !process.env.FORCE_BUILD) return;
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/build.ts'], { stdio: 'inherit', env: { ...process.env, ...env, SITE_OUT: out } });
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/build.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env, SITE_OUT: out },
+  });
   if (r.status !== 0) throw new Error(`site build failed for ${out}`);
 }
 

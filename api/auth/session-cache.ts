@@ -46,7 +46,11 @@ export class SessionCache {
   readonly lookup: (id: string) => SessionWithUser | undefined;
 
   /** `db` and `sqlite`: the same connection (Kysely over it, and the raw handle). */
-  constructor(db: DB, readonly sqlite: SQLite.Database, readonly max = 10_000) {
+  constructor(
+    db: DB,
+    readonly sqlite: SQLite.Database,
+    readonly max = 10_000,
+  ) {
     this.lookup = sessionLookup(db, sqlite);
     this.dataVersion = dataVersionProbe(sqlite);
     this.version = this.dataVersion.get();

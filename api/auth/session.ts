@@ -35,7 +35,13 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 
 const TOKEN = /^[a-z2-7]{16,64}$/;
 
-const sessionUser = (row: SessionWithUser): SessionUser => ({ id: row.id, email: row.email, full_name: row.full_name, role: row.role, locale: row.locale as 'uk' | 'en' });
+const sessionUser = (row: SessionWithUser): SessionUser => ({
+  id: row.id,
+  email: row.email,
+  full_name: row.full_name,
+  role: row.role,
+  locale: row.locale as 'uk' | 'en',
+});
 
 /**
  * Session operations over `db`. With `cache` (the server's, see session-cache.ts), `validate`
@@ -47,17 +53,25 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
     async create(userId: number): Promise<{ token: string; expiresAt: Date }> {
       const token = generateToken();
       const expiresAt = new Date(now().getTime() + SESSION_TTL);
-      await repo.create({ id: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString(), created_at: now().toISOString() });
+      await repo.create({
+        id: hashToken(token),
+        user_id: userId,
+        expires_at: expiresAt.toISOString(),
+        created_at: now().toISOString(),
+      });
       return { token, expiresAt };
     },
     /** The user behind a token, renewing the expiry when it is getting close; null when invalid or expired. */
-    async validate(token: string): Promise<{ user: SessionUser; sessionId: string; expiresAt: Date; renewed: boolean } | null> {
+    async validate(
+      token: string,
+    ): Promise<{ user: SessionUser; sessionId: string; expiresAt: Date; renewed: boolean } | null> {
       if (!TOKEN.test(token)) return null;
       const id = hashToken(token);
       const t = now().getTime();
       const hit = cache?.get(id);
       // A hit is used only while no renewal is due (which also means it has not expired).
-      if (hit && hit.expiresAt - t >= SESSION_RENEW_BEFORE) return { user: hit.user, sessionId: id, expiresAt: new Date(hit.expiresAt), renewed: false };
+      if (hit && hit.expiresAt - t >= SESSION_RENEW_BEFORE)
+        return { user: hit.user, sessionId: id, expiresAt: new Date(hit.expiresAt), renewed: false };
       const row = cache ? cache.lookup(id) : await repo.withUser(id);
       if (!row) return null;
       let expiresAt = new Date(row.expires_at);

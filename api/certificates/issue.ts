@@ -11,7 +11,10 @@ import type { CompletionListener } from '../completion.ts';
 import type { Deps } from '../deps.ts';
 
 /** The signed payload of a stored certificate. */
-export const payloadOf = (c: Pick<Certificate, 'code' | 'name_printed' | 'course_id' | 'content_version' | 'issued_at' | 'expires_at'>, kid: string): CertificatePayload => ({
+export const payloadOf = (
+  c: Pick<Certificate, 'code' | 'name_printed' | 'course_id' | 'content_version' | 'issued_at' | 'expires_at'>,
+  kid: string,
+): CertificatePayload => ({
   kid,
   code: c.code,
   name: c.name_printed,
@@ -28,14 +31,25 @@ export function tokenOf(c: Certificate): string {
 }
 
 export async function issueCertificate(deps: Deps, c: Parameters<CompletionListener>[1]): Promise<Certificate | null> {
-  const existing = await deps.db.selectFrom('certificates').selectAll().where('completion_id', '=', c.completionId).executeTakeFirst();
+  const existing = await deps.db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('completion_id', '=', c.completionId)
+    .executeTakeFirst();
   if (existing) return existing;
   const signer = deps.certificateSigner;
   const loaded = deps.catalog.courses.get(c.courseId);
-  const completion = await deps.db.selectFrom('completions').selectAll().where('id', '=', c.completionId).executeTakeFirst();
+  const completion = await deps.db
+    .selectFrom('completions')
+    .selectAll()
+    .where('id', '=', c.completionId)
+    .executeTakeFirst();
   const user = await deps.db.selectFrom('users').select(['full_name']).where('id', '=', c.userId).executeTakeFirst();
   if (!signer || !loaded || !completion || !user) {
-    deps.log.error('certificate not issued', { completion: c.completionId, reason: !signer ? 'no signing key' : !loaded ? 'unknown course' : 'missing completion or user' });
+    deps.log.error('certificate not issued', {
+      completion: c.completionId,
+      reason: !signer ? 'no signing key' : !loaded ? 'unknown course' : 'missing completion or user',
+    });
     return null;
   }
   const issuedAt = completion.completed_at;
@@ -58,8 +72,13 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
     .values({ ...row, signature })
     .onConflict((oc) => oc.column('completion_id').doNothing())
     .execute();
-  const stored = await deps.db.selectFrom('certificates').selectAll().where('completion_id', '=', c.completionId).executeTakeFirstOrThrow();
-  if (stored.code === row.code) deps.log.info('certificate issued', { code: stored.code, user: c.userId, course: c.courseId });
+  const stored = await deps.db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('completion_id', '=', c.completionId)
+    .executeTakeFirstOrThrow();
+  if (stored.code === row.code)
+    deps.log.info('certificate issued', { code: stored.code, user: c.userId, course: c.courseId });
   return stored;
 }
 
@@ -73,12 +92,24 @@ export async function issueMissingCertificates(deps: Deps): Promise<number> {
     .selectFrom('completions')
     .leftJoin('certificates', 'certificates.completion_id', 'completions.id')
     .where('certificates.code', 'is', null)
-    .select(['completions.id', 'completions.user_id', 'completions.course_id', 'completions.score', 'completions.completed_at'])
+    .select([
+      'completions.id',
+      'completions.user_id',
+      'completions.course_id',
+      'completions.score',
+      'completions.completed_at',
+    ])
     .orderBy('completions.id')
     .execute();
   let issued = 0;
   for (const m of missing) {
-    const cert = await issueCertificate(deps, { completionId: m.id, userId: m.user_id, courseId: m.course_id, score: m.score, completedAt: m.completed_at });
+    const cert = await issueCertificate(deps, {
+      completionId: m.id,
+      userId: m.user_id,
+      courseId: m.course_id,
+      score: m.score,
+      completedAt: m.completed_at,
+    });
     if (cert) issued++;
   }
   return issued;

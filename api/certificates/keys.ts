@@ -22,10 +22,14 @@ export interface CertificateSigner {
 /** A signer over an Ed25519 private key. The key id is the start of the public key's SHA-256. */
 export function signerFrom(privateKey: KeyObject): CertificateSigner {
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`the certificate signing key must be an Ed25519 private key (got ${privateKey.asymmetricKeyType ?? privateKey.type})`);
+    throw new Error(
+      `the certificate signing key must be an Ed25519 private key (got ${privateKey.asymmetricKeyType ?? privateKey.type})`,
+    );
   }
   const x = crypto.createPublicKey(privateKey).export({ format: 'jwk' }).x!;
-  const kid = encodeBase64urlNoPadding(crypto.createHash('sha256').update(Buffer.from(x, 'base64url')).digest().subarray(0, 8));
+  const kid = encodeBase64urlNoPadding(
+    crypto.createHash('sha256').update(Buffer.from(x, 'base64url')).digest().subarray(0, 8),
+  );
   return {
     kid,
     jwk: { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' },
@@ -52,7 +56,11 @@ export function parsePrivateKey(value: string): KeyObject {
  * `dataDir`, created on first start. Without a data directory (in-memory databases) the key is
  * ephemeral.
  */
-export function loadSigner(opts: { dataDir: string | null; envKey?: string; warn?: (msg: string, data?: Record<string, unknown>) => void }): CertificateSigner {
+export function loadSigner(opts: {
+  dataDir: string | null;
+  envKey?: string;
+  warn?: (msg: string, data?: Record<string, unknown>) => void;
+}): CertificateSigner {
   if (opts.envKey) return signerFrom(parsePrivateKey(opts.envKey));
   if (!opts.dataDir) return signerFrom(crypto.generateKeyPairSync('ed25519').privateKey);
   const file = path.join(opts.dataDir, KEY_FILE);
@@ -67,6 +75,7 @@ export function loadSigner(opts: { dataDir: string | null; envKey?: string; warn
     }
   }
   const mode = fs.statSync(file).mode & 0o077;
-  if (mode && process.platform !== 'win32') opts.warn?.('certificate signing key is readable by other users; chmod 600 it', { file });
+  if (mode && process.platform !== 'win32')
+    opts.warn?.('certificate signing key is readable by other users; chmod 600 it', { file });
   return signerFrom(parsePrivateKey(fs.readFileSync(file, 'utf8')));
 }

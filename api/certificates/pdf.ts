@@ -11,9 +11,16 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { isoDate } from '../../courses/certificate.ts';
 
-const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const FONT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+  'ttf',
+);
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
-const fontFiles = () => (fonts ??= { regular: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf')), bold: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')) });
+const fontFiles = () =>
+  (fonts ??= {
+    regular: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf')),
+    bold: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
+  });
 
 export interface CertificateSheet {
   code: string;
@@ -66,7 +73,8 @@ export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
   centre('успішно завершив(-ла) курс · has successfully completed the course', H - 290, regular, 11, GREY);
   let y = H - 320;
   for (const line of wrap(s.courseTitle.uk, bold, 17, W - 160).slice(0, 2)) (centre(line, y, bold, 17), (y -= 21));
-  for (const line of wrap(s.courseTitle.en, regular, 13, W - 160).slice(0, 2)) (centre(line, y, regular, 13), (y -= 17));
+  for (const line of wrap(s.courseTitle.en, regular, 13, W - 160).slice(0, 2))
+    (centre(line, y, regular, 13), (y -= 17));
 
   const rows: [string, string][] = [
     ['Дата завершення / Date of completion', day(s.issuedAt)],
@@ -85,7 +93,13 @@ export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
 
   drawQr(page, s.qrUrl, W - 64 - 128, 46, 128);
   const caption = 'Скануйте для перевірки · Scan to verify';
-  page.drawText(caption, { x: W - 64 - 64 - regular.widthOfTextAtSize(caption, 7.5) / 2, y: 36, size: 7.5, font: regular, color: GREY });
+  page.drawText(caption, {
+    x: W - 64 - 64 - regular.widthOfTextAtSize(caption, 7.5) / 2,
+    y: 36,
+    size: 7.5,
+    font: regular,
+    color: GREY,
+  });
   return doc.save();
 }
 
@@ -114,12 +128,21 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
   const n = qr.modules.size;
   const cell = size / (n + 8);
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; ) {
-      if (!qr.modules.get(r, c)) { c++; continue; }
+    for (let c = 0; c < n;) {
+      if (!qr.modules.get(r, c)) {
+        c++;
+        continue;
+      }
       let run = 1;
       while (c + run < n && qr.modules.get(r, c + run)) run++;
       // A hair of overlap so adjacent squares print without white seams.
-      page.drawRectangle({ x: x + (c + 4) * cell, y: y + size - (r + 5) * cell, width: run * cell + 0.05, height: cell + 0.05, color: BLACK });
+      page.drawRectangle({
+        x: x + (c + 4) * cell,
+        y: y + size - (r + 5) * cell,
+        width: run * cell + 0.05,
+        height: cell + 0.05,
+        color: BLACK,
+      });
       c += run;
     }
   }

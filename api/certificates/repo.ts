@@ -4,7 +4,8 @@ import type { DB } from '../../db/connection.ts';
 export function certificatesRepo(db: DB) {
   return {
     byCode: (code: string) => db.selectFrom('certificates').selectAll().where('code', '=', code).executeTakeFirst(),
-    forUser: (userId: number) => db.selectFrom('certificates').selectAll().where('user_id', '=', userId).orderBy('issued_at', 'desc').execute(),
+    forUser: (userId: number) =>
+      db.selectFrom('certificates').selectAll().where('user_id', '=', userId).orderBy('issued_at', 'desc').execute(),
     /** Certificates of every member of a cohort, with the member's email for matching. */
     forCohort: (cohortId: number) =>
       db
@@ -27,6 +28,11 @@ export function certificatesRepo(db: DB) {
         .where('certificates.code', 'is', null)
         .execute(),
     revoke: (code: string, at: string, reason: string) =>
-      db.updateTable('certificates').set({ revoked_at: at, revoked_reason: reason }).where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst(),
+      db
+        .updateTable('certificates')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('code', '=', code)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
   };
 }

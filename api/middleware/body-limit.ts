@@ -10,7 +10,10 @@ import type { AppEnv } from '../env.ts';
  * that case (and GET/HEAD, which carry no body) is decided from the headers; every other request
  * (chunked, or without a length) goes through Hono's middleware, which counts the bytes as they arrive.
  */
-export function limitBody(maxSize: number, onError: (c: Context<AppEnv>) => Response | Promise<Response>): MiddlewareHandler<AppEnv> {
+export function limitBody(
+  maxSize: number,
+  onError: (c: Context<AppEnv>) => Response | Promise<Response>,
+): MiddlewareHandler<AppEnv> {
   const counted = bodyLimit({ maxSize, onError });
   return (c, next) => {
     const method = c.req.method;

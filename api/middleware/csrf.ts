@@ -12,7 +12,11 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const configured = new WeakMap<Config, Set<string>>();
 function configuredOrigins(config: Config): Set<string> {
   let set = configured.get(config);
-  if (!set) configured.set(config, (set = new Set([...config.trustedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])])));
+  if (!set)
+    configured.set(
+      config,
+      (set = new Set([...config.trustedOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])])),
+    );
   return set;
 }
 
@@ -26,12 +30,14 @@ export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE.has(c.req.method)) return next();
   const origin = c.req.header('origin');
   if (origin && origin !== 'null') {
-    if (origin !== originOf(c.req.url).origin && !configuredOrigins(c.get('deps').config).has(origin)) throw new AppError(403, 'csrf_rejected', `cross-origin request from ${origin.slice(0, 100)} refused`);
+    if (origin !== originOf(c.req.url).origin && !configuredOrigins(c.get('deps').config).has(origin))
+      throw new AppError(403, 'csrf_rejected', `cross-origin request from ${origin.slice(0, 100)} refused`);
     return next();
   }
   if (getCookie(c, SESSION_COOKIE)) {
     const site = c.req.header('sec-fetch-site');
-    if (site !== 'same-origin') throw new AppError(403, 'csrf_rejected', 'state-changing request without a same-origin Origin header refused');
+    if (site !== 'same-origin')
+      throw new AppError(403, 'csrf_rejected', 'state-changing request without a same-origin Origin header refused');
   }
   return next();
 };

@@ -4,13 +4,18 @@
  */
 export class RateLimiter {
   private hits = new Map<string, number[]>();
-  constructor(readonly max: number, readonly windowMs: number, private now: () => number = Date.now) {}
+  constructor(
+    readonly max: number,
+    readonly windowMs: number,
+    private now: () => number = Date.now,
+  ) {}
 
   /** Seconds until the key may try again, or 0 when it may now. Does not count a hit. */
   retryAfter(key: string): number {
     const t = this.now();
     const list = (this.hits.get(key) ?? []).filter((h) => h > t - this.windowMs);
-    if (list.length) this.hits.set(key, list); else this.hits.delete(key);
+    if (list.length) this.hits.set(key, list);
+    else this.hits.delete(key);
     if (list.length < this.max) return 0;
     return Math.max(1, Math.ceil((list[0]! + this.windowMs - t) / 1000));
   }

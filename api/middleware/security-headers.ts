@@ -8,20 +8,21 @@ import { originOf } from './origin.ts';
  * 'unsafe-inline' for styles only), and no framing: SCORM packages, which must live in an LMS frame,
  * are not served by this server.
  */
-export const cspFor = (scriptHashes: string[] = []) => [
-  "default-src 'self'",
-  `script-src 'self' 'wasm-unsafe-eval'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const cspFor = (scriptHashes: string[] = []) =>
+  [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval'${scriptHashes.length ? ' ' + scriptHashes.join(' ') : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 /**
  * `scriptHashes`: SHA-256 hashes of the inline bootstrap scripts Astro writes for islands, collected
@@ -38,7 +39,8 @@ export const securityHeaders = (opts: { hsts: boolean; scriptHashes?: string[] }
     h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    const https = originOf(c.req.url).https || (c.get('deps')?.config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+    const https =
+      originOf(c.req.url).https || (c.get('deps')?.config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
     if (opts.hsts || https) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   };
 };

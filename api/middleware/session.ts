@@ -12,7 +12,13 @@ export function isSecure(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
 
 /** HttpOnly, SameSite=Lax, Secure when served over HTTPS; Path=/ so the site's pages send it to /api. */
 export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], token: string, expiresAt: Date) {
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: isSecure(c), path: '/', expires: expiresAt });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isSecure(c),
+    path: '/',
+    expires: expiresAt,
+  });
 }
 
 export function clearSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {

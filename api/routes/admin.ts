@@ -16,30 +16,52 @@ const ADMIN = ['admin'] as const;
 
 export function adminRoutes() {
   return new Resource('/api/admin', 'admin')
-    .route({ method: 'get', path: '/cohorts', summary: 'Every cohort with its owner, members, courses and completions', access: ADMIN }, async (c) => {
-      return c.json({ cohorts: await cohortsRepo(c.get('deps').db).list(null) });
-    })
-    .route({ method: 'get', path: '/backup', summary: 'Download a fresh online backup of the database (SQLite file, integrity-checked)', access: ADMIN, produces: 'application/vnd.sqlite3' }, async (c) => {
-      const deps = c.get('deps');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-backup-'));
-      const name = `oberih-${deps.now().toISOString().replace(/[:.]/g, '-')}.sqlite`;
-      let result: Awaited<ReturnType<typeof backupTo>>;
-      try {
-        result = await backupTo(deps.sqlite, path.join(dir, name));
-      } catch (e) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        throw e;
-      }
-      await auditRepo(deps.db).record({ event: 'backup.downloaded', actor_id: c.get('user')!.id, details: { bytes: result.bytes, integrity: result.integrity }, ip: clientIp(c) });
-      const file = fs.createReadStream(result.file);
-      file.once('close', () => fs.rmSync(dir, { recursive: true, force: true }));
-      return new Response(Readable.toWeb(file) as ReadableStream<Uint8Array>, {
-        headers: {
-          'content-type': 'application/vnd.sqlite3',
-          'content-length': String(result.bytes),
-          'content-disposition': `attachment; filename="${name}"`,
-          'cache-control': 'no-store',
-        },
-      });
-    });
+    .route(
+      {
+        method: 'get',
+        path: '/cohorts',
+        summary: 'Every cohort with its owner, members, courses and completions',
+        access: ADMIN,
+      },
+      async (c) => {
+        return c.json({ cohorts: await cohortsRepo(c.get('deps').db).list(null) });
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/backup',
+        summary: 'Download a fresh online backup of the database (SQLite file, integrity-checked)',
+        access: ADMIN,
+        produces: 'application/vnd.sqlite3',
+      },
+      async (c) => {
+        const deps = c.get('deps');
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-backup-'));
+        const name = `oberih-${deps.now().toISOString().replace(/[:.]/g, '-')}.sqlite`;
+        let result: Awaited<ReturnType<typeof backupTo>>;
+        try {
+          result = await backupTo(deps.sqlite, path.join(dir, name));
+        } catch (e) {
+          fs.rmSync(dir, { recursive: true, force: true });
+          throw e;
+        }
+        await auditRepo(deps.db).record({
+          event: 'backup.downloaded',
+          actor_id: c.get('user')!.id,
+          details: { bytes: result.bytes, integrity: result.integrity },
+          ip: clientIp(c),
+        });
+        const file = fs.createReadStream(result.file);
+        file.once('close', () => fs.rmSync(dir, { recursive: true, force: true }));
+        return new Response(Readable.toWeb(file) as ReadableStream<Uint8Array>, {
+          headers: {
+            'content-type': 'application/vnd.sqlite3',
+            'content-length': String(result.bytes),
+            'content-disposition': `attachment; filename="${name}"`,
+            'cache-control': 'no-store',
+          },
+        });
+      },
+    );
 }

@@ -28,9 +28,16 @@ export const startBody = z.object({ locale: z.enum(['uk', 'en']).default('uk') }
 export const submitBody = z
   .object({
     /** Responses keyed by question id. */
-    responses: z.record(z.string().max(80), responseSchema).refine((r) => Object.keys(r).length <= 200, 'at most 200 responses'),
+    responses: z
+      .record(z.string().max(80), responseSchema)
+      .refine((r) => Object.keys(r).length <= 200, 'at most 200 responses'),
     /** Milliseconds from receiving the attempt to pressing "submit", by the device's monotonic clock (offline grace rule). */
-    elapsed_ms: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+    elapsed_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600 * 1000)
+      .optional(),
   })
   .strict();
 
@@ -39,8 +46,13 @@ const random = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 function poolOf(deps: Deps, courseId: string) {
   const loaded = deps.catalog.courses.get(courseId);
   if (!loaded) throw new AppError(404, 'not_found', `unknown course "${courseId}"`);
-  if (!loaded.course.assessment || !loaded.pool) throw new AppError(404, 'not_found', `course "${courseId}" has no graded assessment`);
-  return { course: loaded.course, settings: loaded.course.assessment, pool: new Map(loaded.pool.map((q) => [q.id, q])) };
+  if (!loaded.course.assessment || !loaded.pool)
+    throw new AppError(404, 'not_found', `course "${courseId}" has no graded assessment`);
+  return {
+    course: loaded.course,
+    settings: loaded.course.assessment,
+    pool: new Map(loaded.pool.map((q) => [q.id, q])),
+  };
 }
 
 function openView(deps: Deps, a: Attempt) {
@@ -60,9 +72,22 @@ function openView(deps: Deps, a: Attempt) {
 }
 
 /** The result and review of a submitted attempt; `known` saves reading back responses just written. */
-async function resultView(deps: Deps, a: Attempt, forStaff = false, known?: { question_id: string; response: string; score: number }[]) {
+async function resultView(
+  deps: Deps,
+  a: Attempt,
+  forStaff = false,
+  known?: { question_id: string; response: string; score: number }[],
+) {
   const { pool, settings, course } = poolOf(deps, a.course_id);
-  const base = { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at, score: a.score, passed: a.passed === 1, pass_mark: course.passMark };
+  const base = {
+    id: a.id,
+    course: a.course_id,
+    submitted: true,
+    submitted_at: a.submitted_at,
+    score: a.score,
+    passed: a.passed === 1,
+    pass_mark: course.passMark,
+  };
   const policy = forStaff ? 'after-submit' : settings.review;
   if (policy === 'none') return { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at };
   if (policy === 'score-only' || (policy === 'after-pass' && a.passed !== 1)) return base;
@@ -74,7 +99,13 @@ async function resultView(deps: Deps, a: Attempt, forStaff = false, known?: { qu
     review: drawn.map((d) => {
       const q = pool.get(d.id)!;
       const r = responses.get(d.id);
-      return { question: publicQuestion(q, locale, d.order), response: r ? JSON.parse(r.response) : null, score: r?.score ?? 0, correct_response: correctResponse(q), ...reviewOf(q, locale) };
+      return {
+        question: publicQuestion(q, locale, d.order),
+        response: r ? JSON.parse(r.response) : null,
+        score: r?.score ?? 0,
+        correct_response: correctResponse(q),
+        ...reviewOf(q, locale),
+      };
     }),
   };
 }
@@ -82,7 +113,13 @@ async function resultView(deps: Deps, a: Attempt, forStaff = false, known?: { qu
 export function attemptRoutes() {
   return new Resource('/api', 'assessment')
     .route(
-      { method: 'get', path: '/courses/:courseId/attempts', summary: 'My attempts at a course\'s final assessment and how many are left', access: 'authenticated', params: z.object({ courseId: z.string().max(80) }).strict() },
+      {
+        method: 'get',
+        path: '/courses/:courseId/attempts',
+        summary: "My attempts at a course's final assessment and how many are left",
+        access: 'authenticated',
+        params: z.object({ courseId: z.string().max(80) }).strict(),
+      },
       async (c, { params }) => {
         const deps = c.get('deps');
         const { settings, course } = poolOf(deps, params.courseId);
@@ -95,12 +132,24 @@ export function attemptRoutes() {
           attempts_left: settings.maxAttempts ? Math.max(0, settings.maxAttempts - submitted.length) : null,
           pass_mark: course.passMark,
           open: mine.find((a) => !a.submitted_at)?.id ?? null,
-          attempts: submitted.map((a) => ({ id: a.id, submitted_at: a.submitted_at, score: settings.review === 'none' ? null : a.score, passed: settings.review === 'none' ? null : a.passed === 1 })),
+          attempts: submitted.map((a) => ({
+            id: a.id,
+            submitted_at: a.submitted_at,
+            score: settings.review === 'none' ? null : a.score,
+            passed: settings.review === 'none' ? null : a.passed === 1,
+          })),
         });
       },
     )
     .route(
-      { method: 'post', path: '/courses/:courseId/attempts', summary: 'Start a graded attempt: draws the questions (no answer keys in the answer)', access: LEARNERS, params: z.object({ courseId: z.string().max(80) }).strict(), body: startBody },
+      {
+        method: 'post',
+        path: '/courses/:courseId/attempts',
+        summary: 'Start a graded attempt: draws the questions (no answer keys in the answer)',
+        access: LEARNERS,
+        params: z.object({ courseId: z.string().max(80) }).strict(),
+        body: startBody,
+      },
       async (c, { params, body }) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
@@ -110,31 +159,62 @@ export function attemptRoutes() {
         const open = mine.find((a) => !a.submitted_at);
         const now = deps.now();
         if (open && (!open.deadline_at || Date.parse(open.deadline_at) + OFFLINE_GRACE_MS > now.getTime())) {
-          throw new AppError(409, 'conflict', `an attempt is already open (${open.id}); finish it first`, { attempt: open.id });
+          throw new AppError(409, 'conflict', `an attempt is already open (${open.id}); finish it first`, {
+            attempt: open.id,
+          });
         }
         const used = mine.filter((a) => a.submitted_at || a !== open).length;
-        if (settings.maxAttempts && used >= settings.maxAttempts) throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
+        if (settings.maxAttempts && used >= settings.maxAttempts)
+          throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
         const drawn = drawQuestions([...pool.values()], settings.questions, random);
         const id = crypto.randomUUID();
-        const deadline = settings.timeLimitMinutes ? new Date(now.getTime() + settings.timeLimitMinutes * 60000).toISOString() : null;
-        await repo.create({ id, user_id: user.id, course_id: course.id, content_version: course.version, locale: body.locale, questions: drawn, started_at: now.toISOString(), deadline_at: deadline });
+        const deadline = settings.timeLimitMinutes
+          ? new Date(now.getTime() + settings.timeLimitMinutes * 60000).toISOString()
+          : null;
+        await repo.create({
+          id,
+          user_id: user.id,
+          course_id: course.id,
+          content_version: course.version,
+          locale: body.locale,
+          questions: drawn,
+          started_at: now.toISOString(),
+          deadline_at: deadline,
+        });
         return c.json({ attempt: openView(deps, (await repo.byId(id))!) }, 201);
       },
     )
     .route(
-      { method: 'get', path: '/attempts/:id', summary: 'An attempt: questions while open (to resume), the result and review once submitted', access: 'authenticated', params: z.object({ id: z.string().uuid() }).strict() },
+      {
+        method: 'get',
+        path: '/attempts/:id',
+        summary: 'An attempt: questions while open (to resume), the result and review once submitted',
+        access: 'authenticated',
+        params: z.object({ id: z.string().uuid() }).strict(),
+      },
       async (c, { params }) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
         const a = await attemptsRepo(deps.db).byId(params.id);
         if (!a) throw notFound('attempt');
         if (!(await canSeeLearner(deps, user, a.user_id))) throw forbidden('this attempt belongs to someone else');
-        if (!a.submitted_at) return c.json({ attempt: a.user_id === user.id ? openView(deps, a) : { id: a.id, submitted: false, started_at: a.started_at } });
+        if (!a.submitted_at)
+          return c.json({
+            attempt:
+              a.user_id === user.id ? openView(deps, a) : { id: a.id, submitted: false, started_at: a.started_at },
+          });
         return c.json({ attempt: await resultView(deps, a, a.user_id !== user.id) });
       },
     )
     .route(
-      { method: 'post', path: '/attempts/:id/submit', summary: 'Submit the answers; scored on the server; returns the score and review (per the course\'s policy)', access: 'authenticated', params: z.object({ id: z.string().uuid() }).strict(), body: submitBody },
+      {
+        method: 'post',
+        path: '/attempts/:id/submit',
+        summary: "Submit the answers; scored on the server; returns the score and review (per the course's policy)",
+        access: 'authenticated',
+        params: z.object({ id: z.string().uuid() }).strict(),
+        body: submitBody,
+      },
       async (c, { params, body }) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
@@ -161,18 +241,39 @@ export function attemptRoutes() {
           const deadline = Date.parse(a.deadline_at);
           const limit = deadline - Date.parse(a.started_at);
           const onTime = now.getTime() <= deadline + NETWORK_SLACK_MS;
-          const finishedOffline = body.elapsed_ms !== undefined && body.elapsed_ms <= limit + NETWORK_SLACK_MS && now.getTime() <= deadline + OFFLINE_GRACE_MS;
-          if (!onTime && !finishedOffline) throw new AppError(409, 'time_limit_exceeded', 'the time limit for this attempt has passed');
+          const finishedOffline =
+            body.elapsed_ms !== undefined &&
+            body.elapsed_ms <= limit + NETWORK_SLACK_MS &&
+            now.getTime() <= deadline + OFFLINE_GRACE_MS;
+          if (!onTime && !finishedOffline)
+            throw new AppError(409, 'time_limit_exceeded', 'the time limit for this attempt has passed');
         }
         const questions: Question[] = drawn.map((d) => pool.get(d.id)!);
         const result = scoreAttempt(questions, body.responses);
         const passed = isPassed(result.score, course.passMark);
-        const responses = result.questions.map((q) => ({ question_id: q.id, score: q.score, response: JSON.stringify(body.responses[q.id] ?? null) }));
+        const responses = result.questions.map((q) => ({
+          question_id: q.id,
+          score: q.score,
+          response: JSON.stringify(body.responses[q.id] ?? null),
+        }));
         const submittedAt = now.toISOString();
-        const stored = await repo.submit(deps.sqlite, deps.writer, { id: a.id, submitted_at: submittedAt, score: result.score, passed, responses });
+        const stored = await repo.submit(deps.sqlite, deps.writer, {
+          id: a.id,
+          submitted_at: submittedAt,
+          score: result.score,
+          passed,
+          responses,
+        });
         if (!stored) throw new AppError(409, 'conflict', 'this attempt was already submitted');
         if (passed) await checkCompletion(deps, user.id, a.course_id);
-        return c.json({ attempt: await resultView(deps, { ...a, submitted_at: submittedAt, score: result.score, passed: passed ? 1 : 0 }, false, responses) });
+        return c.json({
+          attempt: await resultView(
+            deps,
+            { ...a, submitted_at: submittedAt, score: result.score, passed: passed ? 1 : 0 },
+            false,
+            responses,
+          ),
+        });
       },
     );
 }

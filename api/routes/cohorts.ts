@@ -26,16 +26,30 @@ export const IMPORT_RESET_TTL_MS = 14 * DAY;
 const dateField = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like 2026-09-01')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a real date');
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'not a real date',
+  );
 const unitField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
-const datesInOrder = (b: { starts_on?: string | null; ends_on?: string | null }) => !b.starts_on || !b.ends_on || b.starts_on <= b.ends_on;
+const datesInOrder = (b: { starts_on?: string | null; ends_on?: string | null }) =>
+  !b.starts_on || !b.ends_on || b.starts_on <= b.ends_on;
 
 export const cohortBody = z
-  .object({ name: nameField, unit: unitField, starts_on: dateField.nullable().default(null), ends_on: dateField.nullable().default(null) })
+  .object({
+    name: nameField,
+    unit: unitField,
+    starts_on: dateField.nullable().default(null),
+    ends_on: dateField.nullable().default(null),
+  })
   .strict()
   .refine(datesInOrder, { message: 'the term must not end before it starts', path: ['ends_on'] });
 export const cohortPatch = z
-  .object({ name: nameField.optional(), unit: unitField.optional(), starts_on: dateField.nullable().optional(), ends_on: dateField.nullable().optional() })
+  .object({
+    name: nameField.optional(),
+    unit: unitField.optional(),
+    starts_on: dateField.nullable().optional(),
+    ends_on: dateField.nullable().optional(),
+  })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'send at least one of name, unit, starts_on, ends_on');
 export const assignBody = z.object({ due_on: dateField.nullable().default(null) }).strict();
@@ -50,7 +64,10 @@ export const codeBody = z
     max_seats: z.number().int().min(1).max(10_000).nullable().default(null),
   })
   .strict()
-  .refine((b) => !(b.expires_at && b.expires_in_days), { message: 'send expires_at or expires_in_days, not both', path: ['expires_at'] });
+  .refine((b) => !(b.expires_at && b.expires_in_days), {
+    message: 'send expires_at or expires_in_days, not both',
+    path: ['expires_at'],
+  });
 export const importBody = z
   .object({
     /** The CSV text: a header row (full_name, email, role) and one row per learner. */
@@ -61,9 +78,18 @@ export const importBody = z
     locale: localeField.default('uk'),
   })
   .strict();
-const courseParams = z.object({ id: z.coerce.number().int().positive(), courseId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'a course id') }).strict();
-const codeParams = z.object({ id: z.coerce.number().int().positive(), codeId: z.string().regex(/^[0-9a-f]{16}$/, 'a code id (16 hex digits)') }).strict();
-const memberParams = z.object({ id: z.coerce.number().int().positive(), userId: z.coerce.number().int().positive() }).strict();
+const courseParams = z
+  .object({ id: z.coerce.number().int().positive(), courseId: z.string().regex(/^[a-z0-9-]{1,80}$/, 'a course id') })
+  .strict();
+const codeParams = z
+  .object({
+    id: z.coerce.number().int().positive(),
+    codeId: z.string().regex(/^[0-9a-f]{16}$/, 'a code id (16 hex digits)'),
+  })
+  .strict();
+const memberParams = z
+  .object({ id: z.coerce.number().int().positive(), userId: z.coerce.number().int().positive() })
+  .strict();
 
 /** The cohort, when it exists (404) and the caller may see it (403). */
 export async function cohortFor(c: Context<AppEnv>, id: number): Promise<Cohort> {
@@ -83,108 +109,270 @@ export function generateEnrolmentCode(): string {
 }
 
 /** Public address for links: PUBLIC_URL when set, else the address the request came to. */
-export const publicBase = (c: Context<AppEnv>) => (c.get('deps').config.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
+export const publicBase = (c: Context<AppEnv>) =>
+  (c.get('deps').config.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, '');
 /** The reset link carries the token in the fragment, so it never reaches server logs or Referer headers. */
-export const resetLink = (c: Context<AppEnv>, locale: 'uk' | 'en', token: string) => `${publicBase(c)}/${locale}/reset/#token=${token}`;
+export const resetLink = (c: Context<AppEnv>, locale: 'uk' | 'en', token: string) =>
+  `${publicBase(c)}/${locale}/reset/#token=${token}`;
 
 function courseInfo(c: Context<AppEnv>, courseId: string) {
   const loaded = c.get('deps').catalog.courses.get(courseId);
-  return loaded ? { title: loaded.course.title, modules: loaded.course.modules.length, assessment: !!loaded.course.assessment } : null;
+  return loaded
+    ? { title: loaded.course.title, modules: loaded.course.modules.length, assessment: !!loaded.course.assessment }
+    : null;
 }
 
 export function cohortRoutes() {
   return new Resource('/api/cohorts', 'cohorts')
-    .route({ method: 'get', path: '/', summary: 'My cohorts (admins: every cohort) with member and course counts', access: STAFF }, async (c) => {
-      const user = c.get('user')!;
-      return c.json({ cohorts: await cohortsRepo(c.get('deps').db).list(user.role === 'admin' ? null : user.id) });
-    })
-    .route({ method: 'post', path: '/', summary: 'Create a cohort (name, university or unit, term dates); the caller owns it', access: STAFF, body: cohortBody }, async (c, { body }) => {
-      const deps = c.get('deps');
-      const cohort = await cohortsRepo(deps.db).create({ ...body, owner_id: c.get('user')!.id, created_at: deps.now().toISOString() });
-      return c.json({ cohort }, 201);
-    })
-    .route({ method: 'get', path: '/:id', summary: 'A cohort with its courses, enrolment codes (never the codes themselves) and the courses that can be assigned', access: STAFF, params: idParam }, async (c, { params }) => {
-      const cohort = await cohortFor(c, params.id);
-      const repo = cohortsRepo(c.get('deps').db);
-      const [courses, codes, members] = await Promise.all([repo.courses(cohort.id), repo.codes(cohort.id), repo.members(cohort.id)]);
-      const catalog = [...c.get('deps').catalog.courses.values()].map((l) => ({ id: l.course.id, title: l.course.title, audience: l.course.audience }));
-      return c.json({
-        cohort,
-        members: members.length,
-        courses: courses.map((cc) => ({ ...cc, ...courseInfo(c, cc.course_id) })),
-        codes,
-        catalog,
-      });
-    })
-    .route({ method: 'patch', path: '/:id', summary: 'Rename a cohort or change its unit or term dates', access: STAFF, params: idParam, body: cohortPatch }, async (c, { params, body }) => {
-      const cohort = await cohortFor(c, params.id);
-      const next = { ...cohort, ...body };
-      if (!datesInOrder(next)) throw new AppError(400, 'validation_failed', 'the term must not end before it starts', { ends_on: 'before starts_on' });
-      await cohortsRepo(c.get('deps').db).update(cohort.id, body);
-      return c.json({ cohort: await cohortsRepo(c.get('deps').db).byId(cohort.id) });
-    })
-    .route({ method: 'delete', path: '/:id', summary: 'Delete a cohort with its course assignments, codes and memberships (accounts and records stay)', access: STAFF, params: idParam }, async (c, { params }) => {
-      const cohort = await cohortFor(c, params.id);
-      await cohortsRepo(c.get('deps').db).remove(cohort.id);
-      return c.json({ ok: true });
-    })
-    .route({ method: 'put', path: '/:id/courses/:courseId', summary: 'Assign a course to the cohort, or change its due date', access: STAFF, params: courseParams, body: assignBody }, async (c, { params, body }) => {
-      const cohort = await cohortFor(c, params.id);
-      if (!c.get('deps').catalog.courses.has(params.courseId)) throw new AppError(404, 'not_found', `unknown course "${params.courseId}"`);
-      await cohortsRepo(c.get('deps').db).assignCourse(cohort.id, params.courseId, body.due_on);
-      return c.json({ course: { course_id: params.courseId, due_on: body.due_on, ...courseInfo(c, params.courseId) } });
-    })
-    .route({ method: 'delete', path: '/:id/courses/:courseId', summary: 'Stop assigning a course to the cohort (learners keep their records)', access: STAFF, params: courseParams }, async (c, { params }) => {
-      const cohort = await cohortFor(c, params.id);
-      if (!(await cohortsRepo(c.get('deps').db).unassignCourse(cohort.id, params.courseId))) throw notFound('course assignment');
-      return c.json({ ok: true });
-    })
-    .route({ method: 'post', path: '/:id/codes', summary: 'Generate an enrolment code (shown once; only its hash is stored) with expiry and seat limit', access: STAFF, params: idParam, body: codeBody }, async (c, { params, body }) => {
-      const deps = c.get('deps');
-      const cohort = await cohortFor(c, params.id);
-      const now = deps.now();
-      const expires = body.expires_at ? new Date(body.expires_at) : new Date(now.getTime() + (body.expires_in_days ?? 30) * DAY);
-      if (expires.getTime() <= now.getTime()) throw new AppError(400, 'validation_failed', 'the expiry must be in the future', { expires_at: 'in the past' });
-      const code = generateEnrolmentCode();
-      const row = { code_hash: hashCode(code), hint: code.slice(0, 4), cohort_id: cohort.id, role: body.role, expires_at: expires.toISOString(), max_seats: body.max_seats, created_at: now.toISOString() };
-      await cohortsRepo(deps.db).createCode(row);
-      const { code_hash, ...info } = row;
-      return c.json({ code, enrolment_code: { id: code_hash.slice(0, 16), ...info, used_seats: 0, revoked_at: null } }, 201);
-    })
-    .route({ method: 'post', path: '/:id/codes/:codeId/revoke', summary: 'Revoke an enrolment code: it stops working at once', access: STAFF, params: codeParams }, async (c, { params }) => {
-      const deps = c.get('deps');
-      const cohort = await cohortFor(c, params.id);
-      if (!(await cohortsRepo(deps.db).revokeCode(cohort.id, params.codeId, deps.now().toISOString()))) throw notFound('enrolment code');
-      return c.json({ codes: await cohortsRepo(deps.db).codes(cohort.id) });
-    })
-    .route({ method: 'get', path: '/:id/members', summary: 'The cohort\'s members', access: STAFF, params: idParam }, async (c, { params }) => {
-      const cohort = await cohortFor(c, params.id);
-      return c.json({ members: await cohortsRepo(c.get('deps').db).members(cohort.id) });
-    })
-    .route({ method: 'delete', path: '/:id/members/:userId', summary: 'Remove a member from the cohort (the account and its records stay)', access: STAFF, params: memberParams }, async (c, { params }) => {
-      const cohort = await cohortFor(c, params.id);
-      if (!(await cohortsRepo(c.get('deps').db).removeMember(cohort.id, params.userId))) throw notFound('member');
-      return c.json({ ok: true });
-    })
     .route(
-      { method: 'post', path: '/:id/import', summary: 'Import members from CSV: a per-row report; writes nothing unless confirm is true, then every valid row in one transaction', access: STAFF, params: idParam, body: importBody },
+      {
+        method: 'get',
+        path: '/',
+        summary: 'My cohorts (admins: every cohort) with member and course counts',
+        access: STAFF,
+      },
+      async (c) => {
+        const user = c.get('user')!;
+        return c.json({ cohorts: await cohortsRepo(c.get('deps').db).list(user.role === 'admin' ? null : user.id) });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/',
+        summary: 'Create a cohort (name, university or unit, term dates); the caller owns it',
+        access: STAFF,
+        body: cohortBody,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const cohort = await cohortsRepo(deps.db).create({
+          ...body,
+          owner_id: c.get('user')!.id,
+          created_at: deps.now().toISOString(),
+        });
+        return c.json({ cohort }, 201);
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/:id',
+        summary:
+          'A cohort with its courses, enrolment codes (never the codes themselves) and the courses that can be assigned',
+        access: STAFF,
+        params: idParam,
+      },
+      async (c, { params }) => {
+        const cohort = await cohortFor(c, params.id);
+        const repo = cohortsRepo(c.get('deps').db);
+        const [courses, codes, members] = await Promise.all([
+          repo.courses(cohort.id),
+          repo.codes(cohort.id),
+          repo.members(cohort.id),
+        ]);
+        const catalog = [...c.get('deps').catalog.courses.values()].map((l) => ({
+          id: l.course.id,
+          title: l.course.title,
+          audience: l.course.audience,
+        }));
+        return c.json({
+          cohort,
+          members: members.length,
+          courses: courses.map((cc) => ({ ...cc, ...courseInfo(c, cc.course_id) })),
+          codes,
+          catalog,
+        });
+      },
+    )
+    .route(
+      {
+        method: 'patch',
+        path: '/:id',
+        summary: 'Rename a cohort or change its unit or term dates',
+        access: STAFF,
+        params: idParam,
+        body: cohortPatch,
+      },
+      async (c, { params, body }) => {
+        const cohort = await cohortFor(c, params.id);
+        const next = { ...cohort, ...body };
+        if (!datesInOrder(next))
+          throw new AppError(400, 'validation_failed', 'the term must not end before it starts', {
+            ends_on: 'before starts_on',
+          });
+        await cohortsRepo(c.get('deps').db).update(cohort.id, body);
+        return c.json({ cohort: await cohortsRepo(c.get('deps').db).byId(cohort.id) });
+      },
+    )
+    .route(
+      {
+        method: 'delete',
+        path: '/:id',
+        summary: 'Delete a cohort with its course assignments, codes and memberships (accounts and records stay)',
+        access: STAFF,
+        params: idParam,
+      },
+      async (c, { params }) => {
+        const cohort = await cohortFor(c, params.id);
+        await cohortsRepo(c.get('deps').db).remove(cohort.id);
+        return c.json({ ok: true });
+      },
+    )
+    .route(
+      {
+        method: 'put',
+        path: '/:id/courses/:courseId',
+        summary: 'Assign a course to the cohort, or change its due date',
+        access: STAFF,
+        params: courseParams,
+        body: assignBody,
+      },
+      async (c, { params, body }) => {
+        const cohort = await cohortFor(c, params.id);
+        if (!c.get('deps').catalog.courses.has(params.courseId))
+          throw new AppError(404, 'not_found', `unknown course "${params.courseId}"`);
+        await cohortsRepo(c.get('deps').db).assignCourse(cohort.id, params.courseId, body.due_on);
+        return c.json({
+          course: { course_id: params.courseId, due_on: body.due_on, ...courseInfo(c, params.courseId) },
+        });
+      },
+    )
+    .route(
+      {
+        method: 'delete',
+        path: '/:id/courses/:courseId',
+        summary: 'Stop assigning a course to the cohort (learners keep their records)',
+        access: STAFF,
+        params: courseParams,
+      },
+      async (c, { params }) => {
+        const cohort = await cohortFor(c, params.id);
+        if (!(await cohortsRepo(c.get('deps').db).unassignCourse(cohort.id, params.courseId)))
+          throw notFound('course assignment');
+        return c.json({ ok: true });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/:id/codes',
+        summary: 'Generate an enrolment code (shown once; only its hash is stored) with expiry and seat limit',
+        access: STAFF,
+        params: idParam,
+        body: codeBody,
+      },
+      async (c, { params, body }) => {
+        const deps = c.get('deps');
+        const cohort = await cohortFor(c, params.id);
+        const now = deps.now();
+        const expires = body.expires_at
+          ? new Date(body.expires_at)
+          : new Date(now.getTime() + (body.expires_in_days ?? 30) * DAY);
+        if (expires.getTime() <= now.getTime())
+          throw new AppError(400, 'validation_failed', 'the expiry must be in the future', {
+            expires_at: 'in the past',
+          });
+        const code = generateEnrolmentCode();
+        const row = {
+          code_hash: hashCode(code),
+          hint: code.slice(0, 4),
+          cohort_id: cohort.id,
+          role: body.role,
+          expires_at: expires.toISOString(),
+          max_seats: body.max_seats,
+          created_at: now.toISOString(),
+        };
+        await cohortsRepo(deps.db).createCode(row);
+        const { code_hash, ...info } = row;
+        return c.json(
+          { code, enrolment_code: { id: code_hash.slice(0, 16), ...info, used_seats: 0, revoked_at: null } },
+          201,
+        );
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/:id/codes/:codeId/revoke',
+        summary: 'Revoke an enrolment code: it stops working at once',
+        access: STAFF,
+        params: codeParams,
+      },
+      async (c, { params }) => {
+        const deps = c.get('deps');
+        const cohort = await cohortFor(c, params.id);
+        if (!(await cohortsRepo(deps.db).revokeCode(cohort.id, params.codeId, deps.now().toISOString())))
+          throw notFound('enrolment code');
+        return c.json({ codes: await cohortsRepo(deps.db).codes(cohort.id) });
+      },
+    )
+    .route(
+      { method: 'get', path: '/:id/members', summary: "The cohort's members", access: STAFF, params: idParam },
+      async (c, { params }) => {
+        const cohort = await cohortFor(c, params.id);
+        return c.json({ members: await cohortsRepo(c.get('deps').db).members(cohort.id) });
+      },
+    )
+    .route(
+      {
+        method: 'delete',
+        path: '/:id/members/:userId',
+        summary: 'Remove a member from the cohort (the account and its records stay)',
+        access: STAFF,
+        params: memberParams,
+      },
+      async (c, { params }) => {
+        const cohort = await cohortFor(c, params.id);
+        if (!(await cohortsRepo(c.get('deps').db).removeMember(cohort.id, params.userId))) throw notFound('member');
+        return c.json({ ok: true });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/:id/import',
+        summary:
+          'Import members from CSV: a per-row report; writes nothing unless confirm is true, then every valid row in one transaction',
+        access: STAFF,
+        params: idParam,
+        body: importBody,
+      },
       async (c, { params, body }) => {
         const deps = c.get('deps');
         const cohort = await cohortFor(c, params.id);
         const repo = cohortsRepo(deps.db);
         const { delimiter, rows, rejected } = readMembersCsv(body.csv);
-        const existing = await repo.usersByEmail(cohort.id, rows.map((r) => r.email));
-        const accepted: { line: number; full_name: string; email: string; role: string; account: 'new' | 'existing' }[] = [];
+        const existing = await repo.usersByEmail(
+          cohort.id,
+          rows.map((r) => r.email),
+        );
+        const accepted: {
+          line: number;
+          full_name: string;
+          email: string;
+          role: string;
+          account: 'new' | 'existing';
+        }[] = [];
         const plan: { row: (typeof rows)[number]; user: ReturnType<typeof existing.get> }[] = [];
         const late: RejectedRow[] = [];
         for (const row of rows) {
           const user = existing.get(row.email);
-          const reject = (code: RejectedRow['code'], reason: string) => late.push({ line: row.line, full_name: row.full_name, email: row.email, code, reason });
+          const reject = (code: RejectedRow['code'], reason: string) =>
+            late.push({ line: row.line, full_name: row.full_name, email: row.email, code, reason });
           if (user?.in_cohort) reject('already_in_cohort', 'already a member of this cohort');
-          else if (user && user.role !== 'cadet' && user.role !== 'officer') reject('not_a_learner_account', 'an account with this email exists and is not a learner account');
-          else if (user && !user.active) reject('account_deactivated', 'an account with this email exists and is deactivated; ask an admin');
+          else if (user && user.role !== 'cadet' && user.role !== 'officer')
+            reject('not_a_learner_account', 'an account with this email exists and is not a learner account');
+          else if (user && !user.active)
+            reject('account_deactivated', 'an account with this email exists and is deactivated; ask an admin');
           else {
-            accepted.push({ line: row.line, full_name: row.full_name, email: row.email, role: user?.role ?? row.role, account: user ? 'existing' : 'new' });
+            accepted.push({
+              line: row.line,
+              full_name: row.full_name,
+              email: row.email,
+              role: user?.role ?? row.role,
+              account: user ? 'existing' : 'new',
+            });
             plan.push({ row, user });
           }
         }
@@ -209,17 +397,37 @@ export function cohortRoutes() {
           links.push({ email: row.email, url: resetLink(c, body.locale, token), expires_at: expires });
           // A random, unusable password: the account opens only through its reset link. (Hashing
           // thousands of throw-away passwords with Argon2id would take minutes for nothing.)
-          return { kind: 'new', email: row.email, full_name: row.full_name, role: row.role, locale: body.locale, password_hash: `!imported:${generateToken()}`, reset_hash: hashToken(token), reset_expires_at: expires };
+          return {
+            kind: 'new',
+            email: row.email,
+            full_name: row.full_name,
+            role: row.role,
+            locale: body.locale,
+            password_hash: `!imported:${generateToken()}`,
+            reset_hash: hashToken(token),
+            reset_expires_at: expires,
+          };
         });
         let result: { created: number; added: number };
         try {
           result = await repo.importMembers(deps.sqlite, deps.writer, cohort.id, writes, now.toISOString());
         } catch (e) {
           // Someone enrolled or registered the same email meanwhile: the whole import was rolled back.
-          if (/UNIQUE constraint failed/.test((e as Error).message)) throw new AppError(409, 'conflict', 'the cohort or the accounts changed while importing; nothing was imported, run the import again');
+          if (/UNIQUE constraint failed/.test((e as Error).message))
+            throw new AppError(
+              409,
+              'conflict',
+              'the cohort or the accounts changed while importing; nothing was imported, run the import again',
+            );
           throw e;
         }
-        await auditRepo(deps.db).record({ event: 'user.created', actor_id: c.get('user')!.id, target: `cohort:${cohort.id}`, details: { via: 'csv-import', created: result.created, added: result.added }, ip: clientIp(c) });
+        await auditRepo(deps.db).record({
+          event: 'user.created',
+          actor_id: c.get('user')!.id,
+          target: `cohort:${cohort.id}`,
+          details: { via: 'csv-import', created: result.created, added: result.added },
+          ip: clientIp(c),
+        });
         return c.json({ ...report, written: true, created: result.created, added: result.added, reset_links: links });
       },
     );

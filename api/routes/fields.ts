@@ -1,7 +1,12 @@
 /** Request field schemas shared by several resources. */
 import { z } from 'zod';
 
-export const emailField = z.string().trim().toLowerCase().max(254, 'at most 254 characters').email('not a valid email address');
+export const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'at most 254 characters')
+  .email('not a valid email address');
 export const nameField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
 /** NIST SP 800-63B: at least 8 characters, allow long passphrases; 256 keeps hashing bounded. */
 export const newPasswordField = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');

@@ -24,11 +24,29 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
       .select(['cohort_courses.course_id', 'cohort_courses.due_on'])
       .where('cohort_members.user_id', '=', userId)
       .execute(),
-    db.selectFrom('attempts').select(['id', 'course_id', 'score', 'passed', 'submitted_at']).where('user_id', '=', userId).execute(),
-    db.selectFrom('completions').select(['course_id', 'completed_at']).where('user_id', '=', userId).orderBy('completed_at').execute(),
-    db.selectFrom('certificates').select(['code', 'course_id', 'issued_at', 'expires_at', 'revoked_at']).where('user_id', '=', userId).orderBy('issued_at', 'desc').execute(),
+    db
+      .selectFrom('attempts')
+      .select(['id', 'course_id', 'score', 'passed', 'submitted_at'])
+      .where('user_id', '=', userId)
+      .execute(),
+    db
+      .selectFrom('completions')
+      .select(['course_id', 'completed_at'])
+      .where('user_id', '=', userId)
+      .orderBy('completed_at')
+      .execute(),
+    db
+      .selectFrom('certificates')
+      .select(['code', 'course_id', 'issued_at', 'expires_at', 'revoked_at'])
+      .where('user_id', '=', userId)
+      .orderBy('issued_at', 'desc')
+      .execute(),
   ]);
-  const ids = new Set([...activity.map((a) => a.course_id), ...assigned.map((a) => a.course_id), ...completions.map((c) => c.course_id)]);
+  const ids = new Set([
+    ...activity.map((a) => a.course_id),
+    ...assigned.map((a) => a.course_id),
+    ...completions.map((c) => c.course_id),
+  ]);
   const out: MyCourse[] = [];
   for (const id of ids) {
     const loaded = catalog.courses.get(id);
@@ -36,9 +54,15 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
     const course = loaded.course;
     const mine = attempts.filter((a) => a.course_id === id);
     const submitted = mine.filter((a) => a.submitted_at);
-    const dues = assigned.filter((a) => a.course_id === id && a.due_on).map((a) => a.due_on!).sort();
+    const dues = assigned
+      .filter((a) => a.course_id === id && a.due_on)
+      .map((a) => a.due_on!)
+      .sort();
     out.push({
-      ...courseProgress(course, activity.filter((a) => a.course_id === id)),
+      ...courseProgress(
+        course,
+        activity.filter((a) => a.course_id === id),
+      ),
       title: course.title,
       audience: course.audience,
       dueOn: dues[0] ?? null,
@@ -52,7 +76,9 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
           }
         : null,
       completedAt: completions.filter((c) => c.course_id === id).at(-1)?.completed_at ?? null,
-      certificates: certificates.filter((c) => c.course_id === id).map((c) => ({ code: c.code, issued_at: c.issued_at, expires_at: c.expires_at, revoked: !!c.revoked_at })),
+      certificates: certificates
+        .filter((c) => c.course_id === id)
+        .map((c) => ({ code: c.code, issued_at: c.issued_at, expires_at: c.expires_at, revoked: !!c.revoked_at })),
     });
   }
   return out.sort((a, b) => course_order(a) - course_order(b));

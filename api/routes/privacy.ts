@@ -17,51 +17,136 @@ export const eraseBody = z.object({ confirm_email: z.string().trim().toLowerCase
 
 export function privacyRoutes() {
   return new Resource('/api/admin/users', 'privacy')
-    .route({ method: 'get', path: '/:id/export', summary: 'Everything held about one person, as a JSON download', access: ADMIN, params: idParam }, async (c, { params }) => {
-      const { db } = c.get('deps');
-      const user = await usersRepo(db).byId(params.id);
-      if (!user) throw notFound('user');
-      const { password_hash: _, ...account } = user;
-      const attempts = await db.selectFrom('attempts').selectAll().where('user_id', '=', user.id).execute();
-      const data = {
-        exported_at: c.get('deps').now().toISOString(),
-        account,
-        cohorts: await db.selectFrom('cohort_members').innerJoin('cohorts', 'cohorts.id', 'cohort_members.cohort_id').select(['cohorts.id', 'cohorts.name', 'cohorts.unit', 'cohort_members.joined_at']).where('cohort_members.user_id', '=', user.id).execute(),
-        progress_events: await db.selectFrom('progress_events').select(['client_id', 'course_id', 'module_id', 'kind', 'score', 'occurred_at', 'received_at']).where('user_id', '=', user.id).orderBy('occurred_at').execute(),
-        attempts: await Promise.all(
-          attempts.map(async (a) => ({
-            id: a.id, course_id: a.course_id, content_version: a.content_version, started_at: a.started_at, submitted_at: a.submitted_at, score: a.score, passed: a.passed === 1,
-            responses: (await db.selectFrom('attempt_responses').select(['question_id', 'response', 'score']).where('attempt_id', '=', a.id).execute()).map((r) => ({ ...r, response: JSON.parse(r.response) })),
-          })),
-        ),
-        completions: await db.selectFrom('completions').select(['course_id', 'content_version', 'score', 'completed_at']).where('user_id', '=', user.id).execute(),
-        certificates: await db.selectFrom('certificates').select(['code', 'course_id', 'name_printed', 'issued_at', 'expires_at', 'revoked_at']).where('user_id', '=', user.id).execute(),
-        sessions: await db.selectFrom('sessions').select(['created_at', 'expires_at']).where('user_id', '=', user.id).execute(),
-        security_log: await db.selectFrom('audit_log').select(['at', 'event', 'ip']).where((eb) => eb.or([eb('actor_id', '=', user.id), eb('target', '=', `user:${user.id}`)])).orderBy('at').execute(),
-      };
-      await auditRepo(db).record({ event: 'user.exported', actor_id: c.get('user')!.id, target: `user:${user.id}`, ip: clientIp(c) });
-      return c.json(data, 200, { 'Content-Disposition': `attachment; filename="oberih-user-${user.id}.json"` });
-    })
-    .route({ method: 'post', path: '/:id/erase', summary: 'Erase one person\'s personal data (type their email to confirm); certificates stay verifiable without the name', access: ADMIN, params: idParam, body: eraseBody }, async (c, { params, body }) => {
-      const deps = c.get('deps');
-      const user = await usersRepo(deps.db).byId(params.id);
-      if (!user) throw notFound('user');
-      if (user.erased_at) throw new AppError(409, 'conflict', 'this person\'s data was already erased');
-      if (user.id === c.get('user')!.id) throw new AppError(409, 'conflict', 'you cannot erase your own account; ask another admin');
-      if (body.confirm_email !== user.email) throw new AppError(400, 'validation_failed', 'type the person\'s email exactly to confirm', { confirm_email: 'does not match' });
-      const now = deps.now().toISOString();
-      await deps.db.transaction().execute(async (trx) => {
-        for (const table of ['sessions', 'password_resets', 'cohort_members', 'progress_events'] as const) await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
-        await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
-        await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();
-        await trx.updateTable('certificates').set({ name_printed: '' }).where('user_id', '=', user.id).execute();
-        await trx
-          .updateTable('users')
-          .set({ email: `erased-${user.id}@erased.invalid`, full_name: '', password_hash: '!erased', active: 0, erased_at: now })
-          .where('id', '=', user.id)
-          .execute();
-        await trx.insertInto('audit_log').values({ at: now, actor_id: c.get('user')!.id, event: 'user.erased', target: `user:${user.id}`, details: null, ip: clientIp(c) }).execute();
-      });
-      return c.json({ erased: true, user: user.id });
-    });
+    .route(
+      {
+        method: 'get',
+        path: '/:id/export',
+        summary: 'Everything held about one person, as a JSON download',
+        access: ADMIN,
+        params: idParam,
+      },
+      async (c, { params }) => {
+        const { db } = c.get('deps');
+        const user = await usersRepo(db).byId(params.id);
+        if (!user) throw notFound('user');
+        const { password_hash: _, ...account } = user;
+        const attempts = await db.selectFrom('attempts').selectAll().where('user_id', '=', user.id).execute();
+        const data = {
+          exported_at: c.get('deps').now().toISOString(),
+          account,
+          cohorts: await db
+            .selectFrom('cohort_members')
+            .innerJoin('cohorts', 'cohorts.id', 'cohort_members.cohort_id')
+            .select(['cohorts.id', 'cohorts.name', 'cohorts.unit', 'cohort_members.joined_at'])
+            .where('cohort_members.user_id', '=', user.id)
+            .execute(),
+          progress_events: await db
+            .selectFrom('progress_events')
+            .select(['client_id', 'course_id', 'module_id', 'kind', 'score', 'occurred_at', 'received_at'])
+            .where('user_id', '=', user.id)
+            .orderBy('occurred_at')
+            .execute(),
+          attempts: await Promise.all(
+            attempts.map(async (a) => ({
+              id: a.id,
+              course_id: a.course_id,
+              content_version: a.content_version,
+              started_at: a.started_at,
+              submitted_at: a.submitted_at,
+              score: a.score,
+              passed: a.passed === 1,
+              responses: (
+                await db
+                  .selectFrom('attempt_responses')
+                  .select(['question_id', 'response', 'score'])
+                  .where('attempt_id', '=', a.id)
+                  .execute()
+              ).map((r) => ({ ...r, response: JSON.parse(r.response) })),
+            })),
+          ),
+          completions: await db
+            .selectFrom('completions')
+            .select(['course_id', 'content_version', 'score', 'completed_at'])
+            .where('user_id', '=', user.id)
+            .execute(),
+          certificates: await db
+            .selectFrom('certificates')
+            .select(['code', 'course_id', 'name_printed', 'issued_at', 'expires_at', 'revoked_at'])
+            .where('user_id', '=', user.id)
+            .execute(),
+          sessions: await db
+            .selectFrom('sessions')
+            .select(['created_at', 'expires_at'])
+            .where('user_id', '=', user.id)
+            .execute(),
+          security_log: await db
+            .selectFrom('audit_log')
+            .select(['at', 'event', 'ip'])
+            .where((eb) => eb.or([eb('actor_id', '=', user.id), eb('target', '=', `user:${user.id}`)]))
+            .orderBy('at')
+            .execute(),
+        };
+        await auditRepo(db).record({
+          event: 'user.exported',
+          actor_id: c.get('user')!.id,
+          target: `user:${user.id}`,
+          ip: clientIp(c),
+        });
+        return c.json(data, 200, { 'Content-Disposition': `attachment; filename="oberih-user-${user.id}.json"` });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/:id/erase',
+        summary:
+          "Erase one person's personal data (type their email to confirm); certificates stay verifiable without the name",
+        access: ADMIN,
+        params: idParam,
+        body: eraseBody,
+      },
+      async (c, { params, body }) => {
+        const deps = c.get('deps');
+        const user = await usersRepo(deps.db).byId(params.id);
+        if (!user) throw notFound('user');
+        if (user.erased_at) throw new AppError(409, 'conflict', "this person's data was already erased");
+        if (user.id === c.get('user')!.id)
+          throw new AppError(409, 'conflict', 'you cannot erase your own account; ask another admin');
+        if (body.confirm_email !== user.email)
+          throw new AppError(400, 'validation_failed', "type the person's email exactly to confirm", {
+            confirm_email: 'does not match',
+          });
+        const now = deps.now().toISOString();
+        await deps.db.transaction().execute(async (trx) => {
+          for (const table of ['sessions', 'password_resets', 'cohort_members', 'progress_events'] as const)
+            await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
+          await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
+          await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();
+          await trx.updateTable('certificates').set({ name_printed: '' }).where('user_id', '=', user.id).execute();
+          await trx
+            .updateTable('users')
+            .set({
+              email: `erased-${user.id}@erased.invalid`,
+              full_name: '',
+              password_hash: '!erased',
+              active: 0,
+              erased_at: now,
+            })
+            .where('id', '=', user.id)
+            .execute();
+          await trx
+            .insertInto('audit_log')
+            .values({
+              at: now,
+              actor_id: c.get('user')!.id,
+              event: 'user.erased',
+              target: `user:${user.id}`,
+              details: null,
+              ip: clientIp(c),
+            })
+            .execute();
+        });
+        return c.json({ erased: true, user: user.id });
+      },
+    );
 }

@@ -13,7 +13,11 @@ export const MAX_BATCH = 500;
 const eventSchema = z
   .object({
     /** Client-generated id (e.g. a UUID): the same id sent twice is stored once. */
-    id: z.string().min(8, 'at least 8 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" or "_"'),
+    id: z
+      .string()
+      .min(8, 'at least 8 characters')
+      .max(64, 'at most 64 characters')
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" or "_"'),
     course: z.string().min(1).max(80),
     module: z.string().min(1).max(80),
     kind: z.enum(['viewed', 'completed', 'practice']),
@@ -23,7 +27,10 @@ const eventSchema = z
     at: z.string().datetime({ offset: true, message: 'an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z' }),
   })
   .strict()
-  .refine((e) => (e.kind === 'practice') === (e.score !== undefined), { message: '"score" is required for practice events and only for them', path: ['score'] });
+  .refine((e) => (e.kind === 'practice') === (e.score !== undefined), {
+    message: '"score" is required for practice events and only for them',
+    path: ['score'],
+  });
 
 export const eventsBody = z
   .object({
@@ -32,40 +39,66 @@ export const eventsBody = z
      * difference to the server's clock, so a device whose clock is days off still records correct times.
      */
     sent_at: z.string().datetime({ offset: true }).optional(),
-    events: z.array(eventSchema).min(1, 'send at least one event').max(MAX_BATCH, `at most ${MAX_BATCH} events per batch`),
+    events: z
+      .array(eventSchema)
+      .min(1, 'send at least one event')
+      .max(MAX_BATCH, `at most ${MAX_BATCH} events per batch`),
   })
   .strict();
 
 /** Same-site page paths only (never an open redirect). */
-const pagePath = z.string().regex(/^\/(uk|en)\/[A-Za-z0-9\-/]*$/, 'a page path like /uk/courses/x/y/').max(300);
+const pagePath = z
+  .string()
+  .regex(/^\/(uk|en)\/[A-Za-z0-9\-/]*$/, 'a page path like /uk/courses/x/y/')
+  .max(300);
 
-export const completeForm = z.object({ course: z.string().min(1).max(80), module: z.string().min(1).max(80), back: pagePath }).strict();
+export const completeForm = z
+  .object({ course: z.string().min(1).max(80), module: z.string().min(1).max(80), back: pagePath })
+  .strict();
 
 export function progressRoutes() {
   return new Resource('/api', 'progress')
-    .route({ method: 'post', path: '/progress/events', summary: 'Record viewed/completed/practice events (idempotent per client id)', access: 'authenticated', body: eventsBody }, async (c, { body }) => {
-      const { db, sqlite, writer, catalog, now } = c.get('deps');
-      const serverNow = now();
-      const skew = body.sent_at ? serverNow.getTime() - Date.parse(body.sent_at) : 0;
-      const fields: Record<string, string> = {};
-      const events = body.events.map((e, i) => {
-        const course = catalog.courses.get(e.course);
-        if (!course) fields[`events.${i}.course`] = `unknown course "${e.course}"`;
-        else if (!course.course.modules.includes(e.module)) fields[`events.${i}.module`] = `unknown module "${e.module}" in course "${e.course}"`;
-        const at = Date.parse(e.at) + skew;
-        if (at > serverNow.getTime() + FUTURE_TOLERANCE_MS) fields[`events.${i}.at`] = 'in the future';
-        return { client_id: e.id, course_id: e.course, module_id: e.module, kind: e.kind, score: e.score ?? null, occurred_at: new Date(Math.min(at, serverNow.getTime())).toISOString() };
-      });
-      const first = Object.entries(fields)[0];
-      if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
-      const userId = c.get('user')!.id;
-      const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
-      // Completing the last module may complete the course (when the assessment is already passed).
-      if (result.stored > 0) {
-        for (const course of new Set(events.filter((e) => e.kind === 'completed').map((e) => e.course_id))) await checkCompletion(c.get('deps'), userId, course);
-      }
-      return c.json(result);
-    })
+    .route(
+      {
+        method: 'post',
+        path: '/progress/events',
+        summary: 'Record viewed/completed/practice events (idempotent per client id)',
+        access: 'authenticated',
+        body: eventsBody,
+      },
+      async (c, { body }) => {
+        const { db, sqlite, writer, catalog, now } = c.get('deps');
+        const serverNow = now();
+        const skew = body.sent_at ? serverNow.getTime() - Date.parse(body.sent_at) : 0;
+        const fields: Record<string, string> = {};
+        const events = body.events.map((e, i) => {
+          const course = catalog.courses.get(e.course);
+          if (!course) fields[`events.${i}.course`] = `unknown course "${e.course}"`;
+          else if (!course.course.modules.includes(e.module))
+            fields[`events.${i}.module`] = `unknown module "${e.module}" in course "${e.course}"`;
+          const at = Date.parse(e.at) + skew;
+          if (at > serverNow.getTime() + FUTURE_TOLERANCE_MS) fields[`events.${i}.at`] = 'in the future';
+          return {
+            client_id: e.id,
+            course_id: e.course,
+            module_id: e.module,
+            kind: e.kind,
+            score: e.score ?? null,
+            occurred_at: new Date(Math.min(at, serverNow.getTime())).toISOString(),
+          };
+        });
+        const first = Object.entries(fields)[0];
+        if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
+        const userId = c.get('user')!.id;
+        const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
+        // Completing the last module may complete the course (when the assessment is already passed).
+        if (result.stored > 0) {
+          for (const course of new Set(events.filter((e) => e.kind === 'completed').map((e) => e.course_id)))
+            await checkCompletion(c.get('deps'), userId, course);
+        }
+        return c.json(result);
+      },
+    )
     .route(
       {
         method: 'post',
@@ -82,19 +115,49 @@ export function progressRoutes() {
         const locale = body.back.slice(1, 3);
         if (!user) return c.redirect(`/${locale}/login/?next=${encodeURIComponent(body.back)}`, 303);
         const course = deps.catalog.courses.get(body.course);
-        if (!course || !course.course.modules.includes(body.module)) throw new AppError(400, 'validation_failed', `unknown module "${body.module}" in course "${body.course}"`, { module: 'unknown' });
+        if (!course || !course.course.modules.includes(body.module))
+          throw new AppError(400, 'validation_failed', `unknown module "${body.module}" in course "${body.course}"`, {
+            module: 'unknown',
+          });
         const now = deps.now().toISOString();
         // One completion per module and user is enough: the id makes a repeated form post a no-op.
-        await progressRepo(deps.db, deps.sqlite, deps.writer).record(user.id, [{ client_id: `form-complete-${body.course}-${body.module}`.slice(0, 64), course_id: body.course, module_id: body.module, kind: 'completed', score: null, occurred_at: now }], now);
+        await progressRepo(deps.db, deps.sqlite, deps.writer).record(
+          user.id,
+          [
+            {
+              client_id: `form-complete-${body.course}-${body.module}`.slice(0, 64),
+              course_id: body.course,
+              module_id: body.module,
+              kind: 'completed',
+              score: null,
+              occurred_at: now,
+            },
+          ],
+          now,
+        );
         await checkCompletion(deps, user.id, body.course);
         return c.redirect(`${body.back}#completed`, 303);
       },
     )
-    .route({ method: 'get', path: '/me/progress', summary: 'My progress per course and module, resume point, due dates, attempts and certificates', access: 'authenticated' }, async (c) => {
-      return c.json({ courses: await myCourseSummaries(c.get('deps'), c.get('user')!.id) });
-    })
     .route(
-      { method: 'get', path: '/me/progress/:course', summary: 'My progress in one course', access: 'authenticated', params: z.object({ course: z.string().max(80) }).strict() },
+      {
+        method: 'get',
+        path: '/me/progress',
+        summary: 'My progress per course and module, resume point, due dates, attempts and certificates',
+        access: 'authenticated',
+      },
+      async (c) => {
+        return c.json({ courses: await myCourseSummaries(c.get('deps'), c.get('user')!.id) });
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/me/progress/:course',
+        summary: 'My progress in one course',
+        access: 'authenticated',
+        params: z.object({ course: z.string().max(80) }).strict(),
+      },
       async (c, { params }) => {
         const { db, catalog } = c.get('deps');
         const course = catalog.courses.get(params.course);

@@ -24,9 +24,22 @@ export function scormRoutes() {
         const m = FILE.exec(file);
         if (!m) return [];
         const st = fs.statSync(path.join(dir, file));
-        return [{ file, course: m[1]!, locale: m[2]!, version: m[3] === '12' ? '1.2' : '2004', bytes: st.size, exported_at: st.mtime.toISOString(), url: `/api/scorm/${file}` }];
+        return [
+          {
+            file,
+            course: m[1]!,
+            locale: m[2]!,
+            version: m[3] === '12' ? '1.2' : '2004',
+            bytes: st.size,
+            exported_at: st.mtime.toISOString(),
+            url: `/api/scorm/${file}`,
+          },
+        ];
       });
-      return c.json({ packages, hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.' });
+      return c.json({
+        packages,
+        hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.',
+      });
     })
     .route(
       {
@@ -40,10 +53,17 @@ export function scormRoutes() {
       (c, { params }) => {
         const file = path.join(dirOf(c.get('deps')), params.file);
         if (!fs.existsSync(file)) {
-          throw new AppError(404, 'not_found', `${params.file} has not been exported yet: run \`npm run export:scorm\` on the server (it writes dist/scorm/)`);
+          throw new AppError(
+            404,
+            'not_found',
+            `${params.file} has not been exported yet: run \`npm run export:scorm\` on the server (it writes dist/scorm/)`,
+          );
         }
         return new Response(fs.readFileSync(file), {
-          headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${params.file}"` },
+          headers: {
+            'content-type': 'application/zip',
+            'content-disposition': `attachment; filename="${params.file}"`,
+          },
         });
       },
     );

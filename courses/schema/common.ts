@@ -21,7 +21,9 @@ export const localizedTextSchema = z.object({ uk: textSchema, en: textSchema }).
 export type LocalizedText = z.output<typeof localizedTextSchema>;
 
 /** A list of texts per locale (e.g. learning outcomes). */
-export const localizedListSchema = z.object({ uk: z.array(textSchema).min(1), en: z.array(textSchema).min(1) }).strict();
+export const localizedListSchema = z
+  .object({ uk: z.array(textSchema).min(1), en: z.array(textSchema).min(1) })
+  .strict();
 
 /** A bibliographic reference: what a statement is based on. */
 export const referenceSchema = z

@@ -54,7 +54,8 @@ export const courseSchema = z
   .superRefine((course, ctx) => {
     const seen = new Set<string>();
     course.modules.forEach((id, i) => {
-      if (seen.has(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['modules', i], message: `duplicate module id "${id}"` });
+      if (seen.has(id))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['modules', i], message: `duplicate module id "${id}"` });
       seen.add(id);
     });
   });

@@ -21,7 +21,13 @@ export const helpSchema = z
     /** Where children, families and officers report abuse and find help. */
     reporting: z.array(contactSchema).min(1),
     /** Support for officers affected by distressing material and cases. */
-    officers: z.object({ intro: localizedTextSchema, advice: z.object({ uk: z.array(z.string()).min(1), en: z.array(z.string()).min(1) }).strict(), contacts: z.array(contactSchema).default([]) }).strict(),
+    officers: z
+      .object({
+        intro: localizedTextSchema,
+        advice: z.object({ uk: z.array(z.string()).min(1), en: z.array(z.string()).min(1) }).strict(),
+        contacts: z.array(contactSchema).default([]),
+      })
+      .strict(),
   })
   .strict();
 export type Help = z.output<typeof helpSchema>;

@@ -73,50 +73,77 @@ const base = {
  * - `matching`: share of prompts matched correctly.
  * - `ordering`: share of items in their correct position.
  */
-export const questionSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('single'), options: z.array(choiceOptionSchema).min(2).max(12) }).strict(),
-  z.object({ ...base, type: z.literal('multiple'), options: z.array(choiceOptionSchema).min(2).max(12) }).strict(),
-  z.object({ ...base, type: z.literal('true-false'), /** The correct answer. */ answer: z.boolean() }).strict(),
-  z.object({ ...base, type: z.literal('matching'), pairs: z.array(matchPairSchema).min(2).max(10) }).strict(),
-  z.object({ ...base, type: z.literal('ordering'), /** Items in their correct order. */ items: z.array(orderItemSchema).min(2).max(10) }).strict(),
-  z
-    .object({
-      ...base,
-      type: z.literal('numeric'),
-      /** The correct value. */
-      answer: z.number().finite(),
-      /** Accepted absolute deviation from `answer`. @defaultValue 0 */
-      tolerance: z.number().min(0).default(0),
-    })
-    .strict(),
-  z
-    .object({
-      ...base,
-      type: z.literal('text'),
-      /** Accepted answers per locale. Compared after trimming and folding inner white space. */
-      accepted: z.object({ uk: z.array(textSchema).min(1), en: z.array(textSchema).min(1) }).strict(),
-      /** Whether letter case matters. @defaultValue false */
-      caseSensitive: z.boolean().default(false),
-    })
-    .strict(),
-]).superRefine((q, ctx) => {
-  const ids = q.type === 'single' || q.type === 'multiple' ? q.options.map((o) => o.id)
-    : q.type === 'matching' ? q.pairs.map((p) => p.id)
-    : q.type === 'ordering' ? q.items.map((i) => i.id) : [];
-  const key = q.type === 'matching' ? 'pairs' : q.type === 'ordering' ? 'items' : 'options';
-  const seen = new Set<string>();
-  ids.forEach((id, i) => {
-    if (seen.has(id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key, i, 'id'], message: `duplicate id "${id}" in question "${q.id}"` });
-    seen.add(id);
+export const questionSchema = z
+  .discriminatedUnion('type', [
+    z.object({ ...base, type: z.literal('single'), options: z.array(choiceOptionSchema).min(2).max(12) }).strict(),
+    z.object({ ...base, type: z.literal('multiple'), options: z.array(choiceOptionSchema).min(2).max(12) }).strict(),
+    z.object({ ...base, type: z.literal('true-false'), /** The correct answer. */ answer: z.boolean() }).strict(),
+    z.object({ ...base, type: z.literal('matching'), pairs: z.array(matchPairSchema).min(2).max(10) }).strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('ordering'),
+        /** Items in their correct order. */ items: z.array(orderItemSchema).min(2).max(10),
+      })
+      .strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('numeric'),
+        /** The correct value. */
+        answer: z.number().finite(),
+        /** Accepted absolute deviation from `answer`. @defaultValue 0 */
+        tolerance: z.number().min(0).default(0),
+      })
+      .strict(),
+    z
+      .object({
+        ...base,
+        type: z.literal('text'),
+        /** Accepted answers per locale. Compared after trimming and folding inner white space. */
+        accepted: z.object({ uk: z.array(textSchema).min(1), en: z.array(textSchema).min(1) }).strict(),
+        /** Whether letter case matters. @defaultValue false */
+        caseSensitive: z.boolean().default(false),
+      })
+      .strict(),
+  ])
+  .superRefine((q, ctx) => {
+    const ids =
+      q.type === 'single' || q.type === 'multiple'
+        ? q.options.map((o) => o.id)
+        : q.type === 'matching'
+          ? q.pairs.map((p) => p.id)
+          : q.type === 'ordering'
+            ? q.items.map((i) => i.id)
+            : [];
+    const key = q.type === 'matching' ? 'pairs' : q.type === 'ordering' ? 'items' : 'options';
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key, i, 'id'],
+          message: `duplicate id "${id}" in question "${q.id}"`,
+        });
+      seen.add(id);
+    });
+    if (q.type === 'single') {
+      const n = q.options.filter((o) => o.correct).length;
+      if (n !== 1)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['options'],
+          message: `a "single" question needs exactly one correct option, "${q.id}" has ${n}`,
+        });
+    }
+    if (q.type === 'multiple' && !q.options.some((o) => o.correct)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['options'],
+        message: `question "${q.id}" has no correct option`,
+      });
+    }
   });
-  if (q.type === 'single') {
-    const n = q.options.filter((o) => o.correct).length;
-    if (n !== 1) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['options'], message: `a "single" question needs exactly one correct option, "${q.id}" has ${n}` });
-  }
-  if (q.type === 'multiple' && !q.options.some((o) => o.correct)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['options'], message: `question "${q.id}" has no correct option` });
-  }
-});
 
 export type QuestionInput = z.input<typeof questionSchema>;
 export type Question = z.output<typeof questionSchema>;
@@ -132,7 +159,12 @@ export const questionSetSchema = z
   .superRefine((set, ctx) => {
     const seen = new Set<string>();
     set.questions.forEach((q, i) => {
-      if (seen.has(q.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+      if (seen.has(q.id))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['questions', i, 'id'],
+          message: `duplicate question id "${q.id}"`,
+        });
       seen.add(q.id);
     });
   });

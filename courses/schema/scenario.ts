@@ -53,16 +53,28 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     const ids = new Set<string>();
     s.nodes.forEach((n, i) => {
-      if (ids.has(n.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nodes', i, 'id'], message: `duplicate node id "${n.id}"` });
+      if (ids.has(n.id))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nodes', i, 'id'], message: `duplicate node id "${n.id}"` });
       ids.add(n.id);
     });
-    if (!ids.has(s.start)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['start'], message: `start node "${s.start}" does not exist` });
+    if (!ids.has(s.start))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['start'], message: `start node "${s.start}" does not exist` });
     s.nodes.forEach((n, i) =>
       n.choices?.forEach((c, j) => {
-        if (!ids.has(c.next)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nodes', i, 'choices', j, 'next'], message: `choice leads to missing node "${c.next}"` });
+        if (!ids.has(c.next))
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['nodes', i, 'choices', j, 'next'],
+            message: `choice leads to missing node "${c.next}"`,
+          });
       }),
     );
-    if (!s.nodes.some((n) => n.outcome === 'good')) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nodes'], message: 'a scenario needs at least one "good" ending' });
+    if (!s.nodes.some((n) => n.outcome === 'good'))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['nodes'],
+        message: 'a scenario needs at least one "good" ending',
+      });
   });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -89,8 +89,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'text', (c) => c.notNull())
     .execute();
   // Exactly-once: a retried event (same user, same client id) is ignored.
-  await db.schema.createIndex('progress_events_client').unique().on('progress_events').columns(['user_id', 'client_id']).execute();
-  await db.schema.createIndex('progress_events_user_course').on('progress_events').columns(['user_id', 'course_id', 'module_id']).execute();
+  await db.schema
+    .createIndex('progress_events_client')
+    .unique()
+    .on('progress_events')
+    .columns(['user_id', 'client_id'])
+    .execute();
+  await db.schema
+    .createIndex('progress_events_user_course')
+    .on('progress_events')
+    .columns(['user_id', 'course_id', 'module_id'])
+    .execute();
 
   await db.schema
     .createTable('attempts')
@@ -128,7 +137,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('completed_at', 'text', (c) => c.notNull())
     .execute();
   // A course completion is recorded once per attempt that completed it (idempotent issuance).
-  await db.schema.createIndex('completions_once').unique().on('completions').columns(['user_id', 'course_id', 'attempt_id']).execute();
+  await db.schema
+    .createIndex('completions_once')
+    .unique()
+    .on('completions')
+    .columns(['user_id', 'course_id', 'attempt_id'])
+    .execute();
 
   await db.schema
     .createTable('certificates')
@@ -157,7 +171,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['password_resets', 'certificates', 'completions', 'attempt_responses', 'attempts', 'progress_events', 'enrolment_codes', 'cohort_courses', 'cohort_members', 'cohorts', 'audit_log', 'sessions', 'users']) {
+  for (const t of [
+    'password_resets',
+    'certificates',
+    'completions',
+    'attempt_responses',
+    'attempts',
+    'progress_events',
+    'enrolment_codes',
+    'cohort_courses',
+    'cohort_members',
+    'cohorts',
+    'audit_log',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -14,5 +14,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('progress_events_user_course').on('progress_events').columns(['user_id', 'course_id', 'module_id']).execute();
+  await db.schema
+    .createIndex('progress_events_user_course')
+    .on('progress_events')
+    .columns(['user_id', 'course_id', 'module_id'])
+    .execute();
 }

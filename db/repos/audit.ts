@@ -1,14 +1,32 @@
 import type { DB } from '../connection.ts';
 
 export type AuditEvent =
-  | 'login.ok' | 'login.failed' | 'login.limited' | 'logout'
-  | 'password.changed' | 'password.reset' | 'role.changed' | 'user.created' | 'user.deactivated' | 'user.activated'
-  | 'enrolment.redeemed' | 'certificate.revoked' | 'user.erased' | 'user.exported' | 'backup.downloaded';
+  | 'login.ok'
+  | 'login.failed'
+  | 'login.limited'
+  | 'logout'
+  | 'password.changed'
+  | 'password.reset'
+  | 'role.changed'
+  | 'user.created'
+  | 'user.deactivated'
+  | 'user.activated'
+  | 'enrolment.redeemed'
+  | 'certificate.revoked'
+  | 'user.erased'
+  | 'user.exported'
+  | 'backup.downloaded';
 
 export function auditRepo(db: DB) {
   return {
     /** Record a security event. `details` must never hold passwords, tokens or answer keys. */
-    record: (e: { event: AuditEvent; actor_id?: number | null; target?: string | null; details?: Record<string, unknown>; ip?: string | null }) =>
+    record: (e: {
+      event: AuditEvent;
+      actor_id?: number | null;
+      target?: string | null;
+      details?: Record<string, unknown>;
+      ip?: string | null;
+    }) =>
       db
         .insertInto('audit_log')
         .values({

@@ -13,7 +13,16 @@ export interface CohortInput {
 
 /** One row of a confirmed CSV import: a new account (with its reset token hash) or an existing learner. */
 export type ImportRow =
-  | { kind: 'new'; email: string; full_name: string; role: Role; locale: 'uk' | 'en'; password_hash: string; reset_hash: string; reset_expires_at: string }
+  | {
+      kind: 'new';
+      email: string;
+      full_name: string;
+      role: Role;
+      locale: 'uk' | 'en';
+      password_hash: string;
+      reset_hash: string;
+      reset_expires_at: string;
+    }
   | { kind: 'existing'; user_id: number };
 
 /** Codes are identified to instructors by the start of their hash (the code itself is never stored). */
@@ -21,9 +30,11 @@ export const codeId = (codeHash: string) => codeHash.slice(0, 16);
 
 export function cohortsRepo(db: DB) {
   return {
-    create: (c: CohortInput & { owner_id: number; created_at: string }) => db.insertInto('cohorts').values(c).returningAll().executeTakeFirstOrThrow(),
+    create: (c: CohortInput & { owner_id: number; created_at: string }) =>
+      db.insertInto('cohorts').values(c).returningAll().executeTakeFirstOrThrow(),
     byId: (id: number) => db.selectFrom('cohorts').selectAll().where('id', '=', id).executeTakeFirst(),
-    update: (id: number, patch: Partial<CohortInput>) => db.updateTable('cohorts').set(patch).where('id', '=', id).execute(),
+    update: (id: number, patch: Partial<CohortInput>) =>
+      db.updateTable('cohorts').set(patch).where('id', '=', id).execute(),
     /** Deletes the cohort with its members, course assignments and codes (foreign keys cascade); accounts stay. */
     remove: (id: number) => db.deleteFrom('cohorts').where('id', '=', id).execute(),
 
@@ -33,11 +44,19 @@ export function cohortsRepo(db: DB) {
         .selectFrom('cohorts')
         .innerJoin('users as owner', 'owner.id', 'cohorts.owner_id')
         .select([
-          'cohorts.id', 'cohorts.name', 'cohorts.unit', 'cohorts.starts_on', 'cohorts.ends_on', 'cohorts.owner_id', 'cohorts.created_at',
+          'cohorts.id',
+          'cohorts.name',
+          'cohorts.unit',
+          'cohorts.starts_on',
+          'cohorts.ends_on',
+          'cohorts.owner_id',
+          'cohorts.created_at',
           'owner.full_name as owner_name',
           sql<number>`(select count(*) from cohort_members m where m.cohort_id = cohorts.id)`.as('members'),
           sql<number>`(select count(*) from cohort_courses cc where cc.cohort_id = cohorts.id)`.as('courses'),
-          sql<number>`(select count(distinct c.user_id || ':' || c.course_id) from completions c join cohort_members m on m.user_id = c.user_id join cohort_courses cc on cc.cohort_id = m.cohort_id and cc.course_id = c.course_id where m.cohort_id = cohorts.id)`.as('completions'),
+          sql<number>`(select count(distinct c.user_id || ':' || c.course_id) from completions c join cohort_members m on m.user_id = c.user_id join cohort_courses cc on cc.cohort_id = m.cohort_id and cc.course_id = c.course_id where m.cohort_id = cohorts.id)`.as(
+            'completions',
+          ),
         ])
         .orderBy('cohorts.created_at', 'desc')
         .orderBy('cohorts.id', 'desc');
@@ -45,7 +64,13 @@ export function cohortsRepo(db: DB) {
       return q.execute();
     },
 
-    courses: (cohortId: number) => db.selectFrom('cohort_courses').select(['course_id', 'due_on']).where('cohort_id', '=', cohortId).orderBy('course_id').execute(),
+    courses: (cohortId: number) =>
+      db
+        .selectFrom('cohort_courses')
+        .select(['course_id', 'due_on'])
+        .where('cohort_id', '=', cohortId)
+        .orderBy('course_id')
+        .execute(),
     assignCourse: (cohortId: number, courseId: string, dueOn: string | null) =>
       db
         .insertInto('cohort_courses')
@@ -53,12 +78,34 @@ export function cohortsRepo(db: DB) {
         .onConflict((oc) => oc.columns(['cohort_id', 'course_id']).doUpdateSet({ due_on: dueOn }))
         .execute(),
     unassignCourse: async (cohortId: number, courseId: string) =>
-      Number((await db.deleteFrom('cohort_courses').where('cohort_id', '=', cohortId).where('course_id', '=', courseId).executeTakeFirst()).numDeletedRows),
+      Number(
+        (
+          await db
+            .deleteFrom('cohort_courses')
+            .where('cohort_id', '=', cohortId)
+            .where('course_id', '=', courseId)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ),
 
     codes: async (cohortId: number) =>
-      (await db.selectFrom('enrolment_codes').selectAll().where('cohort_id', '=', cohortId).orderBy('created_at', 'desc').execute()).map(({ code_hash, ...c }) => ({ id: codeId(code_hash), ...c })),
-    createCode: (c: { code_hash: string; hint: string; cohort_id: number; role: Role; expires_at: string | null; max_seats: number | null; created_at: string }) =>
-      db.insertInto('enrolment_codes').values(c).execute(),
+      (
+        await db
+          .selectFrom('enrolment_codes')
+          .selectAll()
+          .where('cohort_id', '=', cohortId)
+          .orderBy('created_at', 'desc')
+          .execute()
+      ).map(({ code_hash, ...c }) => ({ id: codeId(code_hash), ...c })),
+    createCode: (c: {
+      code_hash: string;
+      hint: string;
+      cohort_id: number;
+      role: Role;
+      expires_at: string | null;
+      max_seats: number | null;
+      created_at: string;
+    }) => db.insertInto('enrolment_codes').values(c).execute(),
     /** Revoke by the code's id; returns false when the cohort has no such code. */
     async revokeCode(cohortId: number, id: string, at: string): Promise<boolean> {
       const r = await db
@@ -74,12 +121,27 @@ export function cohortsRepo(db: DB) {
       db
         .selectFrom('cohort_members')
         .innerJoin('users', 'users.id', 'cohort_members.user_id')
-        .select(['users.id', 'users.full_name', 'users.email', 'users.role', 'users.active', 'cohort_members.joined_at'])
+        .select([
+          'users.id',
+          'users.full_name',
+          'users.email',
+          'users.role',
+          'users.active',
+          'cohort_members.joined_at',
+        ])
         .where('cohort_members.cohort_id', '=', cohortId)
         .orderBy('users.full_name')
         .execute(),
     removeMember: async (cohortId: number, userId: number) =>
-      Number((await db.deleteFrom('cohort_members').where('cohort_id', '=', cohortId).where('user_id', '=', userId).executeTakeFirst()).numDeletedRows) > 0,
+      Number(
+        (
+          await db
+            .deleteFrom('cohort_members')
+            .where('cohort_id', '=', cohortId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ) > 0,
 
     /** Accounts for these emails, looked up in chunks (SQLite limits bound parameters). */
     async usersByEmail(cohortId: number, emails: string[]) {
@@ -87,11 +149,14 @@ export function cohortsRepo(db: DB) {
       for (let i = 0; i < emails.length; i += 500) {
         const rows = await db
           .selectFrom('users')
-          .leftJoin('cohort_members', (j) => j.onRef('cohort_members.user_id', '=', 'users.id').on('cohort_members.cohort_id', '=', cohortId))
+          .leftJoin('cohort_members', (j) =>
+            j.onRef('cohort_members.user_id', '=', 'users.id').on('cohort_members.cohort_id', '=', cohortId),
+          )
           .select(['users.id', 'users.email', 'users.role', 'users.active', 'cohort_members.cohort_id'])
           .where('users.email', 'in', emails.slice(i, i + 500))
           .execute();
-        for (const r of rows) out.set(r.email, { id: r.id, role: r.role, active: r.active, in_cohort: r.cohort_id !== null });
+        for (const r of rows)
+          out.set(r.email, { id: r.id, role: r.role, active: r.active, in_cohort: r.cohort_id !== null });
       }
       return out;
     },
@@ -100,19 +165,47 @@ export function cohortsRepo(db: DB) {
      * Write a confirmed import: every row in one durable transaction (a job of the group committer,
      * which rolls the job back as a whole if any statement fails), so nothing is half-imported.
      */
-    importMembers(sqlite: SQLite.Database, writer: GroupCommitter, cohortId: number, rows: ImportRow[], at: string): Promise<{ created: number; added: number }> {
+    importMembers(
+      sqlite: SQLite.Database,
+      writer: GroupCommitter,
+      cohortId: number,
+      rows: ImportRow[],
+      at: string,
+    ): Promise<{ created: number; added: number }> {
       return writer.run(() => {
         let created = 0;
         let added = 0;
         for (const r of rows) {
           let userId: number;
           if (r.kind === 'new') {
-            const res = runCompiled(sqlite, db.insertInto('users').values({ email: r.email, full_name: r.full_name, role: r.role, password_hash: r.password_hash, locale: r.locale, created_at: at }).compile());
+            const res = runCompiled(
+              sqlite,
+              db
+                .insertInto('users')
+                .values({
+                  email: r.email,
+                  full_name: r.full_name,
+                  role: r.role,
+                  password_hash: r.password_hash,
+                  locale: r.locale,
+                  created_at: at,
+                })
+                .compile(),
+            );
             userId = Number(res.lastInsertRowid);
-            runCompiled(sqlite, db.insertInto('password_resets').values({ token_hash: r.reset_hash, user_id: userId, expires_at: r.reset_expires_at, used_at: null }).compile());
+            runCompiled(
+              sqlite,
+              db
+                .insertInto('password_resets')
+                .values({ token_hash: r.reset_hash, user_id: userId, expires_at: r.reset_expires_at, used_at: null })
+                .compile(),
+            );
             created++;
           } else userId = r.user_id;
-          runCompiled(sqlite, db.insertInto('cohort_members').values({ cohort_id: cohortId, user_id: userId, joined_at: at }).compile());
+          runCompiled(
+            sqlite,
+            db.insertInto('cohort_members').values({ cohort_id: cohortId, user_id: userId, joined_at: at }).compile(),
+          );
           added++;
         }
         return { created, added };

@@ -3,7 +3,11 @@ import type { DB } from '../connection.ts';
 /** Single-use password reset tokens: only the token's SHA-256 is stored. */
 export function passwordResetsRepo(db: DB) {
   return {
-    create: (r: { token_hash: string; user_id: number; expires_at: string }) => db.insertInto('password_resets').values({ ...r, used_at: null }).execute(),
+    create: (r: { token_hash: string; user_id: number; expires_at: string }) =>
+      db
+        .insertInto('password_resets')
+        .values({ ...r, used_at: null })
+        .execute(),
     /**
      * Use a token once: marks it used and returns its user, or null when it is unknown, used or
      * expired. The `used_at is null` condition makes a concurrent second use lose.
@@ -20,6 +24,12 @@ export function passwordResetsRepo(db: DB) {
       return row?.user_id ?? null;
     },
     /** Other open tokens of the user stop working once one was used. */
-    expireOthers: (user_id: number, at: string) => db.updateTable('password_resets').set({ used_at: at }).where('user_id', '=', user_id).where('used_at', 'is', null).execute(),
+    expireOthers: (user_id: number, at: string) =>
+      db
+        .updateTable('password_resets')
+        .set({ used_at: at })
+        .where('user_id', '=', user_id)
+        .where('used_at', 'is', null)
+        .execute(),
   };
 }

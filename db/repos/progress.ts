@@ -14,7 +14,16 @@ export interface IncomingEvent {
 }
 
 /** The columns of one stored event, in the order of the insert statement's parameters. */
-const COLUMNS = ['client_id', 'user_id', 'course_id', 'module_id', 'kind', 'score', 'occurred_at', 'received_at'] as const;
+const COLUMNS = [
+  'client_id',
+  'user_id',
+  'course_id',
+  'module_id',
+  'kind',
+  'score',
+  'occurred_at',
+  'received_at',
+] as const;
 type Row = IncomingEvent & { user_id: number; received_at: string };
 
 const inserts = new WeakMap<SQLite.Database, SQLite.Statement>();
@@ -27,8 +36,14 @@ const inserts = new WeakMap<SQLite.Database, SQLite.Statement>();
 function insertStatement(db: DB, sqlite: SQLite.Database): SQLite.Statement {
   let stmt = inserts.get(sqlite);
   if (!stmt) {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, c === 'user_id' ? 0 : c === 'score' ? 0 : c === 'kind' ? 'viewed' : ''])) as unknown as Row;
-    const q = db.insertInto('progress_events').values(row).onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing()).compile();
+    const row = Object.fromEntries(
+      COLUMNS.map((c) => [c, c === 'user_id' ? 0 : c === 'score' ? 0 : c === 'kind' ? 'viewed' : '']),
+    ) as unknown as Row;
+    const q = db
+      .insertInto('progress_events')
+      .values(row)
+      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
+      .compile();
     if (q.parameters.length !== COLUMNS.length) throw new Error('progress insert: unexpected parameters');
     inserts.set(sqlite, (stmt = sqlite.prepare(q.sql)));
   }
@@ -41,14 +56,28 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
      * Store a batch of events durably, each exactly once per (user, client id): retries are
      * counted as duplicates, never stored twice. Resolves after the commit is on disk.
      */
-    record(userId: number, events: IncomingEvent[], receivedAt: string): Promise<{ stored: number; duplicates: number }> {
+    record(
+      userId: number,
+      events: IncomingEvent[],
+      receivedAt: string,
+    ): Promise<{ stored: number; duplicates: number }> {
       if (!sqlite || !writer) throw new Error('progressRepo.record needs the raw connection and the group committer');
       // One prepared statement, run per event inside the job (one savepoint, one commit for all):
       // a row that conflicts is skipped alone, so the summed `changes` is the number of events stored.
       const insert = insertStatement(db, sqlite);
       return writer.run(() => {
         let stored = 0;
-        for (const e of events) stored += insert.run(e.client_id, userId, e.course_id, e.module_id, e.kind, e.score, e.occurred_at, receivedAt).changes;
+        for (const e of events)
+          stored += insert.run(
+            e.client_id,
+            userId,
+            e.course_id,
+            e.module_id,
+            e.kind,
+            e.score,
+            e.occurred_at,
+            receivedAt,
+          ).changes;
         return { stored, duplicates: events.length - stored };
       });
     },
@@ -69,6 +98,11 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
       return q.execute();
     },
     countFor: (userId: number) =>
-      db.selectFrom('progress_events').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+      db
+        .selectFrom('progress_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n)),
   };
 }

@@ -9,13 +9,30 @@ import type { DB } from '../connection.ts';
 import type { Database, Role } from '../schema.ts';
 
 /** A course assigned to the cohort, with its due date. */
-export interface AssignedCourse { course_id: string; due_on: string | null }
+export interface AssignedCourse {
+  course_id: string;
+  due_on: string | null;
+}
 /** A member of the cohort, as the report lists them. */
-export interface LearnerRow { id: number; full_name: string; email: string; role: Role; active: number; joined_at: string }
+export interface LearnerRow {
+  id: number;
+  full_name: string;
+  email: string;
+  role: Role;
+  active: number;
+  joined_at: string;
+}
 /** Learner × course × module with any progress event: the first completion (null when only viewed or practised). */
 export type ModuleFact = [userId: number, courseId: string, moduleId: string, completedAt: string | null];
 /** Learner × course with any attempt: submitted attempts, best score (null when none is scored), passes, failures. */
-export type AttemptFact = [userId: number, courseId: string, attempts: number, best: number | null, passed: number, failed: number];
+export type AttemptFact = [
+  userId: number,
+  courseId: string,
+  attempts: number,
+  best: number | null,
+  passed: number,
+  failed: number,
+];
 /** Learner × course: the first completion. */
 export type CompletionFact = [userId: number, courseId: string, completedAt: string];
 /** Learner × course: the newest certificate that is not revoked. */
@@ -61,30 +78,55 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
   const members = db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', COHORT);
   const assigned = db.selectFrom('cohort_courses').select('course_id').where('cohort_id', '=', COHORT);
   /** `(select json_group_array(json_array(columns…)) from (query))`, or objects with `json_object`, in `order` when given. */
-  const json = (query: SelectQueryBuilder<Database, any, any>, columns: string[], shape: 'array' | 'object', order?: string[]) => {
+  const json = (
+    query: SelectQueryBuilder<Database, any, any>,
+    columns: string[],
+    shape: 'array' | 'object',
+    order?: string[],
+  ) => {
     const refs = columns.map((c) => sql.ref(`r.${c}`));
-    const item = shape === 'array' ? sql`json_array(${sql.join(refs)})` : sql`json_object(${sql.join(columns.flatMap((c, i) => [sql.lit(c), refs[i]!]))})`;
+    const item =
+      shape === 'array'
+        ? sql`json_array(${sql.join(refs)})`
+        : sql`json_object(${sql.join(columns.flatMap((c, i) => [sql.lit(c), refs[i]!]))})`;
     const by = order ? sql` order by ${sql.join(order.map((c) => sql.ref(`r.${c}`)))}` : sql``;
     return db.selectFrom(query.as('r')).select(sql<string>`json_group_array(${item}${by})`.as('j'));
   };
   const query = db.selectNoFrom([
-    json(db.selectFrom('cohort_courses').select(['course_id', 'due_on']).where('cohort_id', '=', COHORT), ['course_id', 'due_on'], 'object', ['course_id']).as('courses'),
-    json(learnersQuery(db, COHORT).clearOrderBy(), ['id', 'full_name', 'email', 'role', 'active', 'joined_at'], 'object', ['full_name', 'id']).as('learners'),
+    json(
+      db.selectFrom('cohort_courses').select(['course_id', 'due_on']).where('cohort_id', '=', COHORT),
+      ['course_id', 'due_on'],
+      'object',
+      ['course_id'],
+    ).as('courses'),
+    json(
+      learnersQuery(db, COHORT).clearOrderBy(),
+      ['id', 'full_name', 'email', 'role', 'active', 'joined_at'],
+      'object',
+      ['full_name', 'id'],
+    ).as('learners'),
     // Only columns of the covering index progress_events_report: no table look-up per event.
     json(
       db
         .selectFrom('progress_events')
-        .select(['user_id', 'course_id', 'module_id', sql<string | null>`min(case when kind = 'completed' then occurred_at end)`.as('completed_at')])
+        .select([
+          'user_id',
+          'course_id',
+          'module_id',
+          sql<string | null>`min(case when kind = 'completed' then occurred_at end)`.as('completed_at'),
+        ])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .groupBy(['user_id', 'course_id', 'module_id']),
-      ['user_id', 'course_id', 'module_id', 'completed_at'], 'array',
+      ['user_id', 'course_id', 'module_id', 'completed_at'],
+      'array',
     ).as('modules'),
     json(
       db
         .selectFrom('attempts')
         .select([
-          'user_id', 'course_id',
+          'user_id',
+          'course_id',
           sql<number>`count(submitted_at)`.as('attempts'),
           sql<number | null>`max(score)`.as('best'),
           sql<number>`coalesce(sum(passed = 1), 0)`.as('passed'),
@@ -93,7 +135,8 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'], 'array',
+      ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'],
+      'array',
     ).as('attempts'),
     json(
       db
@@ -102,7 +145,8 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'completed_at'], 'array',
+      ['user_id', 'course_id', 'completed_at'],
+      'array',
     ).as('completions'),
     // SQLite returns the bare column `code` from the row holding max(issued_at) (documented SQLite behaviour).
     json(
@@ -113,11 +157,13 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('course_id', 'in', assigned)
         .where('revoked_at', 'is', null)
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'code', 'issued_at'], 'array',
+      ['user_id', 'course_id', 'code', 'issued_at'],
+      'array',
     ).as('certificates'),
   ]);
   const c = query.compile();
-  if (!c.parameters.length || c.parameters.some((p) => p !== COHORT)) throw new Error('report facts query: unexpected parameters');
+  if (!c.parameters.length || c.parameters.some((p) => p !== COHORT))
+    throw new Error('report facts query: unexpected parameters');
   prepared = { stmt: sqlite.prepare(c.sql).raw(true), params: c.parameters.length };
   factStatements.set(sqlite, prepared);
   return prepared;
@@ -137,13 +183,18 @@ const generations = new WeakMap<SQLite.Database, SQLite.Statement>();
  */
 export function writeGeneration(sqlite: SQLite.Database): string {
   let stmt = generations.get(sqlite);
-  if (!stmt) generations.set(sqlite, (stmt = sqlite.prepare('select total_changes(), (select data_version from pragma_data_version)').raw(true)));
+  if (!stmt)
+    generations.set(
+      sqlite,
+      (stmt = sqlite.prepare('select total_changes(), (select data_version from pragma_data_version)').raw(true)),
+    );
   const [changes, version] = stmt.get() as [number, number];
   return `${changes}:${version}`;
 }
 
 export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
-  const members = (cohortId: number) => db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', cohortId);
+  const members = (cohortId: number) =>
+    db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', cohortId);
   return {
     /**
      * The facts behind the cohort report: assigned courses, members, and per learner × course (× module)
@@ -160,7 +211,10 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         const row = stmt.get(...new Array<number>(params).fill(cohortId)) as string[];
         // Read in the same synchronous step as the facts: the generation they were read at, exactly.
         const generation = writeGeneration(sqlite);
-        return { generation, ...(Object.fromEntries(FACT_KEYS.map((k, i) => [k, JSON.parse(row[i]!)])) as unknown as CohortFacts) };
+        return {
+          generation,
+          ...(Object.fromEntries(FACT_KEYS.map((k, i) => [k, JSON.parse(row[i]!)])) as unknown as CohortFacts),
+        };
       });
     },
 
@@ -169,11 +223,22 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
     /** Submitted attempts at one course by the cohort's learners, with every stored response (item analysis). */
     async itemData(cohortId: number, courseId: string) {
       const [attempts, responses] = await Promise.all([
-        db.selectFrom('attempts').select(['id', 'score']).where('course_id', '=', courseId).where('submitted_at', 'is not', null).where('user_id', 'in', members(cohortId)).execute(),
+        db
+          .selectFrom('attempts')
+          .select(['id', 'score'])
+          .where('course_id', '=', courseId)
+          .where('submitted_at', 'is not', null)
+          .where('user_id', 'in', members(cohortId))
+          .execute(),
         db
           .selectFrom('attempt_responses')
           .innerJoin('attempts', 'attempts.id', 'attempt_responses.attempt_id')
-          .select(['attempt_responses.attempt_id', 'attempt_responses.question_id', 'attempt_responses.response', 'attempt_responses.score'])
+          .select([
+            'attempt_responses.attempt_id',
+            'attempt_responses.question_id',
+            'attempt_responses.response',
+            'attempt_responses.score',
+          ])
           .where('attempts.course_id', '=', courseId)
           .where('attempts.submitted_at', 'is not', null)
           .where('attempts.user_id', 'in', members(cohortId))
@@ -190,9 +255,18 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         .innerJoin('users', 'users.id', 'attempts.user_id')
         .select([
           sql<number>`attempt_responses.rowid`.as('rowid'),
-          'attempt_responses.attempt_id', 'attempt_responses.question_id', 'attempt_responses.response', 'attempt_responses.score',
-          'attempts.course_id', 'attempts.content_version', 'attempts.started_at', 'attempts.submitted_at', 'attempts.score as total', 'attempts.passed',
-          'users.full_name', 'users.email',
+          'attempt_responses.attempt_id',
+          'attempt_responses.question_id',
+          'attempt_responses.response',
+          'attempt_responses.score',
+          'attempts.course_id',
+          'attempts.content_version',
+          'attempts.started_at',
+          'attempts.submitted_at',
+          'attempts.score as total',
+          'attempts.passed',
+          'users.full_name',
+          'users.email',
         ])
         .where('attempts.user_id', 'in', members(cohortId))
         .where('attempts.course_id', 'in', courseIds.length ? courseIds : [''])
@@ -209,11 +283,35 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         db
           .selectFrom('attempt_responses')
           .innerJoin('attempts', 'attempts.id', 'attempt_responses.attempt_id')
-          .select(['attempt_responses.attempt_id', 'attempt_responses.question_id', 'attempt_responses.response', 'attempt_responses.score'])
+          .select([
+            'attempt_responses.attempt_id',
+            'attempt_responses.question_id',
+            'attempt_responses.response',
+            'attempt_responses.score',
+          ])
           .where('attempts.user_id', '=', userId)
           .execute(),
-        db.selectFrom('completions').select(['id', 'course_id', 'content_version', 'score', 'completed_at']).where('user_id', '=', userId).orderBy('completed_at').execute(),
-        db.selectFrom('certificates').select(['code', 'course_id', 'content_version', 'score', 'issued_at', 'expires_at', 'revoked_at', 'revoked_reason']).where('user_id', '=', userId).orderBy('issued_at').execute(),
+        db
+          .selectFrom('completions')
+          .select(['id', 'course_id', 'content_version', 'score', 'completed_at'])
+          .where('user_id', '=', userId)
+          .orderBy('completed_at')
+          .execute(),
+        db
+          .selectFrom('certificates')
+          .select([
+            'code',
+            'course_id',
+            'content_version',
+            'score',
+            'issued_at',
+            'expires_at',
+            'revoked_at',
+            'revoked_reason',
+          ])
+          .where('user_id', '=', userId)
+          .orderBy('issued_at')
+          .execute(),
       ]);
       return { attempts, responses, completions, certificates };
     },

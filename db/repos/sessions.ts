@@ -32,10 +32,12 @@ export function sessionLookup(db: DB, sqlite: SQLite.Database): (id: string) => 
 
 export function sessionsRepo(db: DB) {
   return {
-    create: (s: { id: string; user_id: number; expires_at: string; created_at: string }) => db.insertInto('sessions').values(s).execute(),
+    create: (s: { id: string; user_id: number; expires_at: string; created_at: string }) =>
+      db.insertInto('sessions').values(s).execute(),
     /** The session with its user, or undefined. */
     withUser: (id: string) => withUserQuery(db, id).executeTakeFirst(),
-    extend: (id: string, expires_at: string) => db.updateTable('sessions').set({ expires_at }).where('id', '=', id).execute(),
+    extend: (id: string, expires_at: string) =>
+      db.updateTable('sessions').set({ expires_at }).where('id', '=', id).execute(),
     delete: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
     /** Invalidate every session of a user, optionally keeping one (the one changing the password). */
     deleteForUser: (user_id: number, except?: string) => {

@@ -4,17 +4,28 @@ import type { NewUser, Role, User } from '../schema.ts';
 export function usersRepo(db: DB) {
   return {
     byId: (id: number) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
-    byEmail: (email: string) => db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst(),
+    byEmail: (email: string) =>
+      db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst(),
     async create(user: Omit<NewUser, 'created_at'> & { created_at?: string }): Promise<User> {
       return db
         .insertInto('users')
-        .values({ ...user, email: user.email.trim().toLowerCase(), created_at: user.created_at ?? new Date().toISOString() })
+        .values({
+          ...user,
+          email: user.email.trim().toLowerCase(),
+          created_at: user.created_at ?? new Date().toISOString(),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     },
-    setPassword: (id: number, password_hash: string) => db.updateTable('users').set({ password_hash }).where('id', '=', id).execute(),
+    setPassword: (id: number, password_hash: string) =>
+      db.updateTable('users').set({ password_hash }).where('id', '=', id).execute(),
     setRole: (id: number, role: Role) => db.updateTable('users').set({ role }).where('id', '=', id).execute(),
-    setActive: (id: number, active: boolean) => db.updateTable('users').set({ active: active ? 1 : 0 }).where('id', '=', id).execute(),
+    setActive: (id: number, active: boolean) =>
+      db
+        .updateTable('users')
+        .set({ active: active ? 1 : 0 })
+        .where('id', '=', id)
+        .execute(),
     /** Admin listing with an optional search over name and email. */
     list(opts: { q?: string; role?: Role; limit: number; offset: number }) {
       let query = db.selectFrom('users').select(['id', 'email', 'full_name', 'role', 'locale', 'active', 'created_at']);

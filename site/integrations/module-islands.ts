@@ -25,7 +25,10 @@ export interface IslandBundle {
 }
 
 /** Bundle the module-page islands for this mode (`platform` | `scorm`). */
-export async function buildModuleIslands(opts: { mode: string; compilerOptions: Record<string, unknown> }): Promise<IslandBundle> {
+export async function buildModuleIslands(opts: {
+  mode: string;
+  compilerOptions: Record<string, unknown>;
+}): Promise<IslandBundle> {
   const out = (await build({
     configFile: false,
     root: path.resolve('.'),

@@ -34,4 +34,7 @@ export const otherLocale = (l: Locale): Locale => (l === 'uk' ? 'en' : 'uk');
 /** The same page in the other locale: paths are identical apart from the locale prefix. */
 export const switchPath = (path: string, to: Locale) => path.replace(/^\/(uk|en)(\/|$)/, `/${to}$2`);
 
-export const formatDate = (iso: string, locale: Locale) => new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Kyiv' }).format(new Date(iso));
+export const formatDate = (iso: string, locale: Locale) =>
+  new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Kyiv' }).format(
+    new Date(iso),
+  );

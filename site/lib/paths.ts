@@ -4,14 +4,19 @@ import type { Locale } from '../../courses/schema/common.ts';
 
 /** Every (locale, course) pair. */
 export function coursePaths() {
-  return [...catalog().courses.keys()].flatMap((course) => (['uk', 'en'] as const).map((locale) => ({ params: { locale, course } })));
+  return [...catalog().courses.keys()].flatMap((course) =>
+    (['uk', 'en'] as const).map((locale) => ({ params: { locale, course } })),
+  );
 }
 
 /** Every module page with its MDX entry, neighbours and position. */
 export async function modulePaths() {
   const entries = await getCollection('modules');
   const byId = new Map(entries.map((e: CollectionEntry<'modules'>) => [e.id, e]));
-  const out: { params: { locale: Locale; course: string; module: string }; props: { entry: CollectionEntry<'modules'>; index: number } }[] = [];
+  const out: {
+    params: { locale: Locale; course: string; module: string };
+    props: { entry: CollectionEntry<'modules'>; index: number };
+  }[] = [];
   for (const [slug, loaded] of catalog().courses) {
     for (const locale of ['uk', 'en'] as const) {
       for (const page of loaded.modules[locale]) {

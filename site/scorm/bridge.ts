@@ -45,7 +45,12 @@ export interface Bridge {
 }
 
 /** A bridge over a session; `base` is the package root URL the `pages` paths are relative to. */
-export function createBridge(session: ScormSession, pages: Record<string, string>, base: string, launched: boolean): Bridge {
+export function createBridge(
+  session: ScormSession,
+  pages: Record<string, string>,
+  base: string,
+  launched: boolean,
+): Bridge {
   const key = (url: string) => {
     const u = new URL(url, base);
     u.hash = '';
@@ -56,11 +61,18 @@ export function createBridge(session: ScormSession, pages: Record<string, string
   const moduleIndex = (id: string) => session.facts.modules.indexOf(id);
   return {
     version: session.version,
-    get tracking() { return session.tracking; },
+    get tracking() {
+      return session.tracking;
+    },
     launched,
-    get entry() { return session.entry; },
+    get entry() {
+      return session.entry;
+    },
     progress: () => structuredClone(session.progress),
-    visit: (url) => { const k = key(url); if (k !== undefined) session.visit(k); },
+    visit: (url) => {
+      const k = key(url);
+      if (k !== undefined) session.visit(k);
+    },
     completeModule: (id) => session.completeModule(moduleIndex(id)),
     isModuleDone: (id) => session.progress.done.includes(moduleIndex(id)),
     draft: () => session.progress.draft,

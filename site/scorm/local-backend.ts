@@ -27,13 +27,22 @@ export interface LocalAssessment {
 
 const attemptId = (d: Draft) => `d-${d.seed.toString(36)}-${Math.floor(d.startedAt / 1000).toString(36)}`;
 
-export function localBackend(o: LocalAssessment): AssessmentBackend & { open(): { attempt: OpenAttempt; responses: Draft['responses'] } | null; saveResponses(r: Record<string, Response | undefined>): void } {
+export function localBackend(
+  o: LocalAssessment,
+): AssessmentBackend & {
+  open(): { attempt: OpenAttempt; responses: Draft['responses'] } | null;
+  saveResponses(r: Record<string, Response | undefined>): void;
+} {
   const now = o.now ?? Date.now;
   const n = o.settings.questions;
   const current = (): Draft | null => {
     const text = o.bridge.draft();
     if (!text) return null;
-    try { return decodeDraft(o.pool, n, text); } catch { return null; }
+    try {
+      return decodeDraft(o.pool, n, text);
+    } catch {
+      return null;
+    }
   };
   const view = (d: Draft): OpenAttempt => {
     const { drawn, questions } = drawFromSeed(o.pool, n, d.seed);
@@ -46,10 +55,14 @@ export function localBackend(o: LocalAssessment): AssessmentBackend & { open(): 
       time_limit_minutes: limit,
     };
   };
-  const attemptsLeft = () => (o.settings.maxAttempts ? Math.max(0, o.settings.maxAttempts - o.bridge.progress().attempts) : null);
+  const attemptsLeft = () =>
+    o.settings.maxAttempts ? Math.max(0, o.settings.maxAttempts - o.bridge.progress().attempts) : null;
 
   return {
-    open: () => { const d = current(); return d ? { attempt: view(d), responses: d.responses } : null; },
+    open: () => {
+      const d = current();
+      return d ? { attempt: view(d), responses: d.responses } : null;
+    },
     async summary() {
       const p = o.bridge.progress();
       const d = current();
@@ -87,7 +100,11 @@ export function localBackend(o: LocalAssessment): AssessmentBackend & { open(): 
       const scored = scoreAttempt(questions, responses);
       const score = toScormScore(scored.score).raw;
       const passed = isPassed(score, o.passMark);
-      o.bridge.recordAttempt({ score, passed, interactions: interactionsOf(questions, responses, scored.questions, o.locale, new Date(now())) });
+      o.bridge.recordAttempt({
+        score,
+        passed,
+        interactions: interactionsOf(questions, responses, scored.questions, o.locale, new Date(now())),
+      });
       const review = o.settings.review;
       const showReview = review === 'after-submit' || (review === 'after-pass' && passed);
       return {

@@ -8,7 +8,10 @@ if (form) {
   const error = form.querySelector<HTMLElement>('[data-error]')!;
   const done = form.querySelector<HTMLElement>('[data-done]')!;
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
-  const show = (text: string) => { error.textContent = text; error.hidden = false; };
+  const show = (text: string) => {
+    error.textContent = text;
+    error.hidden = false;
+  };
   if (!token) show(strings.noToken ?? '');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -18,7 +21,12 @@ if (form) {
     error.hidden = true;
     const password = (form.elements.namedItem('new_password') as HTMLInputElement).value;
     try {
-      const res = await fetch('/api/auth/reset', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, new_password: password }) });
+      const res = await fetch('/api/auth/reset', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, new_password: password }),
+      });
       if (res.ok) {
         // The token is spent: take it out of the address bar and history.
         history.replaceState(null, '', location.pathname);
@@ -27,7 +35,9 @@ if (form) {
         button.hidden = true;
         return;
       }
-      const body = (await res.json().catch(() => null)) as { error?: { fields?: Record<string, string>; message?: string } } | null;
+      const body = (await res.json().catch(() => null)) as {
+        error?: { fields?: Record<string, string>; message?: string };
+      } | null;
       show(body?.error?.fields?.token ? (strings.invalid ?? '') : (body?.error?.message ?? `HTTP ${res.status}`));
     } catch {
       show(navigator.onLine ? 'Network error' : 'Offline');

@@ -19,7 +19,12 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
     const data = Object.fromEntries(fields.map((f) => [f, (form.elements.namedItem(f) as HTMLInputElement).value]));
     if (url.endsWith('redeem')) Object.assign(data, { locale: form.dataset.locale });
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(data) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify(data),
+      });
       if (res.ok) {
         const body = (await res.json().catch(() => null)) as { user?: { id: number } } | null;
         setSignedIn(body?.user?.id ?? 'unknown');
@@ -27,7 +32,12 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
         return;
       }
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      error.textContent = res.status === 401 ? strings.failed ?? body?.error?.message ?? '' : res.status === 429 ? strings.limited ?? body?.error?.message ?? '' : body?.error?.message ?? `HTTP ${res.status}`;
+      error.textContent =
+        res.status === 401
+          ? (strings.failed ?? body?.error?.message ?? '')
+          : res.status === 429
+            ? (strings.limited ?? body?.error?.message ?? '')
+            : (body?.error?.message ?? `HTTP ${res.status}`);
     } catch {
       error.textContent = navigator.onLine ? 'Network error' : 'Offline';
     }
@@ -48,13 +58,26 @@ if (redeem) wire(redeem, '/api/auth/redeem', ['code', 'full_name', 'email', 'pas
 const panel = document.querySelector<HTMLElement>('[data-signed-in]');
 if (login && panel && isSignedIn()) {
   fetch('/api/me', { credentials: 'same-origin' })
-    .then((r) => (r.ok ? (r.json() as Promise<{ user: { full_name: string; role: string } }>) : (r.status === 401 && setSignedIn(false), null)))
+    .then((r) =>
+      r.ok
+        ? (r.json() as Promise<{ user: { full_name: string; role: string } }>)
+        : (r.status === 401 && setSignedIn(false), null),
+    )
     .then((me) => {
       if (!me) return;
-      const strings = JSON.parse(document.getElementById('login-strings')?.textContent ?? '{}') as Record<string, string>;
-      panel.querySelector('[data-who]')!.textContent = (strings.signedInAs ?? '{name}').replace('{name}', me.user.full_name);
-      panel.querySelector<HTMLElement>('[data-instructor]')!.hidden = me.user.role !== 'instructor' && me.user.role !== 'admin';
-      panel.querySelector('[data-sign-out]')!.addEventListener('click', () => void signOut(login.dataset.locale ?? 'uk'));
+      const strings = JSON.parse(document.getElementById('login-strings')?.textContent ?? '{}') as Record<
+        string,
+        string
+      >;
+      panel.querySelector('[data-who]')!.textContent = (strings.signedInAs ?? '{name}').replace(
+        '{name}',
+        me.user.full_name,
+      );
+      panel.querySelector<HTMLElement>('[data-instructor]')!.hidden =
+        me.user.role !== 'instructor' && me.user.role !== 'admin';
+      panel
+        .querySelector('[data-sign-out]')!
+        .addEventListener('click', () => void signOut(login.dataset.locale ?? 'uk'));
       document.querySelector<HTMLElement>('[data-sign-in]')!.hidden = true;
       panel.hidden = false;
     })

@@ -13,12 +13,21 @@ if (root) {
   const hint = root.querySelector<HTMLElement>('[data-signin-hint]')!;
 
   const show = (s: SyncState) => {
-    if (s === 'signed-out') { setSignedIn(false); hint.hidden = false; form.hidden = true; status.hidden = true; return; }
+    if (s === 'signed-out') {
+      setSignedIn(false);
+      hint.hidden = false;
+      form.hidden = true;
+      status.hidden = true;
+      return;
+    }
     status.hidden = false;
     status.dataset.state = s;
     status.textContent = s === 'synced' ? strings.synced! : s === 'offline' ? strings.offline! : strings.saved!;
   };
-  const markDone = () => { form.hidden = true; done.classList.add('shown'); };
+  const markDone = () => {
+    form.hidden = true;
+    done.classList.add('shown');
+  };
 
   hint.hidden = true;
   onState(show);
@@ -35,6 +44,8 @@ if (root) {
   });
   fetch(`/api/me/progress/${encodeURIComponent(course)}`, { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : r.status === 401 ? (show('signed-out'), null) : null))
-    .then((p: { modules: { id: string; completed: boolean }[] } | null) => { if (p?.modules.find((m) => m.id === module)?.completed) markDone(); })
+    .then((p: { modules: { id: string; completed: boolean }[] } | null) => {
+      if (p?.modules.find((m) => m.id === module)?.completed) markDone();
+    })
     .catch(() => {});
 }

@@ -3,10 +3,15 @@
  * (the page switches only when the learner says so, so a page never mixes versions); and runs the
  * "Save for offline" button on a course page, with the size shown before saving.
  */
-const strings = (): Record<string, string> => JSON.parse(document.getElementById('offline-strings')?.textContent ?? '{}');
+const strings = (): Record<string, string> =>
+  JSON.parse(document.getElementById('offline-strings')?.textContent ?? '{}');
 
 function formatBytes(n: number, locale: string) {
-  return new Intl.NumberFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { style: 'unit', unit: n > 1e6 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(n > 1e6 ? n / 1e6 : n / 1e3);
+  return new Intl.NumberFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', {
+    style: 'unit',
+    unit: n > 1e6 ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: 1,
+  }).format(n > 1e6 ? n / 1e6 : n / 1e3);
 }
 
 function ask<T>(worker: ServiceWorker, message: object, replyType: string): Promise<T> {
@@ -26,7 +31,9 @@ function offerUpdate(reg: ServiceWorkerRegistration) {
   const banner = document.querySelector<HTMLElement>('[data-update-banner]');
   if (!banner || !reg.waiting) return;
   banner.hidden = false;
-  banner.querySelector('button')?.addEventListener('click', () => reg.waiting?.postMessage({ type: 'skip-waiting' }), { once: true });
+  banner
+    .querySelector('button')
+    ?.addEventListener('click', () => reg.waiting?.postMessage({ type: 'skip-waiting' }), { once: true });
 }
 
 async function wireSaveButton(reg: ServiceWorkerRegistration) {
@@ -39,7 +46,11 @@ async function wireSaveButton(reg: ServiceWorkerRegistration) {
   const status = box.querySelector<HTMLElement>('[data-save-status]')!;
   const worker = (await navigator.serviceWorker.ready).active ?? reg.active;
   if (!worker) return;
-  const info = await ask<{ courses: Record<string, { bytes: number; saved: boolean }> }>(worker, { type: 'status' }, 'status');
+  const info = await ask<{ courses: Record<string, { bytes: number; saved: boolean }> }>(
+    worker,
+    { type: 'status' },
+    'status',
+  );
   const course = info.courses[key];
   if (!course) return;
   box.hidden = false;
@@ -68,14 +79,17 @@ if ('serviceWorker' in navigator) {
     reloading = true;
     location.reload();
   });
-  navigator.serviceWorker.register('/sw.js').then((reg) => {
-    offerUpdate(reg);
-    reg.addEventListener('updatefound', () => {
-      const next = reg.installing;
-      next?.addEventListener('statechange', () => {
-        if (next.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(reg);
+  navigator.serviceWorker
+    .register('/sw.js')
+    .then((reg) => {
+      offerUpdate(reg);
+      reg.addEventListener('updatefound', () => {
+        const next = reg.installing;
+        next?.addEventListener('statechange', () => {
+          if (next.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(reg);
+        });
       });
-    });
-    void wireSaveButton(reg);
-  }).catch(() => undefined);
+      void wireSaveButton(reg);
+    })
+    .catch(() => undefined);
 }

@@ -38,23 +38,42 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-function tx<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+function tx<T>(
+  store: string,
+  mode: IDBTransactionMode,
+  fn: (s: IDBObjectStore) => IDBRequest<T> | void,
+): Promise<T | undefined> {
   return open().then(
     (db) =>
       new Promise((resolve, reject) => {
         const t = db.transaction(store, mode);
         const req = fn(t.objectStore(store));
-        t.oncomplete = () => { db.close(); resolve(req ? req.result : undefined); };
-        t.onerror = () => { db.close(); reject(t.error); };
-        t.onabort = () => { db.close(); reject(t.error ?? new Error('transaction aborted')); };
+        t.oncomplete = () => {
+          db.close();
+          resolve(req ? req.result : undefined);
+        };
+        t.onerror = () => {
+          db.close();
+          reject(t.error);
+        };
+        t.onabort = () => {
+          db.close();
+          reject(t.error ?? new Error('transaction aborted'));
+        };
       }),
   );
 }
 
-export const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(/[^A-Za-z0-9_-]/g, '');
+export const newId = () =>
+  (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(
+    /[^A-Za-z0-9_-]/g,
+    '',
+  );
 
 async function all(): Promise<QueuedEvent[]> {
-  return ((await tx<QueuedEvent[]>('events', 'readonly', (s) => s.getAll())) ?? []).sort((a, b) => (a.at < b.at ? -1 : 1));
+  return ((await tx<QueuedEvent[]>('events', 'readonly', (s) => s.getAll())) ?? []).sort((a, b) =>
+    a.at < b.at ? -1 : 1,
+  );
 }
 
 /** The signed-in person's queued events. */
@@ -64,12 +83,25 @@ export async function pending(): Promise<QueuedEvent[]> {
 }
 
 const listeners = new Set<(s: SyncState) => void>();
-export const onState = (fn: (s: SyncState) => void) => { listeners.add(fn); return () => listeners.delete(fn); };
+export const onState = (fn: (s: SyncState) => void) => {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+};
 const emit = (s: SyncState) => listeners.forEach((fn) => fn(s));
 
 /** The request body the API takes (`sent_at` lets the server correct a device clock that is off). */
 const body = (batch: QueuedEvent[]) =>
-  JSON.stringify({ sent_at: new Date().toISOString(), events: batch.map(({ id, course, module, kind, score, at }) => ({ id, course, module, kind, at, ...(kind === 'practice' ? { score } : {}) })) });
+  JSON.stringify({
+    sent_at: new Date().toISOString(),
+    events: batch.map(({ id, course, module, kind, score, at }) => ({
+      id,
+      course,
+      module,
+      kind,
+      at,
+      ...(kind === 'practice' ? { score } : {}),
+    })),
+  });
 
 /**
  * Events queued by this page that the server has not acknowledged yet. A learner who presses "Mark
@@ -79,14 +111,25 @@ const body = (batch: QueuedEvent[]) =>
  */
 const unacknowledged = new Map<string, QueuedEvent>();
 // (Guarded: pages import this module's types and helpers at build time too.)
-if (typeof window !== 'undefined') addEventListener('pagehide', () => {
-  if (!unacknowledged.size || !navigator.onLine) return;
-  navigator.sendBeacon('/api/progress/events', new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }));
-});
+if (typeof window !== 'undefined')
+  addEventListener('pagehide', () => {
+    if (!unacknowledged.size || !navigator.onLine) return;
+    navigator.sendBeacon(
+      '/api/progress/events',
+      new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }),
+    );
+  });
 
 /** Store an event on the device (it survives reloads, power cuts and closed tabs), then try to send. */
-export async function enqueue(e: Omit<QueuedEvent, 'id' | 'at'> & Partial<Pick<QueuedEvent, 'id' | 'at'>>): Promise<void> {
-  const event: QueuedEvent = { id: e.id ?? newId(), at: e.at ?? new Date().toISOString(), owner: signedInUser() ?? undefined, ...e } as QueuedEvent;
+export async function enqueue(
+  e: Omit<QueuedEvent, 'id' | 'at'> & Partial<Pick<QueuedEvent, 'id' | 'at'>>,
+): Promise<void> {
+  const event: QueuedEvent = {
+    id: e.id ?? newId(),
+    at: e.at ?? new Date().toISOString(),
+    owner: signedInUser() ?? undefined,
+    ...e,
+  } as QueuedEvent;
   unacknowledged.set(event.id, event);
   try {
     await tx('events', 'readwrite', (s) => s.put(event));
@@ -123,19 +166,29 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
   }
   if (res.ok) {
     for (const e of batch) unacknowledged.delete(e.id);
-    await tx('events', 'readwrite', (s) => { for (const e of batch) s.delete(e.id); });
+    await tx('events', 'readwrite', (s) => {
+      for (const e of batch) s.delete(e.id);
+    });
     return 'ok';
   }
   if (res.status === 401) return 'signed-out';
   if (res.status === 400) {
     // Park the events the server names as invalid; send the rest again.
     const body = (await res.json().catch(() => null)) as { error?: { fields?: Record<string, string> } } | null;
-    const bad = new Set(Object.keys(body?.error?.fields ?? {}).map((k) => Number(/^events\.(\d+)\./.exec(k)?.[1])).filter((n) => Number.isInteger(n)));
+    const bad = new Set(
+      Object.keys(body?.error?.fields ?? {})
+        .map((k) => Number(/^events\.(\d+)\./.exec(k)?.[1]))
+        .filter((n) => Number.isInteger(n)),
+    );
     if (!bad.size) bad.add(0);
     const rejected = batch.filter((_, i) => bad.has(i));
     for (const e of rejected) unacknowledged.delete(e.id);
-    await tx('rejected', 'readwrite', (s) => { for (const e of rejected) s.put(e); });
-    await tx('events', 'readwrite', (s) => { for (const e of rejected) s.delete(e.id); });
+    await tx('rejected', 'readwrite', (s) => {
+      for (const e of rejected) s.put(e);
+    });
+    await tx('events', 'readwrite', (s) => {
+      for (const e of rejected) s.delete(e.id);
+    });
     return 'retry';
   }
   return 'retry';
@@ -144,10 +197,20 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
 async function syncNow(): Promise<void> {
   for (let round = 0; round < 20; round++) {
     const events = await pending();
-    if (!events.length) { backoff = 0; emit('synced'); return; }
-    if (!navigator.onLine) { emit('offline'); return; }
+    if (!events.length) {
+      backoff = 0;
+      emit('synced');
+      return;
+    }
+    if (!navigator.onLine) {
+      emit('offline');
+      return;
+    }
     const r = await send(events.slice(0, MAX_BATCH));
-    if (r === 'signed-out') { emit('signed-out'); return; }
+    if (r === 'signed-out') {
+      emit('signed-out');
+      return;
+    }
     if (r === 'retry') {
       if ((await pending()).length === 0) continue;
       backoff = Math.min(60000, backoff ? backoff * 2 : 1000);
@@ -171,12 +234,18 @@ export async function clearDevice(): Promise<number> {
   await tx('rejected', 'readwrite', (s) => s.clear());
   // Events queued before owners were recorded belong to whoever was signed in: mark them.
   const unowned = (await all()).filter((e) => !e.owner);
-  if (me && unowned.length) await tx('events', 'readwrite', (s) => { for (const e of unowned) s.put({ ...e, owner: me }); });
+  if (me && unowned.length)
+    await tx('events', 'readwrite', (s) => {
+      for (const e of unowned) s.put({ ...e, owner: me });
+    });
   return (await pending()).length;
 }
 
 export function startAutoSync() {
-  addEventListener('online', () => { backoff = 0; void sync(); });
+  addEventListener('online', () => {
+    backoff = 0;
+    void sync();
+  });
   addEventListener('offline', () => emit('offline'));
   void sync();
 }

@@ -5,26 +5,35 @@ if (box) {
   const titles = JSON.parse(box.dataset.titles!) as Record<string, string>;
   fetch('/api/scorm', { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : null))
-    .then((data: { packages: { file: string; course: string; locale: string; version: string; bytes: number; url: string }[] } | null) => {
-      if (!data) return;
-      box.hidden = false;
-      const body = box.querySelector('tbody')!;
-      if (!data.packages.length) {
-        box.querySelector('table')!.hidden = true;
-        box.querySelector<HTMLElement>('[data-none]')!.hidden = false;
-        return;
-      }
-      for (const p of data.packages) {
-        const tr = document.createElement('tr');
-        const cells = [titles[p.course] ?? p.course, p.locale, p.version, `${(p.bytes / 1e6).toFixed(1)} MB`];
-        for (const text of cells) tr.appendChild(Object.assign(document.createElement('td'), { textContent: text }));
-        const link = Object.assign(document.createElement('a'), { href: p.url, textContent: `${s['scormdl.download']} ${p.file}` });
-        link.setAttribute('download', p.file);
-        const td = document.createElement('td');
-        td.appendChild(link);
-        tr.appendChild(td);
-        body.appendChild(tr);
-      }
-    })
+    .then(
+      (
+        data: {
+          packages: { file: string; course: string; locale: string; version: string; bytes: number; url: string }[];
+        } | null,
+      ) => {
+        if (!data) return;
+        box.hidden = false;
+        const body = box.querySelector('tbody')!;
+        if (!data.packages.length) {
+          box.querySelector('table')!.hidden = true;
+          box.querySelector<HTMLElement>('[data-none]')!.hidden = false;
+          return;
+        }
+        for (const p of data.packages) {
+          const tr = document.createElement('tr');
+          const cells = [titles[p.course] ?? p.course, p.locale, p.version, `${(p.bytes / 1e6).toFixed(1)} MB`];
+          for (const text of cells) tr.appendChild(Object.assign(document.createElement('td'), { textContent: text }));
+          const link = Object.assign(document.createElement('a'), {
+            href: p.url,
+            textContent: `${s['scormdl.download']} ${p.file}`,
+          });
+          link.setAttribute('download', p.file);
+          const td = document.createElement('td');
+          td.appendChild(link);
+          tr.appendChild(td);
+          body.appendChild(tr);
+        }
+      },
+    )
     .catch(() => undefined);
 }

@@ -5,8 +5,19 @@
  * shared device.
  */
 const KEY = 'oberih.signedIn';
-export const signedInUser = (): string | null => { try { return localStorage.getItem(KEY); } catch { return null; } };
+export const signedInUser = (): string | null => {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+};
 export const isSignedIn = () => !!signedInUser();
 export const setSignedIn = (userId: number | string | false) => {
-  try { if (userId !== false) localStorage.setItem(KEY, String(userId)); else localStorage.removeItem(KEY); } catch { /* private mode */ }
+  try {
+    if (userId !== false) localStorage.setItem(KEY, String(userId));
+    else localStorage.removeItem(KEY);
+  } catch {
+    /* private mode */
+  }
 };

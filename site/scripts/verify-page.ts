@@ -25,8 +25,12 @@ interface RegisterAnswer {
 }
 
 const data = JSON.parse(document.getElementById('verify-data')!.textContent!) as PageData;
-const s = (key: string, vars: Record<string, string> = {}) => (data.strings[`verify.${key}`] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
-const dateFormat = new Intl.DateTimeFormat(data.locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+const s = (key: string, vars: Record<string, string> = {}) =>
+  (data.strings[`verify.${key}`] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+const dateFormat = new Intl.DateTimeFormat(data.locale === 'uk' ? 'uk-UA' : 'en-GB', {
+  dateStyle: 'long',
+  timeZone: 'UTC',
+});
 /** Dates are UTC calendar dates (`YYYY-MM-DD` or an ISO instant). */
 const fmt = (d: string) => dateFormat.format(new Date(d.length === 10 ? `${d}T00:00:00Z` : d));
 
@@ -109,9 +113,18 @@ async function askRegister(code: string, signed?: CertificatePayload): Promise<R
   if (!res.ok) return (setRegister('error', s('error')), null);
   const answer = (await res.json()) as RegisterAnswer;
   const text =
-    answer.status === 'revoked' ? s('status.revoked', { date: fmt(answer.revoked_at!) }) : answer.status === 'expired' ? s('status.expired', { date: fmt(answer.expires_at!) }) : s('status.valid');
+    answer.status === 'revoked'
+      ? s('status.revoked', { date: fmt(answer.revoked_at!) })
+      : answer.status === 'expired'
+        ? s('status.expired', { date: fmt(answer.expires_at!) })
+        : s('status.valid');
   // An erased holder's name is no longer in the register: only the other fields can be compared.
-  const differs = signed && ((answer.name !== null && answer.name !== signed.name) || answer.course.id !== signed.course || answer.issued_at.slice(0, 10) !== signed.issued || (answer.expires_at?.slice(0, 10) ?? null) !== signed.expires);
+  const differs =
+    signed &&
+    ((answer.name !== null && answer.name !== signed.name) ||
+      answer.course.id !== signed.course ||
+      answer.issued_at.slice(0, 10) !== signed.issued ||
+      (answer.expires_at?.slice(0, 10) ?? null) !== signed.expires);
   setRegister(differs ? 'mismatch' : answer.status, differs ? s('mismatch') : text);
   return answer;
 }
@@ -140,7 +153,13 @@ async function checkToken(token: string) {
   }
   const p = result.payload;
   const expiredBySignature = p.expires !== null && p.expires <= new Date().toISOString().slice(0, 10);
-  show({ signature: 'valid' }, s('genuine'), [expiredBySignature ? s('expiredBySignature', { date: fmt(p.expires!) }) : '', keys.saved ? s('keyFromCache') : ''].filter(Boolean).join(' '));
+  show(
+    { signature: 'valid' },
+    s('genuine'),
+    [expiredBySignature ? s('expiredBySignature', { date: fmt(p.expires!) }) : '', keys.saved ? s('keyFromCache') : '']
+      .filter(Boolean)
+      .join(' '),
+  );
   showDetails([
     [s('name'), p.name],
     [s('course'), data.courses[p.course] ?? p.course],

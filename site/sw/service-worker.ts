@@ -16,9 +16,17 @@ const COURSE_PREFIX = 'oberih-course-';
 const PERSONAL = 'oberih-personal';
 const courseCache = (key: string) => `${COURSE_PREFIX}${key.replace('/', '__')}-${VERSION}`;
 
-interface Manifest { version: string; shell: string[]; courses: Record<string, { urls: string[]; bytes: number }> }
+interface Manifest {
+  version: string;
+  shell: string[];
+  courses: Record<string, { urls: string[]; bytes: number }>;
+}
 let manifest: Promise<Manifest> | undefined;
-const getManifest = () => (manifest ??= fetch(`/offline-manifest.json?v=${VERSION}`, { cache: 'no-store' }).then((r) => { if (!r.ok) throw new Error('no offline manifest'); return r.json() as Promise<Manifest>; }));
+const getManifest = () =>
+  (manifest ??= fetch(`/offline-manifest.json?v=${VERSION}`, { cache: 'no-store' }).then((r) => {
+    if (!r.ok) throw new Error('no offline manifest');
+    return r.json() as Promise<Manifest>;
+  }));
 
 async function fill(cacheName: string, urls: string[]) {
   const cache = await caches.open(cacheName);
@@ -29,7 +37,18 @@ async function fill(cacheName: string, urls: string[]) {
 /** Course keys ("slug/locale") saved under any version. */
 async function savedCourseKeys(): Promise<string[]> {
   const names = await caches.keys();
-  return [...new Set(names.filter((n) => n.startsWith(COURSE_PREFIX)).map((n) => n.slice(COURSE_PREFIX.length).replace(/-[0-9a-f]{16}$/, '').replace('__', '/')))];
+  return [
+    ...new Set(
+      names
+        .filter((n) => n.startsWith(COURSE_PREFIX))
+        .map((n) =>
+          n
+            .slice(COURSE_PREFIX.length)
+            .replace(/-[0-9a-f]{16}$/, '')
+            .replace('__', '/'),
+        ),
+    ),
+  ];
 }
 
 async function saveCourse(key: string) {
@@ -41,21 +60,25 @@ async function saveCourse(key: string) {
 }
 
 sw.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const m = await getManifest();
-    await fill(SHELL, m.shell);
-    // Bring the learner's saved courses to this version too, before this worker can take over.
-    for (const key of await savedCourseKeys()) if (m.courses[key]) await fill(courseCache(key), m.courses[key]!.urls);
-  })());
+  event.waitUntil(
+    (async () => {
+      const m = await getManifest();
+      await fill(SHELL, m.shell);
+      // Bring the learner's saved courses to this version too, before this worker can take over.
+      for (const key of await savedCourseKeys()) if (m.courses[key]) await fill(courseCache(key), m.courses[key]!.urls);
+    })(),
+  );
 });
 
 sw.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith('oberih-') && name !== PERSONAL && !name.endsWith(`-${VERSION}`)) await caches.delete(name);
-    }
-    await sw.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('oberih-') && name !== PERSONAL && !name.endsWith(`-${VERSION}`)) await caches.delete(name);
+      }
+      await sw.clients.claim();
+    })(),
+  );
 });
 
 sw.addEventListener('message', (event) => {
@@ -63,14 +86,32 @@ sw.addEventListener('message', (event) => {
   const reply = (msg: unknown) => (event.source as Client | null)?.postMessage(msg);
   if (data.type === 'skip-waiting') void sw.skipWaiting();
   if (data.type === 'save-course' && data.key) {
-    event.waitUntil(saveCourse(data.key).then(() => reply({ type: 'course-saved', key: data.key }), (e: Error) => reply({ type: 'course-save-failed', key: data.key, error: e.message })));
+    event.waitUntil(
+      saveCourse(data.key).then(
+        () => reply({ type: 'course-saved', key: data.key }),
+        (e: Error) => reply({ type: 'course-save-failed', key: data.key, error: e.message }),
+      ),
+    );
   }
   if (data.type === 'status') {
-    event.waitUntil((async () => {
-      const m = await getManifest().catch(() => null);
-      const saved = await Promise.all(Object.keys(m?.courses ?? {}).map(async (k) => [k, await caches.has(courseCache(k))] as const));
-      reply({ type: 'status', version: VERSION, courses: Object.fromEntries(Object.entries(m?.courses ?? {}).map(([k, c]) => [k, { bytes: c.bytes, saved: saved.find(([x]) => x === k)?.[1] ?? false }])) });
-    })());
+    event.waitUntil(
+      (async () => {
+        const m = await getManifest().catch(() => null);
+        const saved = await Promise.all(
+          Object.keys(m?.courses ?? {}).map(async (k) => [k, await caches.has(courseCache(k))] as const),
+        );
+        reply({
+          type: 'status',
+          version: VERSION,
+          courses: Object.fromEntries(
+            Object.entries(m?.courses ?? {}).map(([k, c]) => [
+              k,
+              { bytes: c.bytes, saved: saved.find(([x]) => x === k)?.[1] ?? false },
+            ]),
+          ),
+        });
+      })(),
+    );
   }
 });
 
@@ -86,7 +127,9 @@ async function networkFirst(request: Request, cacheName: string): Promise<Respon
 }
 
 async function fromCaches(request: Request): Promise<Response | undefined> {
-  const names = (await caches.keys()).filter((n) => n === SHELL || (n.startsWith(COURSE_PREFIX) && n.endsWith(`-${VERSION}`)));
+  const names = (await caches.keys()).filter(
+    (n) => n === SHELL || (n.startsWith(COURSE_PREFIX) && n.endsWith(`-${VERSION}`)),
+  );
   for (const n of names) {
     const hit = await (await caches.open(n)).match(request, { ignoreSearch: request.mode === 'navigate' });
     if (hit) return hit;
@@ -103,23 +146,31 @@ sw.addEventListener('fetch', (event) => {
   if (/^\/api\/certificates\/[^/]+\.pdf$/.test(url.pathname)) return event.respondWith(networkFirst(request, PERSONAL));
   // The certificate signing key: fresh when online, the cached one at a checkpoint without network.
   if (url.pathname === '/.well-known/oberih-certificates.json') return event.respondWith(networkFirst(request, SHELL));
-  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js' || url.pathname.startsWith('/offline-manifest.json')) return;
+  if (
+    url.pathname.startsWith('/api/') ||
+    url.pathname === '/sw.js' ||
+    url.pathname.startsWith('/offline-manifest.json')
+  )
+    return;
 
-  event.respondWith((async () => {
-    const cached = await fromCaches(request);
-    // Opening a course page saves the whole course (current locale) for offline study.
-    const course = /^\/(uk|en)\/courses\/([a-z0-9-]+)\/[a-z0-9-]+\//.exec(url.pathname);
-    if (request.mode === 'navigate' && course) event.waitUntil(saveCourse(`${course[2]}/${course[1]}`).catch(() => undefined));
-    if (cached) return cached;
-    try {
-      return await fetch(request);
-    } catch {
-      if (request.mode === 'navigate') {
-        const locale = url.pathname.startsWith('/en/') ? 'en' : 'uk';
-        const fallback = await fromCaches(new Request(`/${locale}/404/`));
-        if (fallback) return fallback;
+  event.respondWith(
+    (async () => {
+      const cached = await fromCaches(request);
+      // Opening a course page saves the whole course (current locale) for offline study.
+      const course = /^\/(uk|en)\/courses\/([a-z0-9-]+)\/[a-z0-9-]+\//.exec(url.pathname);
+      if (request.mode === 'navigate' && course)
+        event.waitUntil(saveCourse(`${course[2]}/${course[1]}`).catch(() => undefined));
+      if (cached) return cached;
+      try {
+        return await fetch(request);
+      } catch {
+        if (request.mode === 'navigate') {
+          const locale = url.pathname.startsWith('/en/') ? 'en' : 'uk';
+          const fallback = await fromCaches(new Request(`/${locale}/404/`));
+          if (fallback) return fallback;
+        }
+        return Response.error();
       }
-      return Response.error();
-    }
-  })());
+    })(),
+  );
 });

@@ -2,18 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { correctResponse } from '../../courses/scoring.ts';
 import { makeTestApp, fixtures } from '../helpers/app.ts';
 
-const pool = () => new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+const pool = () =>
+  new Map(
+    fixtures()
+      .courses.get('fixture-course')!
+      .pool!.map((q) => [q.id, q]),
+  );
 const KEYS = ['KEYEXPL-UK', 'KEYEXPL-EN', '"correct"', '"answer"', '"accepted"', '"explanation"', '"feedback"'];
 
 async function completeModules(t: Awaited<ReturnType<typeof makeTestApp>>, cookie: string) {
-  const events = ['words', 'response', 'check'].map((m, i) => ({ id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`, course: 'fixture-course', module: m, kind: 'completed', at: '2026-11-29T09:00:00Z' }));
+  const events = ['words', 'response', 'check'].map((m, i) => ({
+    id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`,
+    course: 'fixture-course',
+    module: m,
+    kind: 'completed',
+    at: '2026-11-29T09:00:00Z',
+  }));
   expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
 }
 
 describe('graded attempts', async () => {
   let now = new Date('2026-11-29T10:00:00Z');
   const t = await makeTestApp({ now: () => now });
-  const start = (cookie: string, locale = 'uk') => t.request('/api/courses/fixture-course/attempts', { cookie, json: { locale } });
+  const start = (cookie: string, locale = 'uk') =>
+    t.request('/api/courses/fixture-course/attempts', { cookie, json: { locale } });
 
   it('draws the configured number of questions, stratified by module, without answer keys or feedback', async () => {
     const { cookie } = await t.userWithSession('cadet');
@@ -44,14 +56,20 @@ describe('graded attempts', async () => {
     const { user, cookie } = await t.userWithSession('cadet');
     await completeModules(t, cookie);
     const { attempt } = await (await start(cookie)).json();
-    const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]));
+    const responses = Object.fromEntries(
+      attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]),
+    );
     const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
     expect(res.status).toBe(200);
     const { attempt: result } = await res.json();
     expect(result).toMatchObject({ score: 100, passed: true, pass_mark: 75 });
     expect(result.review).toHaveLength(8);
     expect(result.review[0].explanation).toBeTruthy();
-    const stored = await t.deps.db.selectFrom('attempt_responses').selectAll().where('attempt_id', '=', attempt.id).execute();
+    const stored = await t.deps.db
+      .selectFrom('attempt_responses')
+      .selectAll()
+      .where('attempt_id', '=', attempt.id)
+      .execute();
     expect(stored).toHaveLength(8);
     expect(stored.every((r) => r.score === 1)).toBe(true);
     const completions = await t.deps.db.selectFrom('completions').selectAll().where('user_id', '=', user.id).execute();
@@ -62,12 +80,18 @@ describe('graded attempts', async () => {
   it('completion is recorded once, whatever the order and however often the events repeat', async () => {
     const { user, cookie } = await t.userWithSession('cadet');
     const { attempt } = await (await start(cookie)).json();
-    const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]));
+    const responses = Object.fromEntries(
+      attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]),
+    );
     await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
-    expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toHaveLength(0);
+    expect(
+      await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute(),
+    ).toHaveLength(0);
     await completeModules(t, cookie);
     await completeModules(t, cookie);
-    expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toHaveLength(1);
+    expect(
+      await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute(),
+    ).toHaveLength(1);
   });
 
   it('an empty submission scores 0 and fails; the attempt limit is enforced', async () => {
@@ -89,7 +113,10 @@ describe('graded attempts', async () => {
       const { cookie } = await t.userWithSession('cadet');
       const { attempt } = await (await start(cookie)).json();
       const notDrawn = 'g-practice-only-question';
-      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: { [notDrawn]: 'a' } } });
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, {
+        cookie,
+        json: { responses: { [notDrawn]: 'a' } },
+      });
       expect(res.status).toBe(400);
       expect((await res.json()).error.fields[`responses.${notDrawn}`]).toMatch(/not part of the attempt/);
     });
@@ -97,7 +124,21 @@ describe('graded attempts', async () => {
       const { cookie } = await t.userWithSession('cadet');
       const { attempt } = await (await start(cookie)).json();
       const bad: Record<string, unknown> = {};
-      for (const q of attempt.questions as { id: string; type: string }[]) bad[q.id] = q.type === 'true-false' ? 'yes' : q.type === 'numeric' ? 'sixteen' : q.type === 'ordering' ? ['x'] : q.type === 'text' ? 42 : q.type === 'matching' ? ['p1'] : q.type === 'multiple' ? 'a' : ['zz'];
+      for (const q of attempt.questions as { id: string; type: string }[])
+        bad[q.id] =
+          q.type === 'true-false'
+            ? 'yes'
+            : q.type === 'numeric'
+              ? 'sixteen'
+              : q.type === 'ordering'
+                ? ['x']
+                : q.type === 'text'
+                  ? 42
+                  : q.type === 'matching'
+                    ? ['p1']
+                    : q.type === 'multiple'
+                      ? 'a'
+                      : ['zz'];
       const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: bad } });
       expect(res.status).toBe(400);
       expect(Object.keys((await res.json()).error.fields).length).toBe(8);
@@ -106,14 +147,19 @@ describe('graded attempts', async () => {
       const owner = await t.userWithSession('cadet');
       const other = await t.userWithSession('cadet');
       const { attempt } = await (await start(owner.cookie)).json();
-      const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie: other.cookie, json: { responses: {} } });
+      const res = await t.request(`/api/attempts/${attempt.id}/submit`, {
+        cookie: other.cookie,
+        json: { responses: {} },
+      });
       expect(res.status).toBe(403);
       expect((await t.request(`/api/attempts/${attempt.id}`, { cookie: other.cookie })).status).toBe(403);
     });
     it('submitting twice', async () => {
       const { cookie } = await t.userWithSession('cadet');
       const { attempt } = await (await start(cookie)).json();
-      expect((await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } })).status).toBe(200);
+      expect((await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } })).status).toBe(
+        200,
+      );
       const twice = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } });
       expect(twice.status).toBe(409);
     });
@@ -124,9 +170,15 @@ describe('graded attempts', async () => {
       const late = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {} } });
       expect(late.status).toBe(409);
       expect((await late.json()).error.code).toBe('time_limit_exceeded');
-      const claimedSlow = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {}, elapsed_ms: 40 * 60 * 1000 } });
+      const claimedSlow = await t.request(`/api/attempts/${attempt.id}/submit`, {
+        cookie,
+        json: { responses: {}, elapsed_ms: 40 * 60 * 1000 },
+      });
       expect(claimedSlow.status).toBe(409);
-      const finishedOffline = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses: {}, elapsed_ms: 15 * 60 * 1000 } });
+      const finishedOffline = await t.request(`/api/attempts/${attempt.id}/submit`, {
+        cookie,
+        json: { responses: {}, elapsed_ms: 15 * 60 * 1000 },
+      });
       expect(finishedOffline.status).toBe(200);
       now = new Date('2026-11-29T10:00:00Z');
     });

@@ -8,7 +8,9 @@ describe('login, sessions and logout', async () => {
 
   it('logs in with the right password, sets an HttpOnly SameSite cookie, and stores only the token hash', async () => {
     const user = await t.createUser('cadet');
-    const res = await t.request('/api/auth/login', { json: { email: user.email.toUpperCase(), password: TEST_PASSWORD } });
+    const res = await t.request('/api/auth/login', {
+      json: { email: user.email.toUpperCase(), password: TEST_PASSWORD },
+    });
     expect(res.status).toBe(200);
     const set = res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='))!;
     expect(set).toMatch(/HttpOnly/);
@@ -25,7 +27,11 @@ describe('login, sessions and logout', async () => {
 
   it('marks the cookie Secure over HTTPS', async () => {
     const user = await t.createUser('cadet');
-    const res = await t.app.request('https://oberih.test/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://oberih.test' }, body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }) });
+    const res = await t.app.request('https://oberih.test/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://oberih.test' },
+      body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.getSetCookie().join()).toMatch(/Secure/);
   });
@@ -37,7 +43,11 @@ describe('login, sessions and logout', async () => {
     expect(a.status).toBe(401);
     expect(b.status).toBe(401);
     expect(await a.json()).toEqual(await b.json());
-    const audit = await t.deps.db.selectFrom('audit_log').select(['event', 'details']).where('event', '=', 'login.failed').execute();
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['event', 'details'])
+      .where('event', '=', 'login.failed')
+      .execute();
     expect(audit.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(audit)).not.toContain('wrong password');
   });
@@ -45,7 +55,10 @@ describe('login, sessions and logout', async () => {
   it('issues a new token at every login (no session fixation)', async () => {
     const user = await t.createUser('cadet');
     const first = await t.login(user.email);
-    const res = await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD }, cookie: first });
+    const res = await t.request('/api/auth/login', {
+      json: { email: user.email, password: TEST_PASSWORD },
+      cookie: first,
+    });
     const second = sessionCookie(res);
     expect(second).not.toBe(first);
     expect((await t.request('/api/me', { cookie: first })).status).toBe(401);
@@ -63,7 +76,8 @@ describe('login, sessions and logout', async () => {
     const user = await t.createUser('cadet');
     const cookie = await t.login(user.email);
     const id = hashToken(cookie.split('=')[1]!);
-    const expiry = async () => (await t.deps.db.selectFrom('sessions').select('expires_at').where('id', '=', id).executeTakeFirst())?.expires_at;
+    const expiry = async () =>
+      (await t.deps.db.selectFrom('sessions').select('expires_at').where('id', '=', id).executeTakeFirst())?.expires_at;
     const start = Date.parse((await expiry())!);
     // Early use: no renewal.
     now = new Date(now.getTime() + 2 * 86400000);
@@ -88,20 +102,33 @@ describe('login, sessions and logout', async () => {
     const res = await t.request('/api/me', { cookie });
     expect(res.status).toBe(401);
     expect((await res.json()).error.code).toBe('unauthenticated');
-    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(401);
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(
+      401,
+    );
   });
 
   it('a password change signs out every other session but keeps the current one', async () => {
     const user = await t.createUser('cadet');
     const laptop = await t.login(user.email);
     const phone = await t.login(user.email);
-    const res = await t.request('/api/me/password', { json: { current_password: TEST_PASSWORD, new_password: 'a much better passphrase' }, cookie: laptop });
+    const res = await t.request('/api/me/password', {
+      json: { current_password: TEST_PASSWORD, new_password: 'a much better passphrase' },
+      cookie: laptop,
+    });
     expect(res.status).toBe(200);
     expect((await t.request('/api/me', { cookie: laptop })).status).toBe(200);
     expect((await t.request('/api/me', { cookie: phone })).status).toBe(401);
-    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(401);
-    expect((await t.request('/api/auth/login', { json: { email: user.email, password: 'a much better passphrase' } })).status).toBe(200);
-    const wrong = await t.request('/api/me/password', { json: { current_password: 'nope', new_password: 'another passphrase!' }, cookie: laptop });
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(
+      401,
+    );
+    expect(
+      (await t.request('/api/auth/login', { json: { email: user.email, password: 'a much better passphrase' } }))
+        .status,
+    ).toBe(200);
+    const wrong = await t.request('/api/me/password', {
+      json: { current_password: 'nope', new_password: 'another passphrase!' },
+      cookie: laptop,
+    });
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).error.fields).toHaveProperty('current_password');
   });
@@ -113,30 +140,46 @@ describe('login rate limiting', async () => {
 
   it('slows an account down after 5 failures, then lets the right password in once the window passes', async () => {
     const user = await t.createUser('cadet');
-    for (let i = 0; i < 5; i++) expect((await t.request('/api/auth/login', { json: { email: user.email, password: `bad-${i}` } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await t.request('/api/auth/login', { json: { email: user.email, password: `bad-${i}` } })).status).toBe(
+        401,
+      );
     const limited = await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await limited.json()).error.code).toBe('rate_limited');
     // No permanent lockout: after the window the owner gets in, and success resets the counter.
     now = new Date(now.getTime() + 15 * 60 * 1000 + 1000);
-    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(200);
+    expect((await t.request('/api/auth/login', { json: { email: user.email, password: TEST_PASSWORD } })).status).toBe(
+      200,
+    );
   });
 
   it('without TRUST_PROXY a client cannot dodge the per-address limit by writing X-Forwarded-For itself', async () => {
     const direct = await makeTestApp({ now: () => now });
     let last = 0;
-    for (let i = 0; i < 31; i++) last = (await direct.request('/api/auth/login', { json: { email: `dodge${i}@x.ua`, password: 'guess' }, headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status;
+    for (let i = 0; i < 31; i++)
+      last = (
+        await direct.request('/api/auth/login', {
+          json: { email: `dodge${i}@x.ua`, password: 'guess' },
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+        })
+      ).status;
     expect(last).toBe(429);
   });
 
   it('limits one IP trying many accounts', async () => {
     const headers = { 'x-forwarded-for': '203.0.113.9' };
     let last = 0;
-    for (let i = 0; i < 31; i++) last = (await t.request('/api/auth/login', { json: { email: `spray${i}@x.ua`, password: 'guess' }, headers })).status;
+    for (let i = 0; i < 31; i++)
+      last = (await t.request('/api/auth/login', { json: { email: `spray${i}@x.ua`, password: 'guess' }, headers }))
+        .status;
     expect(last).toBe(429);
     // Another address is not affected.
-    const other = await t.request('/api/auth/login', { json: { email: 'spray0@x.ua', password: 'guess' }, headers: { 'x-forwarded-for': '198.51.100.7' } });
+    const other = await t.request('/api/auth/login', {
+      json: { email: 'spray0@x.ua', password: 'guess' },
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+    });
     expect(other.status).toBe(401);
   });
 });
@@ -154,7 +197,10 @@ describe('bad input gets a clear 4xx naming the field', async () => {
   });
   it('a field called __proto__ (or constructor) is named like any other unknown field, not a 500', async () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const res = await t.request('/api/auth/login', { body: `{"email":"a@b.ua","password":"x","${key}":{"role":"admin"}}`, headers: { 'content-type': 'application/json' } });
+      const res = await t.request('/api/auth/login', {
+        body: `{"email":"a@b.ua","password":"x","${key}":{"role":"admin"}}`,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status, key).toBe(400);
       const body = await res.json();
       expect(Object.keys(body.error.fields), key).toEqual([key]);
@@ -168,24 +214,36 @@ describe('bad input gets a clear 4xx naming the field', async () => {
     expect(Object.keys(error.fields).sort()).toEqual(['email', 'password']);
   });
   it('over-long names and passwords', async () => {
-    const res = await t.request('/api/admin/users', { cookie, json: { email: 'long@test.ua', full_name: 'Я'.repeat(201), role: 'cadet', password: 'p'.repeat(257) } });
+    const res = await t.request('/api/admin/users', {
+      cookie,
+      json: { email: 'long@test.ua', full_name: 'Я'.repeat(201), role: 'cadet', password: 'p'.repeat(257) },
+    });
     expect(res.status).toBe(400);
     const { error } = await res.json();
     expect(error.fields.full_name).toMatch(/200/);
     expect(error.fields.password).toMatch(/256/);
   });
   it('malformed JSON', async () => {
-    const res = await t.request('/api/auth/login', { body: '{"email": "a@b.ua",', headers: { 'content-type': 'application/json' } });
+    const res = await t.request('/api/auth/login', {
+      body: '{"email": "a@b.ua",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('malformed_json');
   });
   it('a wrong content type', async () => {
-    const res = await t.request('/api/auth/login', { body: 'email=a@b.ua&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await t.request('/api/auth/login', {
+      body: 'email=a@b.ua&password=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
     expect((await res.json()).error.message).toMatch(/application\/json/);
   });
   it('a body over the size limit', async () => {
-    const res = await t.request('/api/auth/login', { body: JSON.stringify({ email: 'a@b.ua', password: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const res = await t.request('/api/auth/login', {
+      body: JSON.stringify({ email: 'a@b.ua', password: 'x'.repeat(2 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
   });
   it('a bad query parameter', async () => {
@@ -213,7 +271,16 @@ describe('CSRF and headers', async () => {
   it('refuses a cookie-authenticated state change with no Origin and no Sec-Fetch-Site', async () => {
     const { cookie } = await t.userWithSession('cadet');
     expect((await t.request('/api/auth/logout', { method: 'POST', cookie, origin: null })).status).toBe(403);
-    expect((await t.request('/api/auth/logout', { method: 'POST', cookie, origin: null, headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/auth/logout', {
+          method: 'POST',
+          cookie,
+          origin: null,
+          headers: { 'sec-fetch-site': 'same-origin' },
+        })
+      ).status,
+    ).toBe(200);
   });
   it('does not change state on GET', async () => {
     const { cookie } = await t.userWithSession('cadet');

@@ -14,14 +14,31 @@ import { silentLogger } from '../../api/log.ts';
 import { fixtures, makeTestApp, tempDir, type TestApp } from '../helpers/app.ts';
 
 const COURSE = 'fixture-course';
-const pool = () => new Map(fixtures().courses.get(COURSE)!.pool!.map((q) => [q.id, q]));
+const pool = () =>
+  new Map(
+    fixtures()
+      .courses.get(COURSE)!
+      .pool!.map((q) => [q.id, q]),
+  );
 
 /** Complete both modules and pass the graded assessment with full marks, as a learner would. */
 async function completeCourse(t: TestApp, cookie: string) {
-  const events = fixtures().courses.get(COURSE)!.course.modules.map((m) => ({ id: `done-${m}-${crypto.randomUUID()}`, course: COURSE, module: m, kind: 'completed', at: '2026-11-29T09:00:00Z' }));
+  const events = fixtures()
+    .courses.get(COURSE)!
+    .course.modules.map((m) => ({
+      id: `done-${m}-${crypto.randomUUID()}`,
+      course: COURSE,
+      module: m,
+      kind: 'completed',
+      at: '2026-11-29T09:00:00Z',
+    }));
   expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
-  const { attempt } = await (await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } })).json();
-  const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]));
+  const { attempt } = await (
+    await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } })
+  ).json();
+  const responses = Object.fromEntries(
+    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]),
+  );
   const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
   expect(res.status).toBe(200);
 }
@@ -29,7 +46,16 @@ async function completeCourse(t: TestApp, cookie: string) {
 async function myCertificates(t: TestApp, cookie: string) {
   const res = await t.request('/api/me/certificates', { cookie });
   expect(res.status).toBe(200);
-  return (await res.json()).certificates as { code: string; name: string; status: string; verify_url: string; expires_at: string | null; score: number; content_version: string; course: { id: string; title: { uk: string } } }[];
+  return (await res.json()).certificates as {
+    code: string;
+    name: string;
+    status: string;
+    verify_url: string;
+    expires_at: string | null;
+    score: number;
+    content_version: string;
+    course: { id: string; title: { uk: string } };
+  }[];
 }
 
 async function jwks(t: TestApp): Promise<PublicJwk[]> {
@@ -64,12 +90,37 @@ describe('certificates', async () => {
   const otherInstructor = await t.userWithSession('instructor');
   const otherCadet = await t.userWithSession('cadet');
   const admin = await t.userWithSession('admin');
-  const cohort = await t.deps.db.insertInto('cohorts').values({ name: 'Львів-2026', unit: 'ЛьвДУВС', starts_on: null, ends_on: null, owner_id: instructor.user.id, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
-  const otherCohort = await t.deps.db.insertInto('cohorts').values({ name: 'Інша', unit: 'ХНУВС', starts_on: null, ends_on: null, owner_id: otherInstructor.user.id, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
-  await t.deps.db.insertInto('cohort_members').values([
-    { cohort_id: cohort.id, user_id: owner.id, joined_at: now.toISOString() },
-    { cohort_id: otherCohort.id, user_id: otherCadet.user.id, joined_at: now.toISOString() },
-  ]).execute();
+  const cohort = await t.deps.db
+    .insertInto('cohorts')
+    .values({
+      name: 'Львів-2026',
+      unit: 'ЛьвДУВС',
+      starts_on: null,
+      ends_on: null,
+      owner_id: instructor.user.id,
+      created_at: now.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const otherCohort = await t.deps.db
+    .insertInto('cohorts')
+    .values({
+      name: 'Інша',
+      unit: 'ХНУВС',
+      starts_on: null,
+      ends_on: null,
+      owner_id: otherInstructor.user.id,
+      created_at: now.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.deps.db
+    .insertInto('cohort_members')
+    .values([
+      { cohort_id: cohort.id, user_id: owner.id, joined_at: now.toISOString() },
+      { cohort_id: otherCohort.id, user_id: otherCadet.user.id, joined_at: now.toISOString() },
+    ])
+    .execute();
   await completeCourse(t, ownerCookie);
   const [cert] = await myCertificates(t, ownerCookie);
 
@@ -79,39 +130,101 @@ describe('certificates', async () => {
     const row = rows[0]!;
     // 160 random bits: 32 Crockford base32 characters in groups of four.
     expect(row.code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
-    expect(row).toMatchObject({ name_printed: 'Олена Ґудзь-Їжакевич', course_id: COURSE, content_version: '1.0.0', score: 100, revoked_at: null });
+    expect(row).toMatchObject({
+      name_printed: 'Олена Ґудзь-Їжакевич',
+      course_id: COURSE,
+      content_version: '1.0.0',
+      score: 100,
+      revoked_at: null,
+    });
     expect(row.issued_at).toBe('2026-11-29T10:00:00.000Z');
     // The fixture course is valid for 12 months.
     expect(row.expires_at).toBe('2027-11-29T10:00:00.000Z');
-    expect(cert).toMatchObject({ code: row.code, name: 'Олена Ґудзь-Їжакевич', status: 'valid', score: 100, content_version: '1.0.0' });
+    expect(cert).toMatchObject({
+      code: row.code,
+      name: 'Олена Ґудзь-Їжакевич',
+      status: 'valid',
+      score: 100,
+      content_version: '1.0.0',
+    });
   });
 
   it('is idempotent: repeated completion events and a repeated listener call never issue twice', async () => {
-    const events = fixtures().courses.get(COURSE)!.course.modules.map((m) => ({ id: `again-${m}-${crypto.randomUUID()}`, course: COURSE, module: m, kind: 'completed', at: '2026-11-29T09:30:00Z' }));
+    const events = fixtures()
+      .courses.get(COURSE)!
+      .course.modules.map((m) => ({
+        id: `again-${m}-${crypto.randomUUID()}`,
+        course: COURSE,
+        module: m,
+        kind: 'completed',
+        at: '2026-11-29T09:30:00Z',
+      }));
     expect((await t.request('/api/progress/events', { cookie: ownerCookie, json: { events } })).status).toBe(200);
-    expect((await checkCompletion(t.deps, owner.id, COURSE))).not.toBeNull();
-    const completion = await t.deps.db.selectFrom('completions').selectAll().where('user_id', '=', owner.id).executeTakeFirstOrThrow();
-    const again = await issueCertificate(t.deps, { completionId: completion.id, userId: owner.id, courseId: COURSE, score: 100, completedAt: completion.completed_at });
+    expect(await checkCompletion(t.deps, owner.id, COURSE)).not.toBeNull();
+    const completion = await t.deps.db
+      .selectFrom('completions')
+      .selectAll()
+      .where('user_id', '=', owner.id)
+      .executeTakeFirstOrThrow();
+    const again = await issueCertificate(t.deps, {
+      completionId: completion.id,
+      userId: owner.id,
+      courseId: COURSE,
+      score: 100,
+      completedAt: completion.completed_at,
+    });
     expect(again?.code).toBe(cert!.code);
-    expect(await t.deps.db.selectFrom('certificates').select('code').where('user_id', '=', owner.id).execute()).toHaveLength(1);
+    expect(
+      await t.deps.db.selectFrom('certificates').select('code').where('user_id', '=', owner.id).execute(),
+    ).toHaveLength(1);
     expect(await myCertificates(t, ownerCookie)).toHaveLength(1);
   });
 
   it('a completion whose certificate is missing gets one when the learner opens the list', async () => {
     const u = await t.userWithSession('officer');
-    const completion = await t.deps.db.insertInto('completions').values({ user_id: u.user.id, course_id: COURSE, content_version: '1.0.0', attempt_id: 'legacy', score: 90, completed_at: '2026-10-01T08:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
+    const completion = await t.deps.db
+      .insertInto('completions')
+      .values({
+        user_id: u.user.id,
+        course_id: COURSE,
+        content_version: '1.0.0',
+        attempt_id: 'legacy',
+        score: 90,
+        completed_at: '2026-10-01T08:00:00.000Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const list = await myCertificates(t, u.cookie);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ score: 90, expires_at: '2027-10-01T08:00:00.000Z' });
-    expect((await t.deps.db.selectFrom('certificates').select('completion_id').where('user_id', '=', u.user.id).execute())[0]!.completion_id).toBe(completion.id);
+    expect(
+      (
+        await t.deps.db.selectFrom('certificates').select('completion_id').where('user_id', '=', u.user.id).execute()
+      )[0]!.completion_id,
+    ).toBe(completion.id);
   });
 
   it('completions written directly (the demo seed) all get their certificates in one pass, once', async () => {
     const a = await t.createUser('cadet');
     const b = await t.createUser('cadet');
-    for (const u of [a, b]) await t.deps.db.insertInto('completions').values({ user_id: u.id, course_id: COURSE, content_version: '1.0.0', attempt_id: `seed-${u.id}`, score: 85, completed_at: '2026-11-01T08:00:00.000Z' }).execute();
+    for (const u of [a, b])
+      await t.deps.db
+        .insertInto('completions')
+        .values({
+          user_id: u.id,
+          course_id: COURSE,
+          content_version: '1.0.0',
+          attempt_id: `seed-${u.id}`,
+          score: 85,
+          completed_at: '2026-11-01T08:00:00.000Z',
+        })
+        .execute();
     expect(await issueMissingCertificates(t.deps)).toBeGreaterThanOrEqual(2);
-    const codes = await t.deps.db.selectFrom('certificates').select(['user_id', 'code', 'name_printed']).where('user_id', 'in', [a.id, b.id]).execute();
+    const codes = await t.deps.db
+      .selectFrom('certificates')
+      .select(['user_id', 'code', 'name_printed'])
+      .where('user_id', 'in', [a.id, b.id])
+      .execute();
     expect(codes.map((c) => c.user_id).sort()).toEqual([a.id, b.id].sort());
     expect(codes.every((c) => c.name_printed.startsWith('Тест'))).toBe(true);
     expect(await issueMissingCertificates(t.deps)).toBe(0);
@@ -125,7 +238,17 @@ describe('certificates', async () => {
     const url = new URL(cert!.verify_url);
     expect(url.origin + url.pathname).toBe('http://localhost/uk/verify/');
     const result = await verifyToken(url.hash.slice(1), keys);
-    expect(result).toMatchObject({ ok: true, payload: { code: cert!.code, name: 'Олена Ґудзь-Їжакевич', course: COURSE, version: '1.0.0', issued: '2026-11-29', expires: '2027-11-29' } });
+    expect(result).toMatchObject({
+      ok: true,
+      payload: {
+        code: cert!.code,
+        name: 'Олена Ґудзь-Їжакевич',
+        course: COURSE,
+        version: '1.0.0',
+        issued: '2026-11-29',
+        expires: '2027-11-29',
+      },
+    });
   });
 
   describe('the PDF', () => {
@@ -140,7 +263,18 @@ describe('certificates', async () => {
       fs.writeFileSync(file, pdf);
       const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-']).toString('utf8');
       expect(text).toContain('Олена Ґудзь-Їжакевич');
-      for (const s of ['СЕРТИФІКАТ', 'CERTIFICATE', 'Тестовий курс', 'Fixture course', cert!.code, '29.11.2026', '29.11.2027', '100 %', '1.0.0']) expect(text).toContain(s);
+      for (const s of [
+        'СЕРТИФІКАТ',
+        'CERTIFICATE',
+        'Тестовий курс',
+        'Fixture course',
+        cert!.code,
+        '29.11.2026',
+        '29.11.2027',
+        '100 %',
+        '1.0.0',
+      ])
+        expect(text).toContain(s);
       const info = execFileSync('pdfinfo', [file]).toString();
       expect(info).toMatch(/Page size:\s+841\.89 x 595\.2\d pts \(A4\)/);
       // Subset fonts embedded: no font falls back to a viewer's substitute.
@@ -177,8 +311,13 @@ describe('certificates', async () => {
     expect((await get(otherCadet.cookie)).status).toBe(403);
     expect((await get()).status).toBe(401);
     // A typed code in lower case without dashes still finds it; an unknown one does not.
-    expect((await t.request(`/api/certificates/${cert!.code.replace(/-/g, '').toLowerCase()}.pdf`, { cookie: ownerCookie })).status).toBe(200);
-    expect((await t.request(`/api/certificates/${'0000-'.repeat(7)}0000.pdf`, { cookie: admin.cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/api/certificates/${cert!.code.replace(/-/g, '').toLowerCase()}.pdf`, { cookie: ownerCookie }))
+        .status,
+    ).toBe(200);
+    expect((await t.request(`/api/certificates/${'0000-'.repeat(7)}0000.pdf`, { cookie: admin.cookie })).status).toBe(
+      404,
+    );
     expect((await t.request(`/api/certificates/${cert!.code}.txt`, { cookie: admin.cookie })).status).toBe(404);
   });
 
@@ -216,7 +355,9 @@ describe('certificates', async () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       // Another address is not affected.
-      expect((await t.request(`/api/verify/${cert!.code}`, { headers: { 'x-forwarded-for': '203.0.113.78' } })).status).toBe(200);
+      expect(
+        (await t.request(`/api/verify/${cert!.code}`, { headers: { 'x-forwarded-for': '203.0.113.78' } })).status,
+      ).toBe(200);
     });
 
     it('publishes the public key as a cacheable JWK set without the private part', async () => {
@@ -242,7 +383,14 @@ describe('certificates', async () => {
       let cookie = await t.login(officer.email);
       const progress = await (await t.request('/api/me/progress', { cookie })).json();
       const course = progress.courses.find((c: { courseId: string }) => c.courseId === COURSE);
-      expect(course.certificates).toEqual([{ code: expect.any(String), issued_at: '2026-11-29T10:00:00.000Z', expires_at: '2027-11-29T10:00:00.000Z', revoked: false }]);
+      expect(course.certificates).toEqual([
+        {
+          code: expect.any(String),
+          issued_at: '2026-11-29T10:00:00.000Z',
+          expires_at: '2027-11-29T10:00:00.000Z',
+          revoked: false,
+        },
+      ]);
       const code = course.certificates[0].code as string;
       // 45 days before expiry: within the 60-day warning window, still valid.
       expect((await (await t.request(`/api/verify/${code}`)).json()).status).toBe('valid');
@@ -266,24 +414,37 @@ describe('certificates', async () => {
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = new TextDecoder().decode(bytes.subarray(3));
       const lines = text.trim().split('\r\n');
-      expect(lines[0]).toBe('code,name,email,course_id,course_title,content_version,score,issued_on,expires_on,status,revoked_on');
+      expect(lines[0]).toBe(
+        'code,name,email,course_id,course_title,content_version,score,issued_on,expires_on,status,revoked_on',
+      );
       expect(lines).toHaveLength(2);
-      expect(lines[1]).toBe(`${cert!.code},Олена Ґудзь-Їжакевич,${owner.email},${COURSE},Тестовий курс,1.0.0,100,2026-11-29,2027-11-29,valid,`);
+      expect(lines[1]).toBe(
+        `${cert!.code},Олена Ґудзь-Їжакевич,${owner.email},${COURSE},Тестовий курс,1.0.0,100,2026-11-29,2027-11-29,valid,`,
+      );
     });
 
     it('refuses another instructor and learners; admins may export any cohort', async () => {
-      expect((await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: otherInstructor.cookie })).status).toBe(403);
+      expect(
+        (await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: otherInstructor.cookie })).status,
+      ).toBe(403);
       expect((await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: ownerCookie })).status).toBe(403);
       expect((await t.request(`/api/cohorts/${cohort.id}/certificates.csv`)).status).toBe(401);
-      expect((await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: admin.cookie })).status).toBe(200);
+      expect((await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: admin.cookie })).status).toBe(
+        200,
+      );
       expect((await t.request('/api/cohorts/424242/certificates.csv', { cookie: admin.cookie })).status).toBe(404);
     });
 
     it('neutralises names a spreadsheet would run as formulas', async () => {
       const sly = await t.createUser('cadet', `sly-${crypto.randomUUID()}@test.ua`, '=HYPERLINK("http://evil")');
-      await t.deps.db.insertInto('cohort_members').values({ cohort_id: cohort.id, user_id: sly.id, joined_at: now.toISOString() }).execute();
+      await t.deps.db
+        .insertInto('cohort_members')
+        .values({ cohort_id: cohort.id, user_id: sly.id, joined_at: now.toISOString() })
+        .execute();
       await completeCourse(t, await t.login(sly.email));
-      const text = await (await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: instructor.cookie })).text();
+      const text = await (
+        await t.request(`/api/cohorts/${cohort.id}/certificates.csv`, { cookie: instructor.cookie })
+      ).text();
       expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
       expect(text).not.toMatch(/,=HYPERLINK/);
     });
@@ -297,18 +458,39 @@ describe('certificates', async () => {
       const empty = await t.request(url, { cookie: admin.cookie, json: { reason: ' ' } });
       expect(empty.status).toBe(400);
       expect((await empty.json()).error.fields.reason).toBeTruthy();
-      expect((await t.request(`/api/admin/certificates/${'0000-'.repeat(7)}0000/revoke`, { cookie: admin.cookie, json: { reason: 'test reason' } })).status).toBe(404);
+      expect(
+        (
+          await t.request(`/api/admin/certificates/${'0000-'.repeat(7)}0000/revoke`, {
+            cookie: admin.cookie,
+            json: { reason: 'test reason' },
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('a revoked certificate shows as revoked, is audit-logged, and its PDF is gone', async () => {
       now = new Date('2026-12-10T12:00:00Z');
-      const res = await t.request(`/api/admin/certificates/${cert!.code}/revoke`, { cookie: admin.cookie, json: { reason: 'Результат анульовано: списування' } });
+      const res = await t.request(`/api/admin/certificates/${cert!.code}/revoke`, {
+        cookie: admin.cookie,
+        json: { reason: 'Результат анульовано: списування' },
+      });
       expect(res.status).toBe(200);
-      expect((await res.json()).certificate).toMatchObject({ status: 'revoked', revoked_at: '2026-12-10T12:00:00.000Z', revoked_reason: 'Результат анульовано: списування' });
-      const audit = await t.deps.db.selectFrom('audit_log').selectAll().where('event', '=', 'certificate.revoked').execute();
+      expect((await res.json()).certificate).toMatchObject({
+        status: 'revoked',
+        revoked_at: '2026-12-10T12:00:00.000Z',
+        revoked_reason: 'Результат анульовано: списування',
+      });
+      const audit = await t.deps.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('event', '=', 'certificate.revoked')
+        .execute();
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ actor_id: admin.user.id, target: `certificate:${cert!.code}` });
-      expect(JSON.parse(audit[0]!.details!)).toMatchObject({ reason: 'Результат анульовано: списування', user: owner.id });
+      expect(JSON.parse(audit[0]!.details!)).toMatchObject({
+        reason: 'Результат анульовано: списування',
+        user: owner.id,
+      });
       const verify = await (await t.request(`/api/verify/${cert!.code}`)).json();
       expect(verify).toMatchObject({ status: 'revoked', revoked_at: '2026-12-10T12:00:00.000Z' });
       // The public answer never carries the reason (it is about the person).
@@ -316,10 +498,15 @@ describe('certificates', async () => {
       const pdf = await t.request(`/api/certificates/${cert!.code}.pdf`, { cookie: ownerCookie });
       expect(pdf.status).toBe(410);
       expect((await pdf.json()).error.code).toBe('gone');
-      const again = await t.request(`/api/admin/certificates/${cert!.code}/revoke`, { cookie: admin.cookie, json: { reason: 'twice' } });
+      const again = await t.request(`/api/admin/certificates/${cert!.code}/revoke`, {
+        cookie: admin.cookie,
+        json: { reason: 'twice' },
+      });
       expect(again.status).toBe(409);
       const progress = await (await t.request('/api/me/progress', { cookie: ownerCookie })).json();
-      expect(progress.courses.find((c: { courseId: string }) => c.courseId === COURSE).certificates[0].revoked).toBe(true);
+      expect(progress.courses.find((c: { courseId: string }) => c.courseId === COURSE).certificates[0].revoked).toBe(
+        true,
+      );
       now = new Date('2026-11-29T10:00:00Z');
     });
   });
@@ -333,7 +520,13 @@ describe('the signing key', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(loadSigner({ dataDir: dir }).kid).toBe(first.kid);
-    const deps = await bootstrap({ dbFile: path.join(dir, 'x.sqlite'), contentDir: 'tests/fixtures/content', catalog: fixtures(), log: silentLogger, groupCommitMs: 0 });
+    const deps = await bootstrap({
+      dbFile: path.join(dir, 'x.sqlite'),
+      contentDir: 'tests/fixtures/content',
+      catalog: fixtures(),
+      log: silentLogger,
+      groupCommitMs: 0,
+    });
     expect(deps.certificateSigner!.kid).toBe(first.kid);
     await deps.close();
   });
@@ -346,7 +539,9 @@ describe('the signing key', () => {
     expect(a.kid).toBe(b.kid);
     expect(fs.existsSync(path.join(dir, KEY_FILE))).toBe(false);
     expect(() => loadSigner({ dataDir: dir, envKey: 'not a key' })).toThrow(/CERT_SIGNING_KEY/);
-    const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    const rsa = crypto
+      .generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     expect(() => loadSigner({ dataDir: dir, envKey: rsa })).toThrow(/Ed25519/);
   });
 });

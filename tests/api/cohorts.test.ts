@@ -10,13 +10,26 @@ const admin = await t.userWithSession('admin');
 const cadet = await t.userWithSession('cadet');
 
 async function newCohort(cookie = instructor.cookie, name = 'Курсанти 2026, група 1') {
-  const res = await t.request('/api/cohorts', { cookie, json: { name, unit: 'ЛьвДУВС', starts_on: '2026-09-01', ends_on: '2026-12-20' } });
+  const res = await t.request('/api/cohorts', {
+    cookie,
+    json: { name, unit: 'ЛьвДУВС', starts_on: '2026-09-01', ends_on: '2026-12-20' },
+  });
   expect(res.status).toBe(201);
   return (await res.json()).cohort as { id: number; name: string; owner_id: number };
 }
-const count = async (table: 'users' | 'cohort_members' | 'password_resets') => Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-const importCsv = (id: number, csv: string, confirm?: boolean, cookie = instructor.cookie) => t.request(`/api/cohorts/${id}/import`, { cookie, json: { csv, ...(confirm === undefined ? {} : { confirm }) } });
-const redeem = (code: string, email: string) => t.request('/api/auth/redeem', { json: { code, email, full_name: 'Олег Новий', password: 'a long new password' } });
+const count = async (table: 'users' | 'cohort_members' | 'password_resets') =>
+  Number(
+    (
+      await t.deps.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const importCsv = (id: number, csv: string, confirm?: boolean, cookie = instructor.cookie) =>
+  t.request(`/api/cohorts/${id}/import`, { cookie, json: { csv, ...(confirm === undefined ? {} : { confirm }) } });
+const redeem = (code: string, email: string) =>
+  t.request('/api/auth/redeem', { json: { code, email, full_name: 'Олег Новий', password: 'a long new password' } });
 
 describe('cohorts', () => {
   it('an instructor creates, lists, renames and deletes their cohort', async () => {
@@ -24,23 +37,37 @@ describe('cohorts', () => {
     expect(c.owner_id).toBe(instructor.user.id);
     const list = await (await t.request('/api/cohorts', { cookie: instructor.cookie })).json();
     expect(list.cohorts.map((x: { id: number }) => x.id)).toContain(c.id);
-    const patched = await t.request(`/api/cohorts/${c.id}`, { method: 'PATCH', cookie: instructor.cookie, json: { name: 'Група 2' } });
+    const patched = await t.request(`/api/cohorts/${c.id}`, {
+      method: 'PATCH',
+      cookie: instructor.cookie,
+      json: { name: 'Група 2' },
+    });
     expect((await patched.json()).cohort.name).toBe('Група 2');
-    const bad = await t.request(`/api/cohorts/${c.id}`, { method: 'PATCH', cookie: instructor.cookie, json: { ends_on: '2026-01-01' } });
+    const bad = await t.request(`/api/cohorts/${c.id}`, {
+      method: 'PATCH',
+      cookie: instructor.cookie,
+      json: { ends_on: '2026-01-01' },
+    });
     expect(bad.status).toBe(400);
     expect((await t.request(`/api/cohorts/${c.id}`, { method: 'DELETE', cookie: instructor.cookie })).status).toBe(200);
     expect((await t.request(`/api/cohorts/${c.id}`, { cookie: instructor.cookie })).status).toBe(404);
   });
 
   it('rejects a term that ends before it starts and an invalid date', async () => {
-    const res = await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'X', unit: 'Y', starts_on: '2026-09-01', ends_on: '2026-08-01' } });
+    const res = await t.request('/api/cohorts', {
+      cookie: instructor.cookie,
+      json: { name: 'X', unit: 'Y', starts_on: '2026-09-01', ends_on: '2026-08-01' },
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.fields.ends_on).toBeDefined();
-    const res2 = await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'X', unit: 'Y', starts_on: '2026-02-30' } });
+    const res2 = await t.request('/api/cohorts', {
+      cookie: instructor.cookie,
+      json: { name: 'X', unit: 'Y', starts_on: '2026-02-30' },
+    });
     expect((await res2.json()).error.fields.starts_on).toBe('not a real date');
   });
 
-  it('an instructor cannot see or change another instructor\'s cohort; an admin sees all', async () => {
+  it("an instructor cannot see or change another instructor's cohort; an admin sees all", async () => {
     const c = await newCohort(other.cookie, 'Чужа група');
     expect((await t.request(`/api/cohorts/${c.id}`, { cookie: instructor.cookie })).status).toBe(403);
     expect((await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).status).toBe(403);
@@ -56,13 +83,39 @@ describe('cohorts', () => {
 
   it('assigns courses with due dates and refuses unknown courses', async () => {
     const c = await newCohort();
-    const res = await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, { method: 'PUT', cookie: instructor.cookie, json: { due_on: '2026-12-15' } });
+    const res = await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, {
+      method: 'PUT',
+      cookie: instructor.cookie,
+      json: { due_on: '2026-12-15' },
+    });
     expect(res.status).toBe(200);
-    await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, { method: 'PUT', cookie: instructor.cookie, json: { due_on: '2026-12-18' } });
+    await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, {
+      method: 'PUT',
+      cookie: instructor.cookie,
+      json: { due_on: '2026-12-18' },
+    });
     const detail = await (await t.request(`/api/cohorts/${c.id}`, { cookie: instructor.cookie })).json();
-    expect(detail.courses).toEqual([expect.objectContaining({ course_id: 'fixture-course', due_on: '2026-12-18', modules: fixtures().courses.get('fixture-course')!.course.modules.length, assessment: true })]);
-    expect((await t.request(`/api/cohorts/${c.id}/courses/no-such-course`, { method: 'PUT', cookie: instructor.cookie, json: {} })).status).toBe(404);
-    expect((await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, { method: 'DELETE', cookie: instructor.cookie })).status).toBe(200);
+    expect(detail.courses).toEqual([
+      expect.objectContaining({
+        course_id: 'fixture-course',
+        due_on: '2026-12-18',
+        modules: fixtures().courses.get('fixture-course')!.course.modules.length,
+        assessment: true,
+      }),
+    ]);
+    expect(
+      (
+        await t.request(`/api/cohorts/${c.id}/courses/no-such-course`, {
+          method: 'PUT',
+          cookie: instructor.cookie,
+          json: {},
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, { method: 'DELETE', cookie: instructor.cookie }))
+        .status,
+    ).toBe(200);
     expect((await (await t.request(`/api/cohorts/${c.id}`, { cookie: instructor.cookie })).json()).courses).toEqual([]);
   });
 });
@@ -70,7 +123,10 @@ describe('cohorts', () => {
 describe('enrolment codes', () => {
   it('a code is shown once, stored only as a hash, and redeemed through /api/auth/redeem', async () => {
     const c = await newCohort();
-    const res = await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: { role: 'cadet', expires_in_days: 10, max_seats: 5 } });
+    const res = await t.request(`/api/cohorts/${c.id}/codes`, {
+      cookie: instructor.cookie,
+      json: { role: 'cadet', expires_in_days: 10, max_seats: 5 },
+    });
     expect(res.status).toBe(201);
     const { code, enrolment_code } = await res.json();
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
@@ -89,35 +145,70 @@ describe('enrolment codes', () => {
 
   it('a full, expired or revoked code is refused', async () => {
     const c = await newCohort();
-    const full = (await (await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: { max_seats: 1 } })).json()).code;
+    const full = (
+      await (
+        await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: { max_seats: 1 } })
+      ).json()
+    ).code;
     expect((await redeem(full, 'seat1@test.ua')).status).toBe(201);
     expect((await redeem(full, 'seat2@test.ua')).status).toBe(400);
 
-    const soon = (await (await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: { expires_at: new Date(clock.getTime() + 3600_000).toISOString() } })).json()).code;
+    const soon = (
+      await (
+        await t.request(`/api/cohorts/${c.id}/codes`, {
+          cookie: instructor.cookie,
+          json: { expires_at: new Date(clock.getTime() + 3600_000).toISOString() },
+        })
+      ).json()
+    ).code;
     clock = new Date(clock.getTime() + 2 * 3600_000);
     expect((await redeem(soon, 'late@test.ua')).status).toBe(400);
-    const past = await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: { expires_at: '2020-01-01T00:00:00Z' } });
+    const past = await t.request(`/api/cohorts/${c.id}/codes`, {
+      cookie: instructor.cookie,
+      json: { expires_at: '2020-01-01T00:00:00Z' },
+    });
     expect(past.status).toBe(400);
 
-    const created = await (await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: {} })).json();
-    const revoked = await t.request(`/api/cohorts/${c.id}/codes/${created.enrolment_code.id}/revoke`, { cookie: instructor.cookie, json: {} });
+    const created = await (
+      await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: {} })
+    ).json();
+    const revoked = await t.request(`/api/cohorts/${c.id}/codes/${created.enrolment_code.id}/revoke`, {
+      cookie: instructor.cookie,
+      json: {},
+    });
     expect(revoked.status).toBe(200);
-    expect((await revoked.json()).codes.find((x: { id: string }) => x.id === created.enrolment_code.id).revoked_at).toBeTruthy();
+    expect(
+      (await revoked.json()).codes.find((x: { id: string }) => x.id === created.enrolment_code.id).revoked_at,
+    ).toBeTruthy();
     expect((await redeem(created.code, 'revoked@test.ua')).status).toBe(400);
-    expect((await t.request(`/api/cohorts/${c.id}/codes/0123456789abcdef/revoke`, { cookie: instructor.cookie, json: {} })).status).toBe(404);
+    expect(
+      (await t.request(`/api/cohorts/${c.id}/codes/0123456789abcdef/revoke`, { cookie: instructor.cookie, json: {} }))
+        .status,
+    ).toBe(404);
   });
 });
 
 describe('CSV import', () => {
   it('a dry run reports every row and writes nothing; confirming writes all valid rows and returns reset links', async () => {
     const c = await newCohort();
-    const csv = '\uFEFFfull_name,email,role\r\nОлена Ґудзь-Їжакевич,olena@test.ua,cadet\r\n"Петренко, Іван",ivan@test.ua,officer\r\nБез Пошти,,cadet\r\n';
+    const csv =
+      '\uFEFFfull_name,email,role\r\nОлена Ґудзь-Їжакевич,olena@test.ua,cadet\r\n"Петренко, Іван",ivan@test.ua,officer\r\nБез Пошти,,cadet\r\n';
     const before = await count('users');
     const dry = await importCsv(c.id, csv);
     expect(dry.status).toBe(200);
     const report = await dry.json();
-    expect(report).toMatchObject({ dry_run: true, written: false, total: 3, valid: 2, new_accounts: 2, delimiter: ',' });
-    expect(report.accepted.map((a: { full_name: string }) => a.full_name)).toEqual(['Олена Ґудзь-Їжакевич', 'Петренко, Іван']);
+    expect(report).toMatchObject({
+      dry_run: true,
+      written: false,
+      total: 3,
+      valid: 2,
+      new_accounts: 2,
+      delimiter: ',',
+    });
+    expect(report.accepted.map((a: { full_name: string }) => a.full_name)).toEqual([
+      'Олена Ґудзь-Їжакевич',
+      'Петренко, Іван',
+    ]);
     expect(report.rejected).toEqual([expect.objectContaining({ line: 4, code: 'missing_value' })]);
     expect(await count('users')).toBe(before);
 
@@ -125,8 +216,12 @@ describe('CSV import', () => {
     expect(done).toMatchObject({ written: true, created: 2, added: 2 });
     expect(done.reset_links).toHaveLength(2);
     expect(await count('users')).toBe(before + 2);
-    const members = (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json()).members;
-    expect(members.map((m: { full_name: string; role: string }) => `${m.full_name}/${m.role}`).sort()).toEqual(['Олена Ґудзь-Їжакевич/cadet', 'Петренко, Іван/officer']);
+    const members = (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json())
+      .members;
+    expect(members.map((m: { full_name: string; role: string }) => `${m.full_name}/${m.role}`).sort()).toEqual([
+      'Олена Ґудзь-Їжакевич/cadet',
+      'Петренко, Іван/officer',
+    ]);
 
     // The imported learner cannot sign in until they use their link; the link works once.
     const link = done.reset_links.find((l: { email: string }) => l.email === 'olena@test.ua');
@@ -134,14 +229,24 @@ describe('CSV import', () => {
     const token = link.url.split('#token=')[1];
     const stored = await t.deps.db.selectFrom('password_resets').select('token_hash').execute();
     expect(JSON.stringify(stored)).not.toContain(token);
-    expect((await t.request('/api/auth/login', { json: { email: 'olena@test.ua', password: 'whatever password' } })).status).toBe(401);
+    expect(
+      (await t.request('/api/auth/login', { json: { email: 'olena@test.ua', password: 'whatever password' } })).status,
+    ).toBe(401);
     const reset = await t.request('/api/auth/reset', { json: { token, new_password: 'my own new password' } });
     expect(reset.status).toBe(200);
-    const login = await t.request('/api/auth/login', { json: { email: 'olena@test.ua', password: 'my own new password' } });
+    const login = await t.request('/api/auth/login', {
+      json: { email: 'olena@test.ua', password: 'my own new password' },
+    });
     expect(login.status).toBe(200);
     expect(sessionCookie(login)).toBeTruthy();
-    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'another new password' } })).status).toBe(400);
-    const audit = await t.deps.db.selectFrom('audit_log').select(['event', 'details']).where('event', '=', 'password.reset').execute();
+    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'another new password' } })).status).toBe(
+      400,
+    );
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['event', 'details'])
+      .where('event', '=', 'password.reset')
+      .execute();
     expect(audit.some((a) => a.details?.includes('used'))).toBe(true);
 
     // Importing the same file again: both rows are already in the cohort.
@@ -152,17 +257,29 @@ describe('CSV import', () => {
 
   it('detects semicolons and tabs, with or without a BOM, and Ukrainian headers', async () => {
     const c = await newCohort();
-    const semi = await (await importCsv(c.id, 'ПІБ;Електронна пошта;Роль\nТарас Гнатюк;taras@test.ua;курсант\n')).json();
-    expect(semi).toMatchObject({ delimiter: ';', valid: 1, accepted: [expect.objectContaining({ full_name: 'Тарас Гнатюк', role: 'cadet' })] });
+    const semi = await (
+      await importCsv(c.id, 'ПІБ;Електронна пошта;Роль\nТарас Гнатюк;taras@test.ua;курсант\n')
+    ).json();
+    expect(semi).toMatchObject({
+      delimiter: ';',
+      valid: 1,
+      accepted: [expect.objectContaining({ full_name: 'Тарас Гнатюк', role: 'cadet' })],
+    });
     const tab = await (await importCsv(c.id, '\uFEFFemail\tfull_name\nira@test.ua\tІрина Мельник\n')).json();
-    expect(tab).toMatchObject({ delimiter: 'tab', valid: 1, accepted: [expect.objectContaining({ full_name: 'Ірина Мельник', email: 'ira@test.ua', role: 'cadet' })] });
+    expect(tab).toMatchObject({
+      delimiter: 'tab',
+      valid: 1,
+      accepted: [expect.objectContaining({ full_name: 'Ірина Мельник', email: 'ira@test.ua', role: 'cadet' })],
+    });
   });
 
   it('a wrong delimiter or missing columns is a clear file-level error', async () => {
     const c = await newCohort();
     const pipe = await importCsv(c.id, 'full_name|email|role\nA B|a@test.ua|cadet\n');
     expect(pipe.status).toBe(400);
-    expect((await pipe.json()).error.message).toMatch(/missing columns full_name, email.*single column.*comma, a semicolon or a tab/);
+    expect((await pipe.json()).error.message).toMatch(
+      /missing columns full_name, email.*single column.*comma, a semicolon or a tab/,
+    );
     const noEmail = await importCsv(c.id, 'full_name,phone\nA B,123\n');
     expect(noEmail.status).toBe(400);
     expect((await noEmail.json()).error.fields.csv).toMatch(/missing column email/);
@@ -185,14 +302,20 @@ describe('CSV import', () => {
       'Короткий,short@test.ua', // line 7: missing role column value → cadet
     ].join('\n');
     const r = await (await importCsv(c.id, csv)).json();
-    expect(r.rejected.map((x: { line: number; code: string }) => `${x.line}:${x.code}`)).toEqual(['3:invalid_email', '4:duplicate_in_file', '5:role_not_allowed', '6:not_a_learner_account']);
+    expect(r.rejected.map((x: { line: number; code: string }) => `${x.line}:${x.code}`)).toEqual([
+      '3:invalid_email',
+      '4:duplicate_in_file',
+      '5:role_not_allowed',
+      '6:not_a_learner_account',
+    ]);
     expect(r.rejected[1].reason).toBe('duplicate of line 2');
     expect(r.accepted.map((a: { line: number }) => a.line)).toEqual([2, 7]);
   });
 
   it(`takes ${MAX_IMPORT_ROWS.toLocaleString('en')} rows in one transaction and refuses one more`, async () => {
     const c = await newCohort();
-    const rows = (n: number) => ['full_name;email', ...Array.from({ length: n }, (_, i) => `Курсант Номер ${i};bulk${i}@test.ua`)].join('\n');
+    const rows = (n: number) =>
+      ['full_name;email', ...Array.from({ length: n }, (_, i) => `Курсант Номер ${i};bulk${i}@test.ua`)].join('\n');
     const before = await count('users');
     const tooMany = await importCsv(c.id, rows(MAX_IMPORT_ROWS + 1), true);
     expect(tooMany.status).toBe(400);
@@ -206,12 +329,18 @@ describe('CSV import', () => {
 
   it('nothing is half-imported: a failure on the last row rolls back every row', async () => {
     const c = await newCohort();
-    t.deps.sqlite.exec(`CREATE TRIGGER fail_import BEFORE INSERT ON users WHEN NEW.email = 'boom@test.ua' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END`);
+    t.deps.sqlite.exec(
+      `CREATE TRIGGER fail_import BEFORE INSERT ON users WHEN NEW.email = 'boom@test.ua' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END`,
+    );
     try {
       const users = await count('users');
       const members = await count('cohort_members');
       const resets = await count('password_resets');
-      const res = await importCsv(c.id, 'full_name,email\nПерший,one@test.ua\nДругий,two@test.ua\nТретій,boom@test.ua\n', true);
+      const res = await importCsv(
+        c.id,
+        'full_name,email\nПерший,one@test.ua\nДругий,two@test.ua\nТретій,boom@test.ua\n',
+        true,
+      );
       expect(res.status).toBe(409);
       expect(await count('users')).toBe(users);
       expect(await count('cohort_members')).toBe(members);
@@ -225,10 +354,18 @@ describe('CSV import', () => {
     const c = await newCohort();
     await importCsv(c.id, 'full_name,email\nЗалишиться Акаунт,stay@test.ua\n', true);
     const [m] = (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json()).members;
-    expect((await t.request(`/api/cohorts/${c.id}/members/${m.id}`, { method: 'DELETE', cookie: instructor.cookie })).status).toBe(200);
-    expect((await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json()).members).toEqual([]);
-    expect(await t.deps.db.selectFrom('users').select('id').where('email', '=', 'stay@test.ua').executeTakeFirst()).toBeDefined();
-    expect((await t.request(`/api/cohorts/${c.id}/members/${m.id}`, { method: 'DELETE', cookie: instructor.cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/api/cohorts/${c.id}/members/${m.id}`, { method: 'DELETE', cookie: instructor.cookie })).status,
+    ).toBe(200);
+    expect(
+      (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json()).members,
+    ).toEqual([]);
+    expect(
+      await t.deps.db.selectFrom('users').select('id').where('email', '=', 'stay@test.ua').executeTakeFirst(),
+    ).toBeDefined();
+    expect(
+      (await t.request(`/api/cohorts/${c.id}/members/${m.id}`, { method: 'DELETE', cookie: instructor.cookie })).status,
+    ).toBe(404);
   });
 });
 
@@ -240,14 +377,26 @@ describe('admin reset link', () => {
     const { url, expires_at } = await res.json();
     expect(Date.parse(expires_at) - clock.getTime()).toBe(24 * 3600_000);
     const token = url.split('#token=')[1];
-    expect((await t.request(`/api/admin/users/${learner.user.id}/reset-link`, { cookie: instructor.cookie, json: {} })).status).toBe(403);
-    const created = await t.deps.db.selectFrom('audit_log').selectAll().where('event', '=', 'password.reset').where('target', '=', `user:${learner.user.id}`).execute();
+    expect(
+      (await t.request(`/api/admin/users/${learner.user.id}/reset-link`, { cookie: instructor.cookie, json: {} }))
+        .status,
+    ).toBe(403);
+    const created = await t.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('event', '=', 'password.reset')
+      .where('target', '=', `user:${learner.user.id}`)
+      .execute();
     expect(created).toHaveLength(1);
     expect((await t.request('/api/auth/reset', { json: { token, new_password: 'short' } })).status).toBe(400);
     clock = new Date(clock.getTime() + 25 * 3600_000);
-    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'long enough password' } })).status).toBe(400);
+    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'long enough password' } })).status).toBe(
+      400,
+    );
     clock = new Date(clock.getTime() - 25 * 3600_000);
-    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'long enough password' } })).status).toBe(200);
+    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'long enough password' } })).status).toBe(
+      200,
+    );
     expect((await t.request('/api/me', { cookie: learner.cookie })).status).toBe(401);
   });
 });

@@ -27,7 +27,21 @@ describe('API compression', () => {
   });
 
   it('a write is answered uncompressed', async () => {
-    const res = await t.request('/api/progress/events', { cookie: cadet.cookie, headers: { 'accept-encoding': 'gzip' }, json: { events: [{ id: 'compress-test-1', course: 'fixture-course', module: 'words', kind: 'viewed', at: new Date().toISOString() }] } });
+    const res = await t.request('/api/progress/events', {
+      cookie: cadet.cookie,
+      headers: { 'accept-encoding': 'gzip' },
+      json: {
+        events: [
+          {
+            id: 'compress-test-1',
+            course: 'fixture-course',
+            module: 'words',
+            kind: 'viewed',
+            at: new Date().toISOString(),
+          },
+        ],
+      },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-encoding')).toBeNull();
     expect(res.headers.get('vary')).toBeNull();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../helpers/app.ts';
 
-const ev = (id: string, extra: Record<string, unknown> = {}) => ({ id: `event-${id}`, course: 'fixture-course', module: 'words', kind: 'viewed', at: '2026-11-29T09:00:00Z', ...extra });
+const ev = (id: string, extra: Record<string, unknown> = {}) => ({
+  id: `event-${id}`,
+  course: 'fixture-course',
+  module: 'words',
+  kind: 'viewed',
+  at: '2026-11-29T09:00:00Z',
+  ...extra,
+});
 
 describe('progress events', async () => {
   const now = new Date('2026-11-29T10:00:00Z');
@@ -15,7 +22,11 @@ describe('progress events', async () => {
     expect(await first.json()).toEqual({ stored: 2, duplicates: 0 });
     const retry = await t.request('/api/progress/events', { cookie, json: batch });
     expect(await retry.json()).toEqual({ stored: 0, duplicates: 2 });
-    const rows = await t.deps.db.selectFrom('progress_events').select('client_id').where('user_id', '=', user.id).execute();
+    const rows = await t.deps.db
+      .selectFrom('progress_events')
+      .select('client_id')
+      .where('user_id', '=', user.id)
+      .execute();
     expect(rows.map((r) => r.client_id).sort()).toEqual(['event-event-aaaa-1', 'event-event-aaaa-2']);
   });
 
@@ -31,13 +42,27 @@ describe('progress events', async () => {
     const { cookie } = await t.userWithSession('cadet');
     await t.request('/api/progress/events', {
       cookie,
-      json: { events: [ev('p-1'), ev('p-2', { kind: 'completed' }), ev('p-3', { module: 'response', at: '2026-11-29T09:30:00Z' }), ev('p-4', { module: 'response', kind: 'practice', score: 50 }), ev('p-5', { module: 'response', kind: 'practice', score: 100 })] },
+      json: {
+        events: [
+          ev('p-1'),
+          ev('p-2', { kind: 'completed' }),
+          ev('p-3', { module: 'response', at: '2026-11-29T09:30:00Z' }),
+          ev('p-4', { module: 'response', kind: 'practice', score: 50 }),
+          ev('p-5', { module: 'response', kind: 'practice', score: 100 }),
+        ],
+      },
     });
     const res = await t.request('/api/me/progress', { cookie });
     const { courses } = await res.json();
     expect(courses).toHaveLength(1);
     const c = courses[0];
-    expect(c).toMatchObject({ courseId: 'fixture-course', completedModules: 1, totalModules: 3, percent: 33, resumeModule: 'response' });
+    expect(c).toMatchObject({
+      courseId: 'fixture-course',
+      completedModules: 1,
+      totalModules: 3,
+      percent: 33,
+      resumeModule: 'response',
+    });
     expect(c.modules[1]).toMatchObject({ id: 'response', viewed: true, completed: false, practiceBest: 100 });
     const one = await (await t.request('/api/me/progress/fixture-course', { cookie })).json();
     expect(one.percent).toBe(33);
@@ -51,9 +76,16 @@ describe('progress events', async () => {
   it('shifts times from a device whose clock is days off, using sent_at', async () => {
     const { user, cookie } = await t.userWithSession('cadet');
     // Device clock 3 days ahead: it says "now" is Dec 2 and the event happened an hour before that.
-    const res = await t.request('/api/progress/events', { cookie, json: { sent_at: '2026-12-02T10:00:00Z', events: [ev('skew-1', { at: '2026-12-02T09:00:00Z' })] } });
+    const res = await t.request('/api/progress/events', {
+      cookie,
+      json: { sent_at: '2026-12-02T10:00:00Z', events: [ev('skew-1', { at: '2026-12-02T09:00:00Z' })] },
+    });
     expect(res.status).toBe(200);
-    const row = await t.deps.db.selectFrom('progress_events').select('occurred_at').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('progress_events')
+      .select('occurred_at')
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(row.occurred_at).toBe('2026-11-29T09:00:00.000Z');
   });
 
@@ -62,7 +94,11 @@ describe('progress events', async () => {
       ['unknown course', { events: [ev('bad-1', { course: 'nope' })] }, 'events.0.course'],
       ['unknown module', { events: [ev('bad-2', { module: 'nope' })] }, 'events.0.module'],
       ['a timestamp in the future', { events: [ev('bad-3', { at: '2026-11-30T10:00:00Z' })] }, 'events.0.at'],
-      ['more than 500 events', { events: Array.from({ length: 501 }, (_, i) => ev(`bulk-${String(i).padStart(4, '0')}`)) }, 'events'],
+      [
+        'more than 500 events',
+        { events: Array.from({ length: 501 }, (_, i) => ev(`bulk-${String(i).padStart(4, '0')}`)) },
+        'events',
+      ],
       ['a practice event without a score', { events: [ev('bad-4', { kind: 'practice' })] }, 'events.0.score'],
       ['an unknown kind', { events: [ev('bad-5', { kind: 'liked' })] }, 'events.0.kind'],
       ['an empty batch', { events: [] }, 'events'],
@@ -73,7 +109,9 @@ describe('progress events', async () => {
         const res = await t.request('/api/progress/events', { cookie, json: body });
         expect(res.status).toBe(400);
         expect(Object.keys((await res.json()).error.fields)).toContain(field);
-        expect(await t.deps.db.selectFrom('progress_events').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+        expect(
+          await t.deps.db.selectFrom('progress_events').select('id').where('user_id', '=', user.id).execute(),
+        ).toEqual([]);
       });
     }
   });

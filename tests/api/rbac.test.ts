@@ -18,7 +18,9 @@ describe('every route × every role', async () => {
   });
 
   for (const r of routes) {
-    const path = r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) => (name === 'id' ? '999999' : `x-${name}`));
+    const path = r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) =>
+      name === 'id' ? '999999' : `x-${name}`,
+    );
     const send = (cookie?: string) =>
       t.request(path, { method: r.method.toUpperCase(), cookie, ...(r.method === 'get' ? {} : { json: {} }) });
 

@@ -24,7 +24,16 @@ describe('SCORM package downloads', async () => {
     fs.writeFileSync(path.join(dir, 'fixture-course-en-scorm2004.zip'), zip);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a package');
     const list = await (await t.request('/api/scorm', { cookie: instructor.cookie })).json();
-    expect(list.packages).toEqual([expect.objectContaining({ file: 'fixture-course-en-scorm2004.zip', course: 'fixture-course', locale: 'en', version: '2004', bytes: zip.length, url: '/api/scorm/fixture-course-en-scorm2004.zip' })]);
+    expect(list.packages).toEqual([
+      expect.objectContaining({
+        file: 'fixture-course-en-scorm2004.zip',
+        course: 'fixture-course',
+        locale: 'en',
+        version: '2004',
+        bytes: zip.length,
+        url: '/api/scorm/fixture-course-en-scorm2004.zip',
+      }),
+    ]);
     for (const who of [instructor, admin]) {
       const res = await t.request('/api/scorm/fixture-course-en-scorm2004.zip', { cookie: who.cookie });
       expect(res.status).toBe(200);
@@ -41,7 +50,12 @@ describe('SCORM package downloads', async () => {
   });
 
   it('accepts only package names, so no other file can be read', async () => {
-    for (const name of ['notes.txt', '..%2F..%2Fpackage.json', 'fixture-course-en-scorm2004.zip.bak', 'Fixture-en-scorm12.zip']) {
+    for (const name of [
+      'notes.txt',
+      '..%2F..%2Fpackage.json',
+      'fixture-course-en-scorm2004.zip.bak',
+      'Fixture-en-scorm12.zip',
+    ]) {
       const res = await t.request(`/api/scorm/${name}`, { cookie: instructor.cookie });
       expect([400, 404], name).toContain(res.status);
       if (res.status === 400) expect((await res.json()).error.code).toBe('validation_failed');

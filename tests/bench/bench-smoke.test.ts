@@ -29,7 +29,17 @@ const count = (table: string, where = '') => {
 };
 
 describe('npm run bench, in miniature', async () => {
-  const seed = await seedScale({ dbFile, dataDir: path.join(dir, 'data'), catalog, password: 'smoke-password-2026', learners: 60, events: 1_500, attempts: 150, cohortSize: 40, fresh: 10 });
+  const seed = await seedScale({
+    dbFile,
+    dataDir: path.join(dir, 'data'),
+    catalog,
+    password: 'smoke-password-2026',
+    learners: 60,
+    events: 1_500,
+    attempts: 150,
+    cohortSize: 40,
+    fresh: 10,
+  });
 
   it('seeds exactly what it reports: learners, cohorts, events, attempts with responses, certificates', () => {
     expect(seed.counts.learners).toBe(60);
@@ -42,17 +52,42 @@ describe('npm run bench, in miniature', async () => {
     expect(count('cohort_courses', `where cohort_id = ${seed.reportCohortId}`)).toBe(3);
     expect(seed.freshEmails).toHaveLength(10);
     // Fresh learners have no attempts: they are kept for the attempt scenarios.
-    expect(count('attempts', `where user_id in (select id from users where email in (${seed.freshEmails.map((e) => `'${e}'`).join(',')}))`)).toBe(0);
+    expect(
+      count(
+        'attempts',
+        `where user_id in (select id from users where email in (${seed.freshEmails.map((e) => `'${e}'`).join(',')}))`,
+      ),
+    ).toBe(0);
     expect(seed.certificateCodes.length).toBe(seed.counts.certificates);
     expect(seed.certificateCodes.length).toBeGreaterThan(0);
     for (const code of seed.certificateCodes) expect(normaliseCode(code)).toBe(code);
   });
 
   it('the load generator drives the bare server from its own process, one stored row per request, and the report has its shape', async () => {
-    const server = await startProcess(tsxArgs('bench/bare-server.ts'), { DB_FILE: dbFile, USER_ID: '4', DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' }, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const server = await startProcess(
+      tsxArgs('bench/bare-server.ts'),
+      { DB_FILE: dbFile, USER_ID: '4', DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' },
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
     afterAll(() => server.stop());
     const before = count('progress_events');
-    const r = await runLoad({ url: server.url, connections: 4, duration: 1, warmup: 0, generator: { kind: 'progress', path: '/events', batch: 1, cookies: [''], course: INGEST_COURSE, modules: ['forms-of-abuse', 'the-law'] } }, dir);
+    const r = await runLoad(
+      {
+        url: server.url,
+        connections: 4,
+        duration: 1,
+        warmup: 0,
+        generator: {
+          kind: 'progress',
+          path: '/events',
+          batch: 1,
+          cookies: [''],
+          course: INGEST_COURSE,
+          modules: ['forms-of-abuse', 'the-law'],
+        },
+      },
+      dir,
+    );
     await server.stop();
     expect(r.requests).toBeGreaterThan(0);
     expect(r.statuses).toEqual({ 200: r.requests });
@@ -66,26 +101,61 @@ describe('npm run bench, in miniature', async () => {
     expect(inserted).toBeGreaterThanOrEqual(r.requests);
     expect(inserted).toBeLessThanOrEqual(r.requests + 4);
 
-    const scenario = (name: string, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({ name, what: name, ratioToCeiling: 1, ...r, ...extra });
+    const scenario = (name: string, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
+      name,
+      what: name,
+      ratioToCeiling: 1,
+      ...r,
+      ...extra,
+    });
     const build = { seconds: 1, peakTreeRssMB: 500, maxProcessHwmMB: 400, ok: true };
     const partial: Omit<Results, 'targets'> = {
-      generatedAt: new Date().toISOString(), quick: true, totalSeconds: 1,
+      generatedAt: new Date().toISOString(),
+      quick: true,
+      totalSeconds: 1,
       machine: { nproc: 2, cpu: 'test', memoryGB: 1, node: process.version, loadAverageAtStart: [0, 0, 0], free: '' },
-      settings: { duration: 1, rounds: 1, roundSeconds: 1, warmup: 0, connections: 50, groupCommitMs: 2, server: 'node scripts/start.mjs' },
-      seed: { seconds: 1, counts: seed.counts }, ceilingRps: r.rps,
-      bare: [scenario('bare-normal'), scenario('bare-full', { ratioToCeiling: 0.3 }), scenario('bare-full-group', { ratioToCeiling: 0.9 })],
+      settings: {
+        duration: 1,
+        rounds: 1,
+        roundSeconds: 1,
+        warmup: 0,
+        connections: 50,
+        groupCommitMs: 2,
+        server: 'node scripts/start.mjs',
+      },
+      seed: { seconds: 1, counts: seed.counts },
+      ceilingRps: r.rps,
+      bare: [
+        scenario('bare-normal'),
+        scenario('bare-full', { ratioToCeiling: 0.3 }),
+        scenario('bare-full-group', { ratioToCeiling: 0.9 }),
+      ],
       scenarios: [scenario('ingest-1', { connections: 50 }), scenario('cohort-report-1'), scenario('attempt-submit')],
-      logins: { count: 1, seconds: 1 }, serverMemory: { peakRssMB: 200, hwmMB: 200, startRssMB: 140, idleRssMB: 150 },
-      pages: { pages: 1, modulePages: 1, totals: { diskMB: 1, htmlGzipKB: 1, jsFiles: 1, jsGzipKB: 1 }, averageModulePage: { html: 1, js: 1 }, largestModule: null, selected: [], heaviest: [] },
-      lighthouse: null, build, scorm: { ...build, packages: [] }, scaling: [{ ...build, factor: 10, modules: 160, courses: 30, pages: 500 }],
+      logins: { count: 1, seconds: 1 },
+      serverMemory: { peakRssMB: 200, hwmMB: 200, startRssMB: 140, idleRssMB: 150 },
+      pages: {
+        pages: 1,
+        modulePages: 1,
+        totals: { diskMB: 1, htmlGzipKB: 1, jsFiles: 1, jsGzipKB: 1 },
+        averageModulePage: { html: 1, js: 1 },
+        largestModule: null,
+        selected: [],
+        heaviest: [],
+      },
+      lighthouse: null,
+      build,
+      scorm: { ...build, packages: [] },
+      scaling: [{ ...build, factor: 10, modules: 160, courses: 30, pages: 500 }],
     };
     const targets = checkTargets(partial);
-    expect(targets.map((t) => t.target)).toEqual(expect.arrayContaining([
-      'group commit: bare FULL + group commit ≥ 0.8 × the NORMAL ceiling',
-      'attempt submit p99 < 100 ms',
-      'server RSS < 250 MB under the benchmark load',
-      'full build + SCORM export peak < 2 GB',
-    ]));
+    expect(targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining([
+        'group commit: bare FULL + group commit ≥ 0.8 × the NORMAL ceiling',
+        'attempt submit p99 < 100 ms',
+        'server RSS < 250 MB under the benchmark load',
+        'full build + SCORM export peak < 2 GB',
+      ]),
+    );
     expect(targets.find((t) => t.target.startsWith('group commit'))!.met).toBe(true);
     expect(targets.find((t) => t.target.startsWith('no errors'))!.met).toBe(true);
     const md = markdown({ ...partial, targets });

@@ -13,11 +13,18 @@ const FORBIDDEN = [/child\s+pornograph/i, /дитяч\p{L}*\s+порнограф
 
 /** Words of teaching text: the MDX body without component tags. */
 function words(body: string) {
-  return body.replace(/<[^>]+>/g, ' ').split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+  return body
+    .replace(/<[^>]+>/g, ' ')
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w)).length;
 }
 
 it('ships the three courses', () => {
-  expect([...catalog.courses.keys()].sort()).toEqual(['initial-online-abuse', 'inservice-refresher', 'prevention-in-schools']);
+  expect([...catalog.courses.keys()].sort()).toEqual([
+    'initial-online-abuse',
+    'inservice-refresher',
+    'prevention-in-schools',
+  ]);
 });
 
 for (const [slug, { course, modules, practice, scenarios, pool }] of catalog.courses) {
@@ -57,19 +64,26 @@ for (const [slug, { course, modules, practice, scenarios, pool }] of catalog.cou
     it('has a graded pool of at least 30 questions covering every module, of several types', () => {
       expect(pool).not.toBeNull();
       expect(pool!.length).toBeGreaterThanOrEqual(30);
-      for (const m of course.modules) expect(pool!.some((q) => q.module === m), `no pool question for ${m}`).toBe(true);
+      for (const m of course.modules)
+        expect(
+          pool!.some((q) => q.module === m),
+          `no pool question for ${m}`,
+        ).toBe(true);
       expect(new Set(pool!.map((q) => q.type)).size).toBeGreaterThanOrEqual(3);
     });
 
     it('uses "CSAM", never the outdated phrase outside a statute citation', () => {
       const texts = [
-        ...LOCALES.flatMap((l) => modules[l].map((p) => [p.file, p.body + JSON.stringify({ ...p.data, references: [] })])),
+        ...LOCALES.flatMap((l) =>
+          modules[l].map((p) => [p.file, p.body + JSON.stringify({ ...p.data, references: [] })]),
+        ),
         ...[...practice.entries()].map(([id, q]) => [`practice/${id}`, JSON.stringify(q)]),
         ...[...scenarios.entries()].map(([id, s]) => [`scenarios/${id}`, JSON.stringify(s)]),
         [`${slug}/assessment.yaml`, JSON.stringify(pool)],
         [`${slug}/course.yaml`, JSON.stringify(course)],
       ];
-      for (const [file, text] of texts) for (const re of FORBIDDEN) expect(re.test(text!), `${file} uses ${re}`).toBe(false);
+      for (const [file, text] of texts)
+        for (const re of FORBIDDEN) expect(re.test(text!), `${file} uses ${re}`).toBe(false);
     });
   });
 }

@@ -31,7 +31,8 @@ const genuine: CertificatePayload = {
 const sign = (p: CertificatePayload, s = signer) => encodeToken(p, s.sign(payloadBytes(p)));
 
 /** Replace the payload half of a token, keeping the original signature (what an editor of a QR code would do). */
-const withPayload = (token: string, p: CertificatePayload) => `${encodeBase64urlNoPadding(payloadBytes(p))}.${token.split('.')[1]}`;
+const withPayload = (token: string, p: CertificatePayload) =>
+  `${encodeBase64urlNoPadding(payloadBytes(p))}.${token.split('.')[1]}`;
 
 describe('certificate codes', () => {
   it('have 160 random bits as 32 Crockford characters in groups of four', () => {
@@ -44,10 +45,14 @@ describe('certificate codes', () => {
 
   it('distinct random bytes give distinct codes (the encoding loses nothing)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), (a, b) => {
-        const same = a.every((x, i) => x === b[i]);
-        expect(formatCode(a) === formatCode(b)).toBe(same);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        (a, b) => {
+          const same = a.every((x, i) => x === b[i]);
+          expect(formatCode(a) === formatCode(b)).toBe(same);
+        },
+      ),
     );
   });
 
@@ -56,7 +61,16 @@ describe('certificate codes', () => {
     expect(normaliseCode(code)).toBe(code);
     expect(normaliseCode(code.toLowerCase().replace(/-/g, ' '))).toBe(code);
     expect(normaliseCode('oooo-iiii-llll-0000-1111-2222-3333-4444')).toBe('0000-1111-1111-0000-1111-2222-3333-4444');
-    for (const bad of ['', 'ABCD', `${code}-ABCD`, code.replace(/.$/, 'U'), '../../etc/passwd', "' OR 1=1 --", 'A'.repeat(500)]) expect(normaliseCode(bad)).toBeNull();
+    for (const bad of [
+      '',
+      'ABCD',
+      `${code}-ABCD`,
+      code.replace(/.$/, 'U'),
+      '../../etc/passwd',
+      "' OR 1=1 --",
+      'A'.repeat(500),
+    ])
+      expect(normaliseCode(bad)).toBeNull();
   });
 });
 
@@ -77,16 +91,30 @@ describe('signed payloads', () => {
 
   it('an edited issue or expiry date is a forgery', async () => {
     const token = sign(genuine);
-    expect(await verifyToken(withPayload(token, { ...genuine, expires: '2099-11-29' }), KEYS)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(await verifyToken(withPayload(token, { ...genuine, issued: '2026-11-28' }), KEYS)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(await verifyToken(withPayload(token, { ...genuine, expires: null }), KEYS)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(withPayload(token, { ...genuine, expires: '2099-11-29' }), KEYS)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(await verifyToken(withPayload(token, { ...genuine, issued: '2026-11-28' }), KEYS)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(await verifyToken(withPayload(token, { ...genuine, expires: null }), KEYS)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('a token signed with another key is a forgery, whether it names our key id or its own', async () => {
     expect(await verifyToken(sign(genuine, stranger), KEYS)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(await verifyToken(sign({ ...genuine, kid: stranger.kid }, stranger), KEYS)).toMatchObject({ ok: false, reason: 'unknown_key' });
+    expect(await verifyToken(sign({ ...genuine, kid: stranger.kid }, stranger), KEYS)).toMatchObject({
+      ok: false,
+      reason: 'unknown_key',
+    });
     // …and it is genuine for whoever holds that other key's public half.
-    expect(await verifyToken(sign({ ...genuine, kid: stranger.kid }, stranger), [signer.jwk, stranger.jwk])).toMatchObject({ ok: true });
+    expect(
+      await verifyToken(sign({ ...genuine, kid: stranger.kid }, stranger), [signer.jwk, stranger.jwk]),
+    ).toMatchObject({ ok: true });
   });
 
   it('a truncated token is rejected, wherever it was cut', async () => {
@@ -114,10 +142,39 @@ describe('signed payloads', () => {
   it('only the one canonical encoding is accepted (no re-serialised or padded payloads)', async () => {
     const token = sign(genuine);
     const [, sig] = token.split('.');
-    const json = JSON.stringify(['oc1', genuine.kid, genuine.code, genuine.name, genuine.course, genuine.version, genuine.issued, genuine.expires], null, 1);
-    expect(decodeToken(`${encodeBase64urlNoPadding(new TextEncoder().encode(json))}.${sig}`)).toEqual({ ok: false, reason: 'malformed' });
-    const extra = JSON.stringify(['oc1', genuine.kid, genuine.code, genuine.name, genuine.course, genuine.version, genuine.issued, genuine.expires, 'x']);
-    expect(decodeToken(`${encodeBase64urlNoPadding(new TextEncoder().encode(extra))}.${sig}`)).toEqual({ ok: false, reason: 'malformed' });
+    const json = JSON.stringify(
+      [
+        'oc1',
+        genuine.kid,
+        genuine.code,
+        genuine.name,
+        genuine.course,
+        genuine.version,
+        genuine.issued,
+        genuine.expires,
+      ],
+      null,
+      1,
+    );
+    expect(decodeToken(`${encodeBase64urlNoPadding(new TextEncoder().encode(json))}.${sig}`)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    const extra = JSON.stringify([
+      'oc1',
+      genuine.kid,
+      genuine.code,
+      genuine.name,
+      genuine.course,
+      genuine.version,
+      genuine.issued,
+      genuine.expires,
+      'x',
+    ]);
+    expect(decodeToken(`${encodeBase64urlNoPadding(new TextEncoder().encode(extra))}.${sig}`)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
     expect(decodeToken(`${token}.${sig}`)).toEqual({ ok: false, reason: 'malformed' });
     expect(decodeToken(token.replace('.', '.=='))).toEqual({ ok: false, reason: 'malformed' });
     // The signature decodes to exactly 64 bytes.
@@ -125,7 +182,9 @@ describe('signed payloads', () => {
   });
 
   it('the signed bytes are the compact JSON array, UTF-8, in a fixed order', () => {
-    expect(new TextDecoder().decode(payloadBytes(genuine))).toBe(`["oc1","${signer.kid}","${genuine.code}","Тарас Шевчук","initial-online-abuse","1.2.0","2026-11-29","2027-11-29"]`);
+    expect(new TextDecoder().decode(payloadBytes(genuine))).toBe(
+      `["oc1","${signer.kid}","${genuine.code}","Тарас Шевчук","initial-online-abuse","1.2.0","2026-11-29","2027-11-29"]`,
+    );
   });
 
   it('the verification link carries the token in the fragment, which browsers never send to a server', () => {
@@ -143,6 +202,8 @@ describe('status', () => {
     expect(certificateStatus({ revoked_at: null, expires_at: null }, now)).toBe('valid');
     expect(certificateStatus({ revoked_at: null, expires_at: '2027-06-01T00:00:01Z' }, now)).toBe('valid');
     expect(certificateStatus({ revoked_at: null, expires_at: '2027-06-01T00:00:00Z' }, now)).toBe('expired');
-    expect(certificateStatus({ revoked_at: '2027-01-01T00:00:00Z', expires_at: '2027-02-01T00:00:00Z' }, now)).toBe('revoked');
+    expect(certificateStatus({ revoked_at: '2027-01-01T00:00:00Z', expires_at: '2027-02-01T00:00:00Z' }, now)).toBe(
+      'revoked',
+    );
   });
 });

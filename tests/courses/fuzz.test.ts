@@ -25,7 +25,29 @@ const FILES = [
 const mutation = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom('  - :', 'id: ""', 'passMark: -1', '{{', ']]', 'modules: 7', 'type: essay', '\t\tx: y', 'uk: null', '---', '<Quiz id=nope />', 'audience: [a, b]', '&anchor *alias', '!!binary AAAA'), fc.string({ maxLength: 30 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom(
+        '  - :',
+        'id: ""',
+        'passMark: -1',
+        '{{',
+        ']]',
+        'modules: 7',
+        'type: essay',
+        '\t\tx: y',
+        'uk: null',
+        '---',
+        '<Quiz id=nope />',
+        'audience: [a, b]',
+        '&anchor *alias',
+        '!!binary AAAA',
+      ),
+      fc.string({ maxLength: 30 }),
+    ),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), text: fc.string({ minLength: 1, maxLength: 1 }) }),
 );
@@ -34,11 +56,21 @@ function apply(text: string, m: { op: string; at: number; text?: string }): stri
   const lines = text.split('\n');
   const i = m.at % Math.max(1, lines.length);
   switch (m.op) {
-    case 'delete': lines.splice(i, 1); return lines.join('\n');
-    case 'duplicate': lines.splice(i, 0, lines[i] ?? ''); return lines.join('\n');
-    case 'insert': lines.splice(i, 0, m.text!); return lines.join('\n');
-    case 'truncate': return text.slice(0, m.at % Math.max(1, text.length));
-    default: { const j = m.at % Math.max(1, text.length); return text.slice(0, j) + m.text + text.slice(j + 1); }
+    case 'delete':
+      lines.splice(i, 1);
+      return lines.join('\n');
+    case 'duplicate':
+      lines.splice(i, 0, lines[i] ?? '');
+      return lines.join('\n');
+    case 'insert':
+      lines.splice(i, 0, m.text!);
+      return lines.join('\n');
+    case 'truncate':
+      return text.slice(0, m.at % Math.max(1, text.length));
+    default: {
+      const j = m.at % Math.max(1, text.length);
+      return text.slice(0, j) + m.text + text.slice(j + 1);
+    }
   }
 }
 

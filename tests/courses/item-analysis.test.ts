@@ -6,13 +6,29 @@ import { describe, expect, it } from 'vitest';
 import { analyseItems, type ScoredAttempt } from '../../courses/item-analysis.ts';
 import { questionSchema, type Question } from '../../courses/schema/question.ts';
 
-const texts = (stem: string) => ({ reference: { uk: 'Джерело', en: 'Source' }, uk: { stem, explanation: 'Пояснення' }, en: { stem, explanation: 'Explanation' } });
+const texts = (stem: string) => ({
+  reference: { uk: 'Джерело', en: 'Source' },
+  uk: { stem, explanation: 'Пояснення' },
+  en: { stem, explanation: 'Explanation' },
+});
 const opt = (id: string, correct = false) => ({ id, correct, uk: { text: id }, en: { text: id } });
 const q = (raw: unknown): Question => questionSchema.parse(raw);
 
 const questions: Question[] = [
-  q({ id: 'q-single', module: 'm1', type: 'single', options: [opt('a', true), opt('b'), opt('c')], ...texts('single') }),
-  q({ id: 'q-multiple', module: 'm1', type: 'multiple', options: [opt('a', true), opt('b', true), opt('c'), opt('d')], ...texts('multiple') }),
+  q({
+    id: 'q-single',
+    module: 'm1',
+    type: 'single',
+    options: [opt('a', true), opt('b'), opt('c')],
+    ...texts('single'),
+  }),
+  q({
+    id: 'q-multiple',
+    module: 'm1',
+    type: 'multiple',
+    options: [opt('a', true), opt('b', true), opt('c'), opt('d')],
+    ...texts('multiple'),
+  }),
   q({ id: 'q-tf', module: 'm2', type: 'true-false', answer: true, ...texts('true or false') }),
   q({ id: 'q-numeric', module: 'm2', type: 'numeric', answer: 16, ...texts('numeric') }),
   q({ id: 'q-never', module: 'm2', type: 'single', options: [opt('a', true), opt('b')], ...texts('never drawn') }),
@@ -111,11 +127,18 @@ describe('item analysis', () => {
   it('a question nobody drew has no statistics and no flags', () => {
     const s = stats['q-never']!;
     expect(s).toMatchObject({ n: 0, facility: null, discrimination: null, groupSize: 0, unanswered: 0, flags: [] });
-    expect(s.choices).toEqual([{ option: 'a', correct: true, count: 0 }, { option: 'b', correct: false, count: 0 }]);
+    expect(s.choices).toEqual([
+      { option: 'a', correct: true, count: 0 },
+      { option: 'b', correct: false, count: 0 },
+    ]);
   });
 
   it('ties in total score are broken by attempt id, so the groups do not depend on input order', () => {
-    const tied: ScoredAttempt[] = ['x3', 'x1', 'x2', 'x4'].map((id) => ({ id, total: 50, responses: [{ questionId: 'q-tf', response: id === 'x1', score: id === 'x1' ? 1 : 0 }] }));
+    const tied: ScoredAttempt[] = ['x3', 'x1', 'x2', 'x4'].map((id) => ({
+      id,
+      total: 50,
+      responses: [{ questionId: 'q-tf', response: id === 'x1', score: id === 'x1' ? 1 : 0 }],
+    }));
     // n = 4 → group size round(1.08) = 1. Rank by id: x1 first (upper, score 1), x4 last (lower, 0) → D = 1.
     const [, , s] = analyseItems(questions, tied);
     expect(s!.discrimination).toBe(1);

@@ -8,7 +8,10 @@ import { correctResponse, scoreQuestion } from '../../courses/scoring.ts';
 import type { Question } from '../../courses/schema/question.ts';
 
 const catalog = loadCatalog(contentFsFrom(fs), 'content', { withPools: true });
-const questions: Question[] = [...catalog.courses.values()].flatMap((c) => [...(c.pool ?? []), ...[...c.practice.values()].flat()]);
+const questions: Question[] = [...catalog.courses.values()].flatMap((c) => [
+  ...(c.pool ?? []),
+  ...[...c.practice.values()].flat(),
+]);
 
 describe('wrongResponse', () => {
   it('covers the real courses (every question type)', () => {
@@ -21,10 +24,17 @@ describe('wrongResponse', () => {
       expect(scoreQuestion(q, correctResponse(q)).score, q.id).toBe(1);
       expect(scoreQuestion(q, wrongResponse(q)).score, q.id).toBeLessThan(1);
     }
-    fc.assert(fc.property(fc.constantFrom(...questions), fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 8, maxLength: 8 }), (q, draws) => {
-      let i = 0;
-      const r = wrongResponse(q, () => draws[i++ % draws.length]!);
-      return scoreQuestion(q, r).score < 1;
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...questions),
+        fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        (q, draws) => {
+          let i = 0;
+          const r = wrongResponse(q, () => draws[i++ % draws.length]!);
+          return scoreQuestion(q, r).score < 1;
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -48,16 +48,27 @@ describe('scoreQuestion by type', () => {
 /** Any response of a question's own shape (including wrong ones). */
 function responseArb(question: Question): fc.Arbitrary<Response> {
   switch (question.type) {
-    case 'single': return fc.constantFrom(...question.options.map((o) => o.id));
-    case 'multiple': return fc.subarray(question.options.map((o) => o.id));
-    case 'true-false': return fc.boolean();
+    case 'single':
+      return fc.constantFrom(...question.options.map((o) => o.id));
+    case 'multiple':
+      return fc.subarray(question.options.map((o) => o.id));
+    case 'true-false':
+      return fc.boolean();
     case 'matching': {
       const ids = question.pairs.map((p) => p.id);
-      return fc.tuple(...ids.map(() => fc.constantFrom(...ids))).map((m) => Object.fromEntries(ids.map((id, i) => [id, m[i]!])));
+      return fc
+        .tuple(...ids.map(() => fc.constantFrom(...ids)))
+        .map((m) => Object.fromEntries(ids.map((id, i) => [id, m[i]!])));
     }
-    case 'ordering': return fc.shuffledSubarray(question.items.map((i) => i.id), { minLength: question.items.length });
-    case 'numeric': return fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
-    case 'text': return fc.string({ maxLength: 40 });
+    case 'ordering':
+      return fc.shuffledSubarray(
+        question.items.map((i) => i.id),
+        { minLength: question.items.length },
+      );
+    case 'numeric':
+      return fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+    case 'text':
+      return fc.string({ maxLength: 40 });
   }
 }
 
@@ -80,19 +91,26 @@ describe('properties', () => {
   it('the order in which options are chosen, and the order options are shown in, do not matter for multiple', () => {
     const m = q('g-multiple');
     fc.assert(
-      fc.property(fc.subarray(m.type === 'multiple' ? m.options.map((o) => o.id) : []), fc.integer(), (chosen, seed) => {
-        let s = seed;
-        const rng = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-        const shownInAnotherOrder = { ...m, options: shuffle((m as Extract<Question, { type: 'multiple' }>).options, rng) } as Question;
-        expect(scoreQuestion(shownInAnotherOrder, shuffle(chosen, rng)).score).toBe(scoreQuestion(m, chosen).score);
-      }),
+      fc.property(
+        fc.subarray(m.type === 'multiple' ? m.options.map((o) => o.id) : []),
+        fc.integer(),
+        (chosen, seed) => {
+          let s = seed;
+          const rng = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+          const shownInAnotherOrder = {
+            ...m,
+            options: shuffle((m as Extract<Question, { type: 'multiple' }>).options, rng),
+          } as Question;
+          expect(scoreQuestion(shownInAnotherOrder, shuffle(chosen, rng)).score).toBe(scoreQuestion(m, chosen).score);
+        },
+      ),
     );
   });
   it('the order questions are answered in does not change the attempt score', () => {
     fc.assert(
       fc.property(fc.tuple(...pool.map((x) => responseArb(x))), fc.integer(), (rs, seed) => {
         let s = seed;
-        const rng = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rng = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         const responses = Object.fromEntries(pool.map((x, i) => [x.id, rs[i]]));
         expect(scoreAttempt(shuffle(pool, rng), responses).score).toBe(scoreAttempt(pool, responses).score);
       }),
@@ -102,7 +120,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: pool.length }), fc.integer(), (n, seed) => {
         let s = seed;
-        const rng = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rng = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         const drawn = drawQuestions(pool, n, rng);
         expect(drawn).toHaveLength(n);
         expect(new Set(drawn.map((d) => d.id)).size).toBe(n);

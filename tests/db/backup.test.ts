@@ -12,7 +12,17 @@ describe('backup and restore', () => {
     const dir = tempDir();
     const { db, sqlite } = createDb(path.join(dir, 'live.sqlite'));
     await migrateToLatest(db);
-    await db.insertInto('users').values({ email: 'a@b.ua', full_name: 'Оксана', role: 'cadet', password_hash: 'x', locale: 'uk', created_at: new Date().toISOString() }).execute();
+    await db
+      .insertInto('users')
+      .values({
+        email: 'a@b.ua',
+        full_name: 'Оксана',
+        role: 'cadet',
+        password_hash: 'x',
+        locale: 'uk',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     const r = await backupTo(sqlite, path.join(dir, 'b', 'copy.sqlite'));
     expect(r.integrity).toBe('ok');
     const copy = new SQLite(r.file, { readonly: true });
@@ -26,11 +36,16 @@ describe('backup and restore', () => {
     const dir = tempDir();
     const junk = path.join(dir, 'junk.sqlite');
     fs.writeFileSync(junk, 'this is not a database'.repeat(100));
-    expect(() => restoreFrom(junk, path.join(dir, 'target.sqlite'))).toThrow(/refusing to restore.*(integrity|not a readable)/);
+    expect(() => restoreFrom(junk, path.join(dir, 'target.sqlite'))).toThrow(
+      /refusing to restore.*(integrity|not a readable)/,
+    );
     const newer = path.join(dir, 'newer.sqlite');
     const { db } = createDb(newer);
     await migrateToLatest(db);
-    await db.insertInto('kysely_migration' as never).values({ name: '2999-01-01T0000-future', timestamp: new Date().toISOString() } as never).execute();
+    await db
+      .insertInto('kysely_migration' as never)
+      .values({ name: '2999-01-01T0000-future', timestamp: new Date().toISOString() } as never)
+      .execute();
     await db.destroy();
     expect(checkFile(newer).latestMigration).toBe('2999-01-01T0000-future');
     expect(() => restoreFrom(newer, path.join(dir, 'target.sqlite'))).toThrow(/newer than this version/);

@@ -25,15 +25,46 @@ const waitFor = async (ok: () => Promise<boolean> | boolean, ms = 5000) => {
 async function setup() {
   const dir = tempDir('oberih-ckpt-');
   const dbFile = path.join(dir, 'test.sqlite');
-  const deps = await bootstrap({ dbFile, contentDir: 'tests/fixtures/content', catalog: fixtures(), log: silentLogger, groupCommitMs: 0, backgroundCheckpoint: true });
+  const deps = await bootstrap({
+    dbFile,
+    contentDir: 'tests/fixtures/content',
+    catalog: fixtures(),
+    log: silentLogger,
+    groupCommitMs: 0,
+    backgroundCheckpoint: true,
+  });
   const app = createApp(deps);
-  const user = await deps.db.insertInto('users').values({ email: 'ckpt@test.ua', full_name: 'Тест', role: 'cadet', password_hash: await hashPassword(TEST_PASSWORD), locale: 'uk', created_at: new Date().toISOString() }).returningAll().executeTakeFirstOrThrow();
-  const login = await app.request(`${ORIGIN}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN }, body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }) });
+  const user = await deps.db
+    .insertInto('users')
+    .values({
+      email: 'ckpt@test.ua',
+      full_name: 'Тест',
+      role: 'cadet',
+      password_hash: await hashPassword(TEST_PASSWORD),
+      locale: 'uk',
+      created_at: new Date().toISOString(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const login = await app.request(`${ORIGIN}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: ORIGIN },
+    body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
+  });
   expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('oberih_session='))!.split(';')[0]!;
+  const cookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('oberih_session='))!
+    .split(';')[0]!;
   const course = [...fixtures().courses.values()][0]!.course;
   const send = (id: string) =>
-    app.request(`${ORIGIN}/api/progress/events`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ORIGIN, cookie }, body: JSON.stringify({ events: [{ id, course: course.id, module: course.modules[0], kind: 'viewed', at: new Date().toISOString() }] }) });
+    app.request(`${ORIGIN}/api/progress/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN, cookie },
+      body: JSON.stringify({
+        events: [{ id, course: course.id, module: course.modules[0], kind: 'viewed', at: new Date().toISOString() }],
+      }),
+    });
   return { dir, dbFile, deps, user, send };
 }
 
@@ -51,7 +82,8 @@ describe('background checkpointer', () => {
       const copy = path.join(dir, `copy-${Date.now()}.sqlite`);
       fs.copyFileSync(dbFile, copy);
       const c = new SQLite(copy, { readonly: true });
-      const n = (c.prepare('select count(*) as n from progress_events where user_id = ?').get(user.id) as { n: number }).n;
+      const n = (c.prepare('select count(*) as n from progress_events where user_id = ?').get(user.id) as { n: number })
+        .n;
       c.close();
       if (n !== 30) await deps.checkpointer!.stats().then(() => deps.checkpointer!.poke());
       return n === 30;
@@ -67,7 +99,7 @@ describe('background checkpointer', () => {
 });
 
 describe('dataVersionProbe', () => {
-  it('changes on another connection\'s commit, not on our own commits nor on checkpoints', () => {
+  it("changes on another connection's commit, not on our own commits nor on checkpoints", () => {
     const dir = tempDir('oberih-dv-');
     const file = path.join(dir, 'dv.sqlite');
     const main = new SQLite(file);

@@ -41,7 +41,9 @@ describe('group commit', () => {
   it('writes arriving together share one transaction, and each is acknowledged only once it is committed', async () => {
     const { insert, writer, committed } = setup({ windowMs: 50 });
     const seenAtAck: string[][] = [];
-    const writes = ['a', 'b', 'c', 'd'].map((v) => writer.run(() => insert.run(v).changes).then(() => seenAtAck.push(committed())));
+    const writes = ['a', 'b', 'c', 'd'].map((v) =>
+      writer.run(() => insert.run(v).changes).then(() => seenAtAck.push(committed())),
+    );
     expect(committed()).toEqual([]);
     await Promise.all(writes);
     expect(writer.stats).toEqual({ batches: 1, jobs: 4 });

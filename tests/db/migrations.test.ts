@@ -8,7 +8,13 @@ import * as dropRedundantIndex from '../../db/migrations/2026-11-29T1200-progres
 import { tempDir } from '../helpers/app.ts';
 
 const tables = async (db: ReturnType<typeof createDb>['db']) =>
-  (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db)).rows.map((r) => r.name);
+  (
+    await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(
+      db,
+    )
+  ).rows.map((r) => r.name);
 
 describe('migrations', () => {
   it('are date-prefixed and applied in order', () => {
@@ -21,7 +27,18 @@ describe('migrations', () => {
   it('go up and down on a fresh file, and up again', async () => {
     const { db, sqlite } = createDb(path.join(tempDir(), 'm.sqlite'));
     expect(await migrateToLatest(db)).toHaveLength(Object.keys(migrations).length);
-    expect(await tables(db)).toEqual(expect.arrayContaining(['users', 'sessions', 'audit_log', 'cohorts', 'enrolment_codes', 'progress_events', 'attempts', 'certificates']));
+    expect(await tables(db)).toEqual(
+      expect.arrayContaining([
+        'users',
+        'sessions',
+        'audit_log',
+        'cohorts',
+        'enrolment_codes',
+        'progress_events',
+        'attempts',
+        'certificates',
+      ]),
+    );
     expect(await migrateToLatest(db)).toEqual([]);
     await migrateDown(db, true);
     expect(await tables(db)).toEqual([]);
@@ -37,7 +54,11 @@ describe('migrations', () => {
   it('progress_events keeps only the indexes a query uses: the unique (user, client id) and the report index', async () => {
     const { db, sqlite } = createDb(path.join(tempDir(), 'i.sqlite'));
     await migrateToLatest(db);
-    const indexes = () => (sqlite.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'progress_events' order by name").pluck().all() as string[]);
+    const indexes = () =>
+      sqlite
+        .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'progress_events' order by name")
+        .pluck()
+        .all() as string[];
     expect(indexes()).toEqual(expect.arrayContaining(['progress_events_client', 'progress_events_report']));
     expect(indexes()).not.toContain('progress_events_user_course');
     // Every query that reads progress_events still searches by an index (never a scan of the table).
@@ -48,14 +69,22 @@ describe('migrations', () => {
       'select client_id from progress_events where user_id = 1 order by occurred_at',
       'delete from progress_events where user_id = 1',
       "select user_id, course_id, module_id, min(occurred_at) from progress_events where user_id in (select user_id from cohort_members where cohort_id = 1) and course_id in ('a', 'b') group by user_id, course_id, module_id",
-    ].map((q) => (sqlite.prepare(`explain query plan ${q}`).all() as { detail: string }[]).map((r) => r.detail).join('; '));
+    ].map((q) =>
+      (sqlite.prepare(`explain query plan ${q}`).all() as { detail: string }[]).map((r) => r.detail).join('; '),
+    );
     for (const p of plans) {
       expect(p).toMatch(/SEARCH progress_events USING (COVERING )?INDEX/);
       expect(p).not.toMatch(/SCAN progress_events/);
     }
     // A duplicate (user, client id) is still refused by the unique index.
-    sqlite.prepare("insert into users (email, full_name, role, password_hash, locale, created_at) values ('a@b.c', 'A', 'cadet', 'x', 'uk', 'now')").run();
-    const ins = sqlite.prepare("insert into progress_events (client_id, user_id, course_id, module_id, kind, occurred_at, received_at) values ('dup-12345', 1, 'c', 'm', 'viewed', 'now', 'now')");
+    sqlite
+      .prepare(
+        "insert into users (email, full_name, role, password_hash, locale, created_at) values ('a@b.c', 'A', 'cadet', 'x', 'uk', 'now')",
+      )
+      .run();
+    const ins = sqlite.prepare(
+      "insert into progress_events (client_id, user_id, course_id, module_id, kind, occurred_at, received_at) values ('dup-12345', 1, 'c', 'm', 'viewed', 'now', 'now')",
+    );
     ins.run();
     expect(() => ins.run()).toThrow(/UNIQUE/);
     // Its down brings the dropped index back.

@@ -13,10 +13,25 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 async function axe(page: Page) {
   await page.addScriptTag({ path: axePath });
   const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
+    const r = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: unknown,
+          ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    return r.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
   });
   return result;
 }
@@ -74,9 +89,16 @@ describe('accessibility of the real course site', async () => {
     for (const [, path] of pages) {
       await page.goto(server.url + path);
       const info = await page.evaluate(() => {
-        const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map((h) => Number(h.tagName[1]));
+        const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map((h) =>
+          Number(h.tagName[1]),
+        );
         const skips = levels.some((l, i) => i > 0 && l > levels[i - 1]! + 1);
-        return { lang: document.documentElement.lang, skip: document.querySelector('a.skip')?.getAttribute('href'), h1: document.querySelectorAll('h1').length, skips };
+        return {
+          lang: document.documentElement.lang,
+          skip: document.querySelector('a.skip')?.getAttribute('href'),
+          h1: document.querySelectorAll('h1').length,
+          skips,
+        };
       });
       expect(info, path).toMatchObject({ skip: '#main', h1: 1, skips: false });
       expect(['uk', 'en']).toContain(info.lang);

@@ -16,7 +16,13 @@ import { startServer } from '../helpers/server.ts';
 
 const gz = (b: Buffer | string) => zlib.gzipSync(b, { level: 9 }).length;
 
-async function shippedJs(browser: Browser, base: string, siteDir: string, pagePath: string, signIn?: { email: string; password: string }) {
+async function shippedJs(
+  browser: Browser,
+  base: string,
+  siteDir: string,
+  pagePath: string,
+  signIn?: { email: string; password: string },
+) {
   const context = await browser.newContext();
   if (signIn) {
     const login = await context.newPage();
@@ -29,19 +35,27 @@ async function shippedJs(browser: Browser, base: string, siteDir: string, pagePa
   }
   const page = await context.newPage();
   const scripts = new Set<string>();
-  page.on('response', (r) => { if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname); });
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
+  });
   await page.goto(base + pagePath);
   // Not 'networkidle': a signed-in page keeps talking to the API (sync). Wait until no new script
   // has been requested for a second after load (lazy chunks included).
   await page.waitForLoadState('load');
-  for (let seen = -1; seen !== scripts.size; ) {
+  for (let seen = -1; seen !== scripts.size;) {
     seen = scripts.size;
     await page.waitForTimeout(1000);
   }
-  const inline = await page.evaluate(() => [...document.scripts].filter((s) => !s.src && s.type !== 'application/json').map((s) => s.textContent ?? ''));
+  const inline = await page.evaluate(() =>
+    [...document.scripts].filter((s) => !s.src && s.type !== 'application/json').map((s) => s.textContent ?? ''),
+  );
   await context.close();
   const files = [...scripts].filter((p) => p.startsWith('/_astro/'));
-  return { bytes: files.reduce((s, f) => s + gz(fs.readFileSync(path.join(siteDir, f))), 0) + inline.reduce((s, c) => s + gz(c), 0), files };
+  return {
+    bytes:
+      files.reduce((s, f) => s + gz(fs.readFileSync(path.join(siteDir, f))), 0) + inline.reduce((s, c) => s + gz(c), 0),
+    files,
+  };
 }
 
 export const TARGET_QUIZ_PAGE = 25 * 1024;
@@ -60,7 +74,9 @@ describe('JavaScript shipped by module pages', async () => {
   it('a module page with one quiz island ships at most 25 KB gzip, signed in or not', async () => {
     const anonymous = await shippedJs(browser, server.url, site, '/uk/courses/fixture-course/check/');
     const signedIn = await shippedJs(browser, server.url, site, '/uk/courses/fixture-course/check/', cadet);
-    console.log(`quiz page: ${anonymous.bytes} B gzip JS anonymous, ${signedIn.bytes} B signed in (${signedIn.files.join(', ')})`);
+    console.log(
+      `quiz page: ${anonymous.bytes} B gzip JS anonymous, ${signedIn.bytes} B signed in (${signedIn.files.join(', ')})`,
+    );
     // The signed-in page really loads more (the tracker), so the measurement sees lazy chunks too.
     expect(signedIn.files.length).toBeGreaterThan(anonymous.files.length);
     expect(signedIn.files.filter((f) => f.includes('module-islands'))).toHaveLength(1);

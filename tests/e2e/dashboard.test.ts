@@ -9,11 +9,13 @@ describe('instructor dashboard', async () => {
   const browser = await launchBrowser();
   const page = await browser.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   const instructor = DEMO_ACCOUNTS.find((a) => a.email === 'instructor@oberih.demo')!;
 
-  it('signs in and lists the instructor\'s own cohort only', async () => {
+  it("signs in and lists the instructor's own cohort only", async () => {
     await page.goto(`${server.url}/uk/login/?next=/uk/instructor/`);
     await page.getByLabel('Електронна пошта').fill(instructor.email);
     await page.getByLabel('Пароль').fill(instructor.password);
@@ -35,14 +37,21 @@ describe('instructor dashboard', async () => {
     // Charts are drawn when they come near the viewport: scroll to each.
     for (const c of await canvases.all()) await c.scrollIntoViewIfNeeded();
     // Chart.js has drawn something: the canvas has a size and non-transparent pixels.
-    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].every((c) => {
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return false;
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
-      return false;
-    }))).toBe(true);
-    for (const name of await canvases.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))) expect(name).toMatch(/^Діаграма: .+ наведено в таблиці нижче\. .+/);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')].every((c) => {
+            const ctx = c.getContext('2d');
+            if (!ctx || c.width === 0 || c.height === 0) return false;
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+            return false;
+          }),
+        ),
+      )
+      .toBe(true);
+    for (const name of await canvases.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))))
+      expect(name).toMatch(/^Діаграма: .+ наведено в таблиці нижче\. .+/);
     // Every chart's data table opens and has rows.
     const figures = page.locator('figure.chart');
     expect(await figures.count()).toBe(4);
@@ -59,7 +68,7 @@ describe('instructor dashboard', async () => {
     expect(await figures.first().locator('.summary').innerText()).toMatch(/^Розпочали \d+ з 30/);
   });
 
-  it('shows the at-risk list, the learners, a learner\'s attempts and the item analysis flags', async () => {
+  it("shows the at-risk list, the learners, a learner's attempts and the item analysis flags", async () => {
     const risk = page.locator('[data-at-risk]');
     expect(await risk.innerText()).toContain('двічі не склав(ла) тест');
     // The learner list loads when its section comes near the viewport.
@@ -83,7 +92,12 @@ describe('instructor dashboard', async () => {
     await page.goto(`${server.url}/en/instructor/cohort/${url.search}`);
     await page.locator('[data-cohort-name]').waitFor();
     await expect.poll(() => page.locator('canvas[data-chart]').count()).toBe(4);
-    expect(await page.locator('figure.chart h3').allInnerTexts()).toEqual(['Completion funnel', 'Progress over time', 'Distribution of best scores', 'Completion by module']);
+    expect(await page.locator('figure.chart h3').allInnerTexts()).toEqual([
+      'Completion funnel',
+      'Progress over time',
+      'Distribution of best scores',
+      'Completion by module',
+    ]);
     expect(await page.locator('[data-figures]').innerText()).toMatch(/In the cohort\s+30/);
     expect(await page.locator('figure.chart .summary').first().innerText()).toMatch(/^\d+ of 30 started/);
     expect(errors).toEqual([]);
@@ -111,15 +125,27 @@ describe('instructor dashboard', async () => {
   it('pages through every learner of a larger cohort, 50 at a time, and searches, filters and sorts them all', async () => {
     // 45 more learners through the cohort's CSV import: 75 in all, two pages.
     const cohortId = new URL(page.url()).searchParams.get('id');
-    const csv = 'full_name,email\n' + Array.from({ length: 45 }, (_, i) => `Пагінація Слухач ${String(i + 1).padStart(2, '0')},paging${i + 1}@test.ua`).join('\n') + '\n';
-    const imported = await page.request.post(`${server.url}/api/cohorts/${cohortId}/import`, { headers: { origin: server.url }, data: { csv, confirm: true, locale: 'uk' } });
+    const csv =
+      'full_name,email\n' +
+      Array.from(
+        { length: 45 },
+        (_, i) => `Пагінація Слухач ${String(i + 1).padStart(2, '0')},paging${i + 1}@test.ua`,
+      ).join('\n') +
+      '\n';
+    const imported = await page.request.post(`${server.url}/api/cohorts/${cohortId}/import`, {
+      headers: { origin: server.url },
+      data: { csv, confirm: true, locale: 'uk' },
+    });
     expect(imported.status()).toBe(200);
     await page.goto(`${server.url}/uk/instructor/cohort/?id=${cohortId}`);
     await page.locator('[data-figures]').waitFor();
     expect(await page.locator('[data-figures]').innerText()).toMatch(/У групі\s+75/);
     // Keyboard and screen-reader users reach the list through its button before it is in view.
     const show = page.getByRole('button', { name: 'Показати список слухачів' });
-    if (await show.count()) { await show.focus(); await page.keyboard.press('Enter'); }
+    if (await show.count()) {
+      await show.focus();
+      await page.keyboard.press('Enter');
+    }
     const rows = page.locator('[data-learners] tbody tr');
     const count = page.locator('[data-learner-count]');
     // The full report is fetched when the list is shown: allow for a busy machine.
@@ -157,7 +183,8 @@ describe('instructor dashboard', async () => {
     await header.getByRole('button').focus();
     await page.keyboard.press('Enter');
     expect(await header.getAttribute('aria-sort')).toBe('descending');
-    const best = async () => (await rows.locator('td:nth-child(5)').allInnerTexts()).map((t) => (t.trim() === '—' ? -1 : parseFloat(t)));
+    const best = async () =>
+      (await rows.locator('td:nth-child(5)').allInnerTexts()).map((t) => (t.trim() === '—' ? -1 : parseFloat(t)));
     const desc = await best();
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
     expect(desc[0]).toBeGreaterThan(0);

@@ -10,7 +10,11 @@ import { fixtures } from '../helpers/app.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
 
-const pool = new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+const pool = new Map(
+  fixtures()
+    .courses.get('fixture-course')!
+    .pool!.map((q) => [q.id, q]),
+);
 
 /** Press Tab until focus is inside the element matching `selector`. */
 async function tabInto(page: Page, selector: string) {
@@ -21,10 +25,17 @@ async function tabInto(page: Page, selector: string) {
   throw new Error(`could not reach ${selector} with Tab`);
 }
 
-const active = (page: Page) => page.evaluate(() => {
-  const el = document.activeElement as HTMLInputElement | HTMLSelectElement | null;
-  return { tag: el?.tagName, type: (el as HTMLInputElement)?.type, value: el?.value, checked: (el as HTMLInputElement)?.checked, label: el?.getAttribute('aria-label') ?? '' };
-});
+const active = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | HTMLSelectElement | null;
+    return {
+      tag: el?.tagName,
+      type: (el as HTMLInputElement)?.type,
+      value: el?.value,
+      checked: (el as HTMLInputElement)?.checked,
+      label: el?.getAttribute('aria-label') ?? '',
+    };
+  });
 
 async function answer(page: Page, q: Question) {
   const sel = `fieldset[data-question="${q.id}"]`;
@@ -55,7 +66,8 @@ async function answer(page: Page, q: Question) {
       for (let i = 0; i < q.pairs.length; i++) {
         const id = await page.evaluate(() => document.activeElement!.id);
         const prompt = id.split('-').pop()!;
-        for (let k = 0; k < 12 && (await active(page)).value !== map[prompt]; k++) await page.keyboard.press('ArrowDown');
+        for (let k = 0; k < 12 && (await active(page)).value !== map[prompt]; k++)
+          await page.keyboard.press('ArrowDown');
         expect((await active(page)).value).toBe(map[prompt]);
         if (i < q.pairs.length - 1) await page.keyboard.press('Tab');
       }
@@ -105,12 +117,16 @@ describe('keyboard-only answering of every question type', async () => {
     await page.keyboard.press('Enter');
     await page.locator('fieldset.question').first().waitFor();
     const ids = await page.$$eval('fieldset.question', (els) => els.map((e) => (e as HTMLElement).dataset.question!));
-    expect(new Set(ids.map((id) => pool.get(id)!.type))).toEqual(new Set(['single', 'multiple', 'true-false', 'matching', 'ordering', 'numeric', 'text']));
+    expect(new Set(ids.map((id) => pool.get(id)!.type))).toEqual(
+      new Set(['single', 'multiple', 'true-false', 'matching', 'ordering', 'numeric', 'text']),
+    );
     for (const id of ids) await answer(page, pool.get(id)!);
     await tabInto(page, '[data-submit]');
     await page.keyboard.press('Enter');
     await page.locator('[data-result]').waitFor();
-    const wrong = await page.$$eval('.review li', (els) => els.filter((e) => e.getAttribute('data-score') !== '1').map((e) => e.textContent?.slice(0, 80)));
+    const wrong = await page.$$eval('.review li', (els) =>
+      els.filter((e) => e.getAttribute('data-score') !== '1').map((e) => e.textContent?.slice(0, 80)),
+    );
     expect(wrong, 'questions not scored as correct').toEqual([]);
     expect(await page.locator('[data-result]').innerText()).toMatch(/Passed — Score: 100%/);
     // Feedback is in words and symbols, not colour alone.
@@ -125,7 +141,9 @@ describe('keyboard-only answering of every question type', async () => {
       await answer(page, q);
       await tabInto(page, `fieldset[data-question="${q.id}"] ~ button`);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator(`fieldset[data-question="${q.id}"] ~ .feedback`).getAttribute('data-status')).toBe('correct');
+      await expect
+        .poll(() => page.locator(`fieldset[data-question="${q.id}"] ~ .feedback`).getAttribute('data-status'))
+        .toBe('correct');
     }
     expect(await page.locator('.quiz [role="status"]').last().innerText()).toMatch(/Score: 100%/);
   });

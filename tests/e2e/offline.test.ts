@@ -15,12 +15,26 @@ import { fixtures, tempDir } from '../helpers/app.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
 
-const pool = new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+const pool = new Map(
+  fixtures()
+    .courses.get('fixture-course')!
+    .pool!.map((q) => [q.id, q]),
+);
 
 async function redeem(page: Page, base: string, email: string) {
   await page.goto(`${base}/en/login/`);
   const status = await page.evaluate(async (email) => {
-    const r = await fetch('/api/auth/redeem', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'LVIV-2026-DEMO-CODE', full_name: 'Офлайн Тест', email, password: 'offline passphrase 1', locale: 'en' }) });
+    const r = await fetch('/api/auth/redeem', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code: 'LVIV-2026-DEMO-CODE',
+        full_name: 'Офлайн Тест',
+        email,
+        password: 'offline passphrase 1',
+        locale: 'en',
+      }),
+    });
     const body = await r.json();
     localStorage.setItem('oberih.signedIn', String(body.user.id));
     return r.status;
@@ -51,18 +65,31 @@ async function putInOrder(page: Page, sel: string, texts: string[]) {
 }
 
 const queued = (page: Page) =>
-  page.evaluate(() => new Promise<string[]>((resolve) => {
-    const req = indexedDB.open('oberih', 1);
-    req.onsuccess = () => {
-      const all = req.result.transaction('events', 'readonly').objectStore('events').getAll();
-      all.onsuccess = () => resolve((all.result as { id: string }[]).map((e) => e.id));
-    };
-  }));
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const req = indexedDB.open('oberih', 1);
+        req.onsuccess = () => {
+          const all = req.result.transaction('events', 'readonly').objectStore('events').getAll();
+          all.onsuccess = () => resolve((all.result as { id: string }[]).map((e) => e.id));
+        };
+      }),
+  );
 
 function serverEvents(dataDir: string, email: string) {
   const db = new SQLite(path.join(dataDir, 'oberih.sqlite'), { readonly: true });
   try {
-    return db.prepare('select e.client_id, e.module_id, e.kind, e.score, e.occurred_at from progress_events e join users u on u.id = e.user_id where u.email = ?').all(email) as { client_id: string; module_id: string; kind: string; score: number | null; occurred_at: string }[];
+    return db
+      .prepare(
+        'select e.client_id, e.module_id, e.kind, e.score, e.occurred_at from progress_events e join users u on u.id = e.user_id where u.email = ?',
+      )
+      .all(email) as {
+      client_id: string;
+      module_id: string;
+      kind: string;
+      score: number | null;
+      occurred_at: string;
+    }[];
   } finally {
     db.close();
   }
@@ -85,9 +112,14 @@ describe('offline learning', async () => {
     await expect.poll(() => page.locator('[data-sync-status]').innerText()).toMatch(/Offline|Saved on this device/);
     for (const q of fixtures().courses.get('fixture-course')!.practice.get('check')!) {
       const sel = `fieldset[data-question="${q.id}"]`;
-      if (q.type === 'matching') for (const p of q.pairs) await page.locator(`${sel} select#q-check-${q.id}-${p.id}`).selectOption(p.id);
+      if (q.type === 'matching')
+        for (const p of q.pairs) await page.locator(`${sel} select#q-check-${q.id}-${p.id}`).selectOption(p.id);
       if (q.type === 'ordering') {
-        await putInOrder(page, sel, q.items.map((i) => i.en));
+        await putInOrder(
+          page,
+          sel,
+          q.items.map((i) => i.en),
+        );
       }
       await page.locator(`${sel} ~ button`).click();
     }
@@ -102,50 +134,68 @@ describe('offline learning', async () => {
     await context.setOffline(false);
     await expect.poll(async () => (await queued(page)).length, { timeout: 20_000 }).toBe(0);
     const stored = serverEvents(server.dataDir, email);
-    for (const id of ids) expect(stored.filter((e) => e.client_id === id), id).toHaveLength(1);
+    for (const id of ids)
+      expect(
+        stored.filter((e) => e.client_id === id),
+        id,
+      ).toHaveLength(1);
     expect(stored.find((e) => e.kind === 'practice')?.score).toBe(100);
     expect(stored.some((e) => e.kind === 'completed' && e.module_id === 'check')).toBe(true);
     await context.close();
   });
 
-  it('finishes a graded attempt offline that was started online, and the server scores it once', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const email = 'offline.exam@test.ua';
-    await redeem(page, server.url, email);
-    await saveCourse(page, server.url);
-    await page.goto(`${server.url}/en/courses/fixture-course/assessment/`);
-    await page.locator('[data-start]').click();
-    await page.locator('fieldset.question').first().waitFor();
-    await context.setOffline(true);
-    const ids = await page.$$eval('fieldset.question', (els) => els.map((e) => (e as HTMLElement).dataset.question!));
-    for (const id of ids) {
-      const q = pool.get(id)!;
-      const want = correctResponse(q);
-      const sel = `fieldset[data-question="${id}"]`;
-      if (q.type === 'single' || q.type === 'true-false') await page.locator(`${sel} input[value="${String(want)}"]`).check();
-      if (q.type === 'multiple') for (const o of want as string[]) await page.locator(`${sel} input[value="${o}"]`).check();
-      if (q.type === 'numeric' || q.type === 'text') await page.locator(`${sel} input`).fill(String(want));
-      if (q.type === 'matching') for (const [k, v] of Object.entries(want as Record<string, string>)) await page.locator(`${sel} select[id$="-${k}"]`).selectOption(v);
-      if (q.type === 'ordering') {
-        await putInOrder(page, sel, q.items.map((i) => i.en));
+  it(
+    'finishes a graded attempt offline that was started online, and the server scores it once',
+    { timeout: 90_000 },
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const email = 'offline.exam@test.ua';
+      await redeem(page, server.url, email);
+      await saveCourse(page, server.url);
+      await page.goto(`${server.url}/en/courses/fixture-course/assessment/`);
+      await page.locator('[data-start]').click();
+      await page.locator('fieldset.question').first().waitFor();
+      await context.setOffline(true);
+      const ids = await page.$$eval('fieldset.question', (els) => els.map((e) => (e as HTMLElement).dataset.question!));
+      for (const id of ids) {
+        const q = pool.get(id)!;
+        const want = correctResponse(q);
+        const sel = `fieldset[data-question="${id}"]`;
+        if (q.type === 'single' || q.type === 'true-false')
+          await page.locator(`${sel} input[value="${String(want)}"]`).check();
+        if (q.type === 'multiple')
+          for (const o of want as string[]) await page.locator(`${sel} input[value="${o}"]`).check();
+        if (q.type === 'numeric' || q.type === 'text') await page.locator(`${sel} input`).fill(String(want));
+        if (q.type === 'matching')
+          for (const [k, v] of Object.entries(want as Record<string, string>))
+            await page.locator(`${sel} select[id$="-${k}"]`).selectOption(v);
+        if (q.type === 'ordering') {
+          await putInOrder(
+            page,
+            sel,
+            q.items.map((i) => i.en),
+          );
+        }
       }
-    }
-    await page.locator('[data-submit]').click();
-    await expect.poll(() => page.locator('[data-queued]').innerText()).toMatch(/saved on this device/);
-    // A reload offline keeps the queued submission (page from cache, answers from the device).
-    await page.reload();
-    await expect.poll(() => page.locator('[data-queued]').count()).toBe(1);
-    await context.setOffline(false);
-    await page.evaluate(() => dispatchEvent(new Event('online')));
-    await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toMatch(/Passed — Score: 100%/);
-    const db = new SQLite(path.join(server.dataDir, 'oberih.sqlite'), { readonly: true });
-    const attempts = db.prepare('select a.score, a.submitted_at from attempts a join users u on u.id = a.user_id where u.email = ?').all(email) as { score: number; submitted_at: string }[];
-    db.close();
-    expect(attempts).toHaveLength(1);
-    expect(attempts[0]!.score).toBe(100);
-    await context.close();
-  });
+      await page.locator('[data-submit]').click();
+      await expect.poll(() => page.locator('[data-queued]').innerText()).toMatch(/saved on this device/);
+      // A reload offline keeps the queued submission (page from cache, answers from the device).
+      await page.reload();
+      await expect.poll(() => page.locator('[data-queued]').count()).toBe(1);
+      await context.setOffline(false);
+      await page.evaluate(() => dispatchEvent(new Event('online')));
+      await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toMatch(/Passed — Score: 100%/);
+      const db = new SQLite(path.join(server.dataDir, 'oberih.sqlite'), { readonly: true });
+      const attempts = db
+        .prepare('select a.score, a.submitted_at from attempts a join users u on u.id = a.user_id where u.email = ?')
+        .all(email) as { score: number; submitted_at: string }[];
+      db.close();
+      expect(attempts).toHaveLength(1);
+      expect(attempts[0]!.score).toBe(100);
+      await context.close();
+    },
+  );
 
   it("a learner's downloaded certificate PDF and the verification page work offline", async () => {
     const context = await browser.newContext();
@@ -155,15 +205,34 @@ describe('offline learning', async () => {
     // Complete the course through the API (modules + a perfect attempt) to get a certificate.
     const answers = Object.fromEntries([...pool.values()].map((q) => [q.id, correctResponse(q)]));
     const code = await page.evaluate(async (answers) => {
-      const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      const post = (url: string, body: unknown) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
       const at = new Date(Date.now() - 60_000).toISOString();
-      await post('/api/progress/events', { events: ['words', 'response', 'check'].map((m) => ({ id: `cert-offline-${m}`, course: 'fixture-course', module: m, kind: 'completed', at })) });
+      await post('/api/progress/events', {
+        events: ['words', 'response', 'check'].map((m) => ({
+          id: `cert-offline-${m}`,
+          course: 'fixture-course',
+          module: m,
+          kind: 'completed',
+          at,
+        })),
+      });
       const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
-      await post(`/api/attempts/${attempt.id}/submit`, { responses: Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, answers[q.id]])) });
+      await post(`/api/attempts/${attempt.id}/submit`, {
+        responses: Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, answers[q.id]])),
+      });
       const { certificates } = await fetch('/api/me/certificates').then((r) => r.json());
       return certificates[0].code as string;
     }, answers);
-    const download = () => page.evaluate(async (code) => { const r = await fetch(`/api/certificates/${code}.pdf`); return { status: r.status, head: (await r.text()).slice(0, 5) }; }, code);
+    const download = () =>
+      page.evaluate(async (code) => {
+        const r = await fetch(`/api/certificates/${code}.pdf`);
+        return { status: r.status, head: (await r.text()).slice(0, 5) };
+      }, code);
     expect(await download()).toEqual({ status: 200, head: '%PDF-' });
     await page.goto(`${server.url}/en/verify/`);
     await context.setOffline(true);
@@ -173,7 +242,7 @@ describe('offline learning', async () => {
     await context.close();
   });
 
-  it('logging out clears the personal cache; the next person on the device never sends the previous one\'s events', async () => {
+  it("logging out clears the personal cache; the next person on the device never sends the previous one's events", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await redeem(page, server.url, 'shared.device.a@test.ua');
@@ -181,7 +250,9 @@ describe('offline learning', async () => {
     await page.goto(`${server.url}/en/courses/fixture-course/response/`);
     await expect.poll(() => page.locator('[data-sync-status]').innerText()).toBe('Synced');
     // A certificate PDF kept for offline use, and an event the server cannot take right now.
-    await page.evaluate(async () => { await (await caches.open('oberih-personal')).put('/api/certificates/TEST.pdf', new Response('pdf')); });
+    await page.evaluate(async () => {
+      await (await caches.open('oberih-personal')).put('/api/certificates/TEST.pdf', new Response('pdf'));
+    });
     await context.route('**/api/progress/events', (route) => route.fulfill({ status: 503, body: '{}' }));
     await page.getByRole('button', { name: 'Mark this module complete' }).click();
     await expect.poll(async () => (await queued(page)).length).toBeGreaterThan(0);
@@ -209,15 +280,26 @@ describe('offline learning', async () => {
       return page;
     }
     const put = (page: Page, events: object[]) =>
-      page.evaluate((events) => new Promise<void>((resolve) => {
-        const req = indexedDB.open('oberih', 1);
-        req.onsuccess = () => {
-          const tx = req.result.transaction('events', 'readwrite');
-          for (const e of events) tx.objectStore('events').put(e);
-          tx.oncomplete = () => resolve();
-        };
-      }), events);
-    const ev = (id: string, extra: object = {}) => ({ id, course: 'fixture-course', module: 'words', kind: 'viewed', at: new Date().toISOString(), ...extra });
+      page.evaluate(
+        (events) =>
+          new Promise<void>((resolve) => {
+            const req = indexedDB.open('oberih', 1);
+            req.onsuccess = () => {
+              const tx = req.result.transaction('events', 'readwrite');
+              for (const e of events) tx.objectStore('events').put(e);
+              tx.oncomplete = () => resolve();
+            };
+          }),
+        events,
+      );
+    const ev = (id: string, extra: object = {}) => ({
+      id,
+      course: 'fixture-course',
+      module: 'words',
+      kind: 'viewed',
+      at: new Date().toISOString(),
+      ...extra,
+    });
 
     it('the server answering 500 or timing out mid-sync: events stay queued and are sent once later', async () => {
       const context = await browser.newContext();
@@ -243,12 +325,20 @@ describe('offline learning', async () => {
       await put(page, [ev('gone-course-event-1', { course: 'retired-course' }), ev('kept-course-event-1')]);
       await page.evaluate(() => dispatchEvent(new Event('online')));
       await expect.poll(async () => (await queued(page)).length, { timeout: 20_000 }).toBe(0);
-      const parked = await page.evaluate(() => new Promise<string[]>((resolve) => {
-        const req = indexedDB.open('oberih', 1);
-        req.onsuccess = () => { const all = req.result.transaction('rejected', 'readonly').objectStore('rejected').getAllKeys(); all.onsuccess = () => resolve(all.result as string[]); };
-      }));
+      const parked = await page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const req = indexedDB.open('oberih', 1);
+            req.onsuccess = () => {
+              const all = req.result.transaction('rejected', 'readonly').objectStore('rejected').getAllKeys();
+              all.onsuccess = () => resolve(all.result as string[]);
+            };
+          }),
+      );
       expect(parked).toEqual(['gone-course-event-1']);
-      expect(serverEvents(server.dataDir, 'fault.gone@test.ua').map((e) => e.client_id)).toContain('kept-course-event-1');
+      expect(serverEvents(server.dataDir, 'fault.gone@test.ua').map((e) => e.client_id)).toContain(
+        'kept-course-event-1',
+      );
       await context.close();
     });
 
@@ -269,10 +359,15 @@ describe('offline learning', async () => {
       const a = await signedInModulePage(context, 'fault.tabs@test.ua');
       const b = await context.newPage();
       await b.goto(`${server.url}/en/courses/fixture-course/words/`);
-      await put(a, Array.from({ length: 30 }, (_, i) => ev(`two-tabs-event-${i}`)));
+      await put(
+        a,
+        Array.from({ length: 30 }, (_, i) => ev(`two-tabs-event-${i}`)),
+      );
       await Promise.all([a.evaluate(() => dispatchEvent(new Event('online'))), a.reload()]);
       await expect.poll(async () => (await queued(a)).length, { timeout: 20_000 }).toBe(0);
-      const stored = serverEvents(server.dataDir, 'fault.tabs@test.ua').filter((e) => e.client_id.startsWith('two-tabs-'));
+      const stored = serverEvents(server.dataDir, 'fault.tabs@test.ua').filter((e) =>
+        e.client_id.startsWith('two-tabs-'),
+      );
       expect(stored).toHaveLength(30);
       expect(new Set(stored.map((e) => e.client_id)).size).toBe(30);
       await context.close();
@@ -282,10 +377,18 @@ describe('offline learning', async () => {
       const context = await browser.newContext();
       const page = await signedInModulePage(context, 'fault.quota@test.ua');
       await page.evaluate(() => {
-        IDBObjectStore.prototype.put = function () { throw new DOMException('quota', 'QuotaExceededError'); };
+        IDBObjectStore.prototype.put = function () {
+          throw new DOMException('quota', 'QuotaExceededError');
+        };
       });
       await page.getByRole('button', { name: 'Mark this module complete' }).click();
-      await expect.poll(() => serverEvents(server.dataDir, 'fault.quota@test.ua').some((e) => e.kind === 'completed' && e.module_id === 'response')).toBe(true);
+      await expect
+        .poll(() =>
+          serverEvents(server.dataDir, 'fault.quota@test.ua').some(
+            (e) => e.kind === 'completed' && e.module_id === 'response',
+          ),
+        )
+        .toBe(true);
       await context.close();
     });
   });
@@ -296,9 +399,15 @@ describe('a new build replaces the old caches without mixing versions', async ()
   const content = path.join(dir, 'content');
   fs.cpSync('tests/fixtures/content', content, { recursive: true });
   const page2 = path.join(content, 'courses/fixture-course/en/02-response.mdx');
-  fs.writeFileSync(page2, fs.readFileSync(page2, 'utf8').replace('title: First response', 'title: First response (revised)'));
+  fs.writeFileSync(
+    page2,
+    fs.readFileSync(page2, 'utf8').replace('title: First response', 'title: First response (revised)'),
+  );
   const siteB = path.join(dir, 'site-b');
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/build.ts'], { env: { ...process.env, CONTENT_DIR: content, SITE_OUT: siteB }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/build.ts'], {
+    env: { ...process.env, CONTENT_DIR: content, SITE_OUT: siteB },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`second build failed: ${r.stderr}`);
   // Outside Linux's ephemeral range (32768+), where the other test servers' PORT=0 lands.
   const port = String(10000 + Math.floor(Math.random() * 10000));
@@ -315,7 +424,9 @@ describe('a new build replaces the old caches without mixing versions', async ()
     await expect.poll(() => page.locator('[data-save-status]').innerText()).toMatch(/saved/);
     await page.goto(`${a.url}/en/courses/fixture-course/response/`);
     expect(await page.locator('h1').innerText()).toBe('First response');
-    const versionA = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('oberih-shell-')));
+    const versionA = await page.evaluate(async () =>
+      (await caches.keys()).filter((k) => k.startsWith('oberih-shell-')),
+    );
     await a.stop();
     const b = await startServer({ PORT: port, DATA_DIR: dataDir, SITE_DIR: siteB, CONTENT_DIR: content });
     await page.goto(`${b.url}/en/courses/fixture-course/`);
@@ -328,13 +439,25 @@ describe('a new build replaces the old caches without mixing versions', async ()
     await expect.poll(() => page.locator('[data-update-banner]').isVisible()).toBe(true);
     await page.locator('[data-update-banner] button').click();
     // The new worker takes over: it removes build A's caches when it activates (then the page reloads).
-    await expect.poll(() => page.evaluate(async (old) => !(await caches.keys()).includes(old!), versionA[0]).catch(() => false), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(async (old) => !(await caches.keys()).includes(old!), versionA[0]).catch(() => false), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     await page.waitForLoadState();
     // The switch-over ends with a reload of the page; navigate once it has settled.
-    await expect.poll(async () => {
-      await page.goto(`${b.url}/en/courses/fixture-course/response/`).catch(() => undefined);
-      return page.locator('h1').innerText().catch(() => '');
-    }, { timeout: 20_000 }).toBe('First response (revised)');
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${b.url}/en/courses/fixture-course/response/`).catch(() => undefined);
+          return page
+            .locator('h1')
+            .innerText()
+            .catch(() => '');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('First response (revised)');
     const keys = await page.evaluate(() => caches.keys());
     expect(keys.filter((k) => k.startsWith('oberih-shell-'))).toHaveLength(1);
     expect(keys).not.toContain(versionA[0]);

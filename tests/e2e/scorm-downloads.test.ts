@@ -10,7 +10,10 @@ describe('SCORM downloads in the instructor workspace', async () => {
   const dir = path.resolve('dist/scorm');
   const file = path.join(dir, 'fixture-course-uk-scorm12.zip');
   const existed = fs.existsSync(file);
-  if (!existed) { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(file, 'PK\u0003\u0004 test'); }
+  if (!existed) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, 'PK\u0003\u0004 test');
+  }
   const server = await startServer();
   const browser = await launchBrowser();
 

@@ -34,18 +34,30 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
   const pool = catalog.courses.get('fixture-course')!.pool!;
   const bigPool = catalog.courses.get('big-course')!.pool!;
   const browser = await launchBrowser();
-  const zip = (course: string, version: '1.2' | '2004') => path.join(out, `${course}-en-scorm${version === '1.2' ? '12' : '2004'}.zip`);
+  const zip = (course: string, version: '1.2' | '2004') =>
+    path.join(out, `${course}-en-scorm${version === '1.2' ? '12' : '2004'}.zip`);
 
   /** Open the harness; collect requests that leave the package and failed loads. */
   async function launch(p: Preview, context = browser) {
-    const page = await (context === browser ? browser.newPage() : (context as unknown as { newPage(): Promise<Page> }).newPage());
+    const page = await (context === browser
+      ? browser.newPage()
+      : (context as unknown as { newPage(): Promise<Page> }).newPage());
     const stray: string[] = [];
     const errors: string[] = [];
     page.on('request', (r) => {
       const u = r.url();
-      if (!(u.startsWith(`${p.url}pkg/`) || u.startsWith(`${p.url}_harness/`) || u === p.url || u === 'about:blank' || u.endsWith('/favicon.ico'))) stray.push(u);
+      if (!(
+        u.startsWith(`${p.url}pkg/`) ||
+        u.startsWith(`${p.url}_harness/`) ||
+        u === p.url ||
+        u === 'about:blank' ||
+        u.endsWith('/favicon.ico')
+      ))
+        stray.push(u);
     });
-    page.on('response', (r) => { if (r.status() >= 400 && r.url().includes('/pkg/')) errors.push(`${r.status()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.url().includes('/pkg/')) errors.push(`${r.status()} ${r.url()}`);
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(p.url);
     const sco = page.frameLocator('#sco');
@@ -55,10 +67,16 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
   }
 
   const harness = (page: Page) => page.evaluate(() => (window as unknown as { harness: Harness }).harness);
-  const bridgeErrors = (page: Page) => page.frames().find((f) => f.url().endsWith('/pkg/index.html'))!.evaluate(() => (window as unknown as { OberihScorm: { errors(): string[] } }).OberihScorm.errors());
+  const bridgeErrors = (page: Page) =>
+    page
+      .frames()
+      .find((f) => f.url().endsWith('/pkg/index.html'))!
+      .evaluate(() => (window as unknown as { OberihScorm: { errors(): string[] } }).OberihScorm.errors());
   /** What Moodle does when the learner leaves the activity: the SCO's frame is unloaded. */
   async function leave(page: Page) {
-    await page.evaluate(() => { (document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'; });
+    await page.evaluate(() => {
+      (document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank';
+    });
     await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.calls.finish > 0);
   }
 
@@ -74,17 +92,26 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
   async function answer(content: FrameLocator, q: Question, right: boolean) {
     const set = content.locator(`fieldset[data-question="${q.id}"]`);
     switch (q.type) {
-      case 'single': return set.locator(`input[value="${q.options.find((o) => o.correct === right)!.id}"]`).check();
-      case 'multiple': for (const o of q.options.filter((o) => o.correct === right)) await set.locator(`input[value="${o.id}"]`).check(); return;
-      case 'true-false': return set.locator(`input[value="${String(right ? q.answer : !q.answer)}"]`).check();
+      case 'single':
+        return set.locator(`input[value="${q.options.find((o) => o.correct === right)!.id}"]`).check();
+      case 'multiple':
+        for (const o of q.options.filter((o) => o.correct === right))
+          await set.locator(`input[value="${o.id}"]`).check();
+        return;
+      case 'true-false':
+        return set.locator(`input[value="${String(right ? q.answer : !q.answer)}"]`).check();
       case 'matching': {
         const selects = set.locator('select');
-        for (let i = 0; i < q.pairs.length; i++) await selects.nth(i).selectOption(q.pairs[right ? i : (i + 1) % q.pairs.length]!.id);
+        for (let i = 0; i < q.pairs.length; i++)
+          await selects.nth(i).selectOption(q.pairs[right ? i : (i + 1) % q.pairs.length]!.id);
         return;
       }
       case 'ordering': {
         const target = right ? q.items.map((i) => i.id) : [...q.items].reverse().map((i) => i.id);
-        const order = async () => (await set.locator('button[id$="-up"]').evaluateAll((bs) => bs.map((b) => b.id))).map((id) => id.replace(`a-${q.id}-`, '').replace(/-up$/, ''));
+        const order = async () =>
+          (await set.locator('button[id$="-up"]').evaluateAll((bs) => bs.map((b) => b.id))).map((id) =>
+            id.replace(`a-${q.id}-`, '').replace(/-up$/, ''),
+          );
         let moved = false;
         for (let pos = 0; pos < target.length; pos++) {
           let now = await order();
@@ -95,11 +122,16 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           }
         }
         // Already in the target order: move one item down and back, so there is a response.
-        if (!moved) { await set.locator(`[id="a-${q.id}-${target[0]}-down"]`).click(); await set.locator(`[id="a-${q.id}-${target[0]}-up"]`).click(); }
+        if (!moved) {
+          await set.locator(`[id="a-${q.id}-${target[0]}-down"]`).click();
+          await set.locator(`[id="a-${q.id}-${target[0]}-up"]`).click();
+        }
         return;
       }
-      case 'numeric': return set.locator('input').fill(String(right ? q.answer : q.answer + 100));
-      case 'text': return set.locator('input').fill(right ? q.accepted.en[0]! : 'something else');
+      case 'numeric':
+        return set.locator('input').fill(String(right ? q.answer : q.answer + 100));
+      case 'text':
+        return set.locator('input').fill(right ? q.accepted.en[0]! : 'something else');
     }
   }
 
@@ -117,7 +149,9 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
         const p = await startPreview(zip('fixture-course', version));
         try {
           const { page, content, stray, errors } = await launch(p);
-          expect((await harness(page)).cmi[version === '1.2' ? 'cmi.core.lesson_status' : 'cmi.completion_status']).toBe('incomplete');
+          expect(
+            (await harness(page)).cmi[version === '1.2' ? 'cmi.core.lesson_status' : 'cmi.completion_status'],
+          ).toBe('incomplete');
           await studyModules(content, 3);
           await content.locator('a[href$="assessment/index.html"]').last().click();
           await takeAssessment(content, pool, () => true);
@@ -136,7 +170,11 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           };
           if (version === '1.2') {
             expect(cmi['cmi.core.lesson_status']).toBe('passed');
-            expect([cmi['cmi.core.score.raw'], cmi['cmi.core.score.min'], cmi['cmi.core.score.max']]).toEqual(['100', '0', '100']);
+            expect([cmi['cmi.core.score.raw'], cmi['cmi.core.score.min'], cmi['cmi.core.score.max']]).toEqual([
+              '100',
+              '0',
+              '100',
+            ]);
             expect(cmi['cmi.core.session_time']).toMatch(STRICT_TIMESPAN_12);
             expect(cmi['cmi.core.exit']).toBe('');
             // 1.2 formats (RTE 3.4.2): single characters 0–9/a–z, comma-separated.
@@ -158,7 +196,9 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           } else {
             expect(cmi['cmi.completion_status']).toBe('completed');
             expect(cmi['cmi.success_status']).toBe('passed');
-            expect([cmi['cmi.score.raw'], cmi['cmi.score.min'], cmi['cmi.score.max'], cmi['cmi.score.scaled']]).toEqual(['100', '0', '100', '1']);
+            expect([cmi['cmi.score.raw'], cmi['cmi.score.min'], cmi['cmi.score.max'], cmi['cmi.score.scaled']]).toEqual(
+              ['100', '0', '100', '1'],
+            );
             expect(cmi['cmi.progress_measure']).toBe('1');
             expect(cmi['cmi.session_time']).toMatch(ISO8601_DURATION);
             expect(cmi['cmi.session_time']).toMatch(/^PT/);
@@ -180,7 +220,13 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           }
           const suspend = cmi['cmi.suspend_data']!;
           expect(suspend.length).toBeLessThanOrEqual(4096);
-          expect(decodeProgress(suspend, 3)).toMatchObject({ done: [0, 1, 2], attempts: 1, best: 100, passed: true, draft: null });
+          expect(decodeProgress(suspend, 3)).toMatchObject({
+            done: [0, 1, 2],
+            attempts: 1,
+            best: 100,
+            passed: true,
+            draft: null,
+          });
           expect(stray).toEqual([]);
           expect(errors).toEqual([]);
         } finally {
@@ -214,7 +260,9 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
             const again = await launch(p, other as never);
             // The bookmark opens the assessment, with the same questions and the answers given.
             await expect.poll(() => again.content.locator('fieldset[data-question]').count()).toBe(pool.length);
-            expect(await again.content.locator(`fieldset[data-question="g-single"] input[value="a"]`).isChecked()).toBe(true);
+            expect(await again.content.locator(`fieldset[data-question="g-single"] input[value="a"]`).isChecked()).toBe(
+              true,
+            );
             expect(await again.content.locator(`fieldset[data-question="g-text"] input`).inputValue()).toBe('116 111');
             const h = await harness(again.page);
             expect(h.calls.initialize).toBe(1);
@@ -255,10 +303,14 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
             expect(Number(cmi['cmi.progress_measure'])).toBeCloseTo(0.25); // the assessment, not the 3 modules
             expect(cmi['cmi.exit']).toBe('suspend');
           }
-          const results = Object.entries(cmi).filter(([k]) => /\.result$/.test(k)).map(([, v]) => v);
+          const results = Object.entries(cmi)
+            .filter(([k]) => /\.result$/.test(k))
+            .map(([, v]) => v);
           expect(results.filter((r) => r === 'correct')).toHaveLength(2);
           expect(results.filter((r) => r === (version === '1.2' ? '0.33' : '0.3333'))).toHaveLength(1);
-          expect(results.filter((r) => r === (version === '1.2' ? 'wrong' : 'incorrect'))).toHaveLength(pool.length - 3);
+          expect(results.filter((r) => r === (version === '1.2' ? 'wrong' : 'incorrect'))).toHaveLength(
+            pool.length - 3,
+          );
         } finally {
           await p.close();
         }
@@ -299,7 +351,8 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
       expect(decodeProgress(cmi['cmi.suspend_data']!, 3).draft).toMatch(/^[0-9a-z]+\.[0-9a-z]+/);
       // 28 free-text answers of 500 characters: 14,000 characters cannot fit.
       const texts = bigPool.filter((q) => q.type === 'text');
-      for (const q of texts) await content.locator(`fieldset[data-question="${q.id}"] input`).fill(`${q.id} `.padEnd(500, 'я'));
+      for (const q of texts)
+        await content.locator(`fieldset[data-question="${q.id}"] input`).fill(`${q.id} `.padEnd(500, 'я'));
       await expect.poll(() => content.locator('[data-draft-local]').isVisible()).toBe(true);
       ({ cmi } = await harness(page));
       expect(cmi['cmi.suspend_data']!.length).toBeLessThanOrEqual(4096);

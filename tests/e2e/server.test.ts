@@ -32,7 +32,9 @@ describe('the server as a real process', async () => {
     const browser = await launchBrowser();
     const page = await browser.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(`${server.url}/uk/login/`);
     const admin = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
     await page.getByLabel('Електронна пошта').fill(admin.email);

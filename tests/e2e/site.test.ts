@@ -14,16 +14,22 @@ describe('reading and tracking a course', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cspErrors: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text());
+  });
 
   it('anonymous visitors can read a module; a text-only module page runs no script at all', async () => {
     await page.goto(`${server.url}/uk/courses/fixture-course/words/`);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Правильні слова');
     expect(await page.getAttribute('html', 'lang')).toBe('uk');
-    expect(await page.evaluate(() => [...document.scripts].filter((s) => s.type !== 'application/json').length)).toBe(0);
+    expect(await page.evaluate(() => [...document.scripts].filter((s) => s.type !== 'application/json').length)).toBe(
+      0,
+    );
     // The glossary term opens its definition without JavaScript (popover).
     await page.getByRole('button', { name: 'CSAM' }).click();
-    await expect.poll(() => page.locator('[popover]:popover-open').innerText()).toMatch(/матеріали сексуального насильства/);
+    await expect
+      .poll(() => page.locator('[popover]:popover-open').innerText())
+      .toMatch(/матеріали сексуального насильства/);
   });
 
   it('enrols with a code (closed registration) and signs in', async () => {
@@ -61,10 +67,20 @@ describe('reading and tracking a course', async () => {
     await page.getByRole('button', { name: 'Mark this module complete' }).click();
     expect(page.url()).not.toContain('#completed');
     // The status said "Synced" already (the page view); wait until the completion itself reached the server.
-    await expect.poll(() => page.evaluate(() => fetch('/api/me/progress/fixture-course').then((r) => r.json()).then((p) => p.modules[1].completed))).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          fetch('/api/me/progress/fixture-course')
+            .then((r) => r.json())
+            .then((p) => p.modules[1].completed),
+        ),
+      )
+      .toBe(true);
     await expect.poll(() => page.locator('[data-sync-status]').innerText()).toBe('Synced');
     await page.goto(`${server.url}/en/my/`);
-    await expect.poll(() => page.locator('[data-course="fixture-course"] [role="progressbar"]').getAttribute('aria-valuenow')).toBe('67');
+    await expect
+      .poll(() => page.locator('[data-course="fixture-course"] [role="progressbar"]').getAttribute('aria-valuenow'))
+      .toBe('67');
     const res = await page.evaluate(() => fetch('/api/me/progress/fixture-course').then((r) => r.json()));
     expect(res.modules.map((m: { completed: boolean }) => m.completed)).toEqual([true, true, false]);
   });
@@ -79,7 +95,11 @@ describe('reading and tracking a course', async () => {
     await quick.goto('about:blank');
     await quick.close();
     // Nothing on the site runs any more; the server must already have it (or get it from the page's beacon).
-    const completed = () => context.request.get(`${server.url}/api/me/progress/fixture-course`).then((r) => r.json()).then((p) => p.modules[2].completed);
+    const completed = () =>
+      context.request
+        .get(`${server.url}/api/me/progress/fixture-course`)
+        .then((r) => r.json())
+        .then((p) => p.modules[2].completed);
     await expect.poll(completed, { timeout: 5000 }).toBe(true);
   });
 
@@ -97,12 +117,16 @@ describe('reading and tracking a course', async () => {
     await page.goto(`${server.url}/uk/search/`);
     await page.locator('.pagefind-ui__search-input').fill('таємниці');
     await expect.poll(() => page.locator('.pagefind-ui__result-link').count()).toBeGreaterThan(0);
-    const links = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    const links = await page
+      .locator('.pagefind-ui__result-link')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('href')));
     expect(links.every((h) => h!.startsWith('/uk/'))).toBe(true);
     await page.goto(`${server.url}/en/search/`);
     await page.locator('.pagefind-ui__search-input').fill('secrecy');
     await expect.poll(() => page.locator('.pagefind-ui__result-link').count()).toBeGreaterThan(0);
-    const en = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    const en = await page
+      .locator('.pagefind-ui__result-link')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('href')));
     expect(en.every((h) => h!.startsWith('/en/'))).toBe(true);
   });
 

@@ -27,26 +27,55 @@ describe('certificate verification in the browser', async () => {
   const api = async (p: string, init: { cookie?: string; json?: unknown } = {}) =>
     fetch(`${origin}${p}`, {
       method: init.json === undefined ? 'GET' : 'POST',
-      headers: { ...(init.json === undefined ? {} : { 'content-type': 'application/json', origin }), ...(init.cookie ? { cookie: init.cookie } : {}) },
+      headers: {
+        ...(init.json === undefined ? {} : { 'content-type': 'application/json', origin }),
+        ...(init.cookie ? { cookie: init.cookie } : {}),
+      },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
   const login = async (email: string, password: string) => {
     const res = await api('/api/auth/login', { json: { email, password } });
     expect(res.status).toBe(200);
-    return res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='))!.split(';')[0]!;
+    return res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('oberih_session='))!
+      .split(';')[0]!;
   };
 
   // An admin creates a learner, who completes the fixture course and passes its assessment.
   const adminAccount = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!;
   const admin = await login(adminAccount.email, adminAccount.password);
   const email = `verify-${crypto.randomUUID().slice(0, 8)}@test.ua`;
-  expect((await api('/api/admin/users', { cookie: admin, json: { email, full_name: NAME, role: 'cadet', password: 'long enough password', locale: 'uk' } })).status).toBe(201);
+  expect(
+    (
+      await api('/api/admin/users', {
+        cookie: admin,
+        json: { email, full_name: NAME, role: 'cadet', password: 'long enough password', locale: 'uk' },
+      })
+    ).status,
+  ).toBe(201);
   const learner = await login(email, 'long enough password');
-  const events = fixtures().courses.get(COURSE)!.course.modules.map((m) => ({ id: `e2e-${m}-${crypto.randomUUID()}`, course: COURSE, module: m, kind: 'completed', at: new Date(Date.now() - 60_000).toISOString() }));
+  const events = fixtures()
+    .courses.get(COURSE)!
+    .course.modules.map((m) => ({
+      id: `e2e-${m}-${crypto.randomUUID()}`,
+      course: COURSE,
+      module: m,
+      kind: 'completed',
+      at: new Date(Date.now() - 60_000).toISOString(),
+    }));
   expect((await api('/api/progress/events', { cookie: learner, json: { events } })).status).toBe(200);
-  const { attempt } = await (await api(`/api/courses/${COURSE}/attempts`, { cookie: learner, json: { locale: 'uk' } })).json();
-  const pool = new Map(fixtures().courses.get(COURSE)!.pool!.map((q) => [q.id, q]));
-  const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]));
+  const { attempt } = await (
+    await api(`/api/courses/${COURSE}/attempts`, { cookie: learner, json: { locale: 'uk' } })
+  ).json();
+  const pool = new Map(
+    fixtures()
+      .courses.get(COURSE)!
+      .pool!.map((q) => [q.id, q]),
+  );
+  const responses = Object.fromEntries(
+    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
+  );
   expect((await api(`/api/attempts/${attempt.id}/submit`, { cookie: learner, json: { responses } })).status).toBe(200);
   const { certificates } = await (await api('/api/me/certificates', { cookie: learner })).json();
   const cert = certificates[0] as { code: string; verify_url: string };
@@ -56,15 +85,21 @@ describe('certificate verification in the browser', async () => {
   const signed = decoded.payload;
 
   /** The QR link with the payload edited but the original signature kept. */
-  const edited = (change: Partial<CertificatePayload>) => `${encodeBase64urlNoPadding(payloadBytes({ ...signed, ...change }))}.${genuine.split('.')[1]}`;
+  const edited = (change: Partial<CertificatePayload>) =>
+    `${encodeBase64urlNoPadding(payloadBytes({ ...signed, ...change }))}.${genuine.split('.')[1]}`;
   const impostor = crypto.generateKeyPairSync('ed25519').privateKey;
-  const wrongKey = encodeToken({ ...signed, name: 'Хтось Інший' }, new Uint8Array(crypto.sign(null, payloadBytes({ ...signed, name: 'Хтось Інший' }), impostor)));
+  const wrongKey = encodeToken(
+    { ...signed, name: 'Хтось Інший' },
+    new Uint8Array(crypto.sign(null, payloadBytes({ ...signed, name: 'Хтось Інший' }), impostor)),
+  );
 
   const browser = await launchBrowser();
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   const result = page.locator('[data-verify-result]');
   const open = async (token: string) => {
     await page.goto(`${origin}/uk/verify/#${token}`);
@@ -83,15 +118,23 @@ describe('certificate verification in the browser', async () => {
     await mine.goto(`${origin}/uk/my/`);
     const card = mine.locator(`[data-course="${COURSE}"]`);
     await expect.poll(() => card.innerText().catch(() => '')).toContain(cert.code);
-    expect(await card.getByRole('link', { name: 'Завантажити PDF' }).getAttribute('href')).toBe(`/api/certificates/${cert.code}.pdf`);
+    expect(await card.getByRole('link', { name: 'Завантажити PDF' }).getAttribute('href')).toBe(
+      `/api/certificates/${cert.code}.pdf`,
+    );
     expect(await card.locator('[data-expiring]').count()).toBe(0);
     // Bring the expiry 30 days close (in the register only) and look again.
     const db = new Database(path.join(server.dataDir, 'oberih.sqlite'));
-    db.prepare('update certificates set expires_at = ? where code = ?').run(new Date(Date.now() + 30 * 86400_000).toISOString(), cert.code);
+    db.prepare('update certificates set expires_at = ? where code = ?').run(
+      new Date(Date.now() + 30 * 86400_000).toISOString(),
+      cert.code,
+    );
     await mine.reload();
     await expect.poll(() => card.locator('[data-expiring]').count()).toBe(1);
     expect(await card.locator('[data-expiring]').innerText()).toMatch(/Сертифікат спливає/);
-    db.prepare('update certificates set expires_at = ? where code = ?').run(`${signed.expires}T00:00:00.000Z`, cert.code);
+    db.prepare('update certificates set expires_at = ? where code = ?').run(
+      `${signed.expires}T00:00:00.000Z`,
+      cert.code,
+    );
     db.close();
     await mine.close();
     await context.clearCookies();
@@ -99,7 +142,9 @@ describe('certificate verification in the browser', async () => {
 
   it('offline (page loaded once online): a genuine QR link verifies, and the page says revocation needs a connection', async () => {
     await page.goto(`${origin}/uk/verify/`);
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('oberih.certificate-keys.v1'))).toContain(signed.kid);
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('oberih.certificate-keys.v1')))
+      .toContain(signed.kid);
     await context.setOffline(true);
     await open(genuine);
     expect(await result.getAttribute('data-signature')).toBe('valid');
@@ -137,7 +182,10 @@ describe('certificate verification in the browser', async () => {
     await open(genuine);
     await expect.poll(() => result.getAttribute('data-registry')).toBe('valid');
     expect(await result.innerText()).toContain('Дійсний: сертифікат є в реєстрі');
-    expect((await api(`/api/admin/certificates/${cert.code}/revoke`, { cookie: admin, json: { reason: 'e2e: revoked' } })).status).toBe(200);
+    expect(
+      (await api(`/api/admin/certificates/${cert.code}/revoke`, { cookie: admin, json: { reason: 'e2e: revoked' } }))
+        .status,
+    ).toBe(200);
     await page.goto(`${origin}/uk/verify/`);
     await open(genuine);
     await expect.poll(() => result.getAttribute('data-registry')).toBe('revoked');
@@ -169,7 +217,11 @@ describe('certificate verification in the browser', async () => {
     await expect.poll(() => result.getAttribute('data-registry')).toBe('revoked');
     await page.evaluate(fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
     const violations = await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+      const r = await (
+        window as unknown as {
+          axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+        }
+      ).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
       return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
     });
     expect(violations).toEqual([]);

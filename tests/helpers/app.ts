@@ -23,27 +23,71 @@ export function tempDir(prefix = 'oberih-test-') {
 let passwordHash: Promise<string> | undefined;
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function makeTestApp(opts: { now?: () => Date; catalog?: Catalog; config?: Record<string, unknown>; log?: import('../../api/log.ts').Logger } = {}) {
+export async function makeTestApp(
+  opts: {
+    now?: () => Date;
+    catalog?: Catalog;
+    config?: Record<string, unknown>;
+    log?: import('../../api/log.ts').Logger;
+  } = {},
+) {
   const dir = tempDir();
   const dbFile = path.join(dir, 'test.sqlite');
-  const deps = await bootstrap({ dbFile, contentDir: 'tests/fixtures/content', catalog: opts.catalog ?? fixtures(), log: opts.log ?? silentLogger, now: opts.now, groupCommitMs: 0, config: opts.config });
+  const deps = await bootstrap({
+    dbFile,
+    contentDir: 'tests/fixtures/content',
+    catalog: opts.catalog ?? fixtures(),
+    log: opts.log ?? silentLogger,
+    now: opts.now,
+    groupCommitMs: 0,
+    config: opts.config,
+  });
   afterAll(() => deps.close());
   const app = createApp(deps);
 
   /** Send a request; JSON bodies get the right content type and our own Origin (as a browser would). */
-  async function request(p: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string>; cookie?: string; origin?: string | null } = {}) {
+  async function request(
+    p: string,
+    init: {
+      method?: string;
+      json?: unknown;
+      body?: string;
+      headers?: Record<string, string>;
+      cookie?: string;
+      origin?: string | null;
+    } = {},
+  ) {
     const headers: Record<string, string> = { ...init.headers };
     if (init.json !== undefined) headers['content-type'] ??= 'application/json';
     if (init.cookie) headers.cookie = init.cookie;
     const method = init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET');
     if (init.origin !== null && method !== 'GET') headers.origin = init.origin ?? ORIGIN;
-    const res = await app.request(`${ORIGIN}${p}`, { method, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const res = await app.request(`${ORIGIN}${p}`, {
+      method,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
     return res;
   }
 
-  async function createUser(role: Role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@test.ua`, fullName = `Тест ${role}`) {
+  async function createUser(
+    role: Role,
+    email = `${role}-${Math.random().toString(36).slice(2, 8)}@test.ua`,
+    fullName = `Тест ${role}`,
+  ) {
     passwordHash ??= hashPassword(TEST_PASSWORD);
-    const user = await deps.db.insertInto('users').values({ email, full_name: fullName, role, password_hash: await passwordHash, locale: 'uk', created_at: new Date().toISOString() }).returningAll().executeTakeFirstOrThrow();
+    const user = await deps.db
+      .insertInto('users')
+      .values({
+        email,
+        full_name: fullName,
+        role,
+        password_hash: await passwordHash,
+        locale: 'uk',
+        created_at: new Date().toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return user;
   }
 

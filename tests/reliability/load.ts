@@ -21,9 +21,16 @@ export function unlimitedContent(dir: string): string {
 }
 
 export async function login(base: string, email: string, password = 'demo-cadet-2026'): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='))!.split(';')[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('oberih_session='))!
+    .split(';')[0]!;
 }
 
 /**
@@ -34,14 +41,25 @@ export function runLoad(base: string, learners: { email: string; cookie: string 
   let running = true;
   let seq = 0;
   const post = (cookie: string, url: string, body: unknown) =>
-    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, cookie },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
   const progressWorker = async (l: { email: string; cookie: string }) => {
     while (running) {
       const ids = Array.from({ length: 5 }, () => `${tag}-${seq++}-${Math.random().toString(36).slice(2, 8)}`);
       const at = new Date(Date.now() - 1000).toISOString();
       try {
-        const res = await post(l.cookie, '/api/progress/events', { events: ids.map((id) => ({ id, course: 'fixture-course', module: 'words', kind: 'viewed', at })) });
-        if (res.status === 200) for (const id of ids) { acks.events.set(id, l.email); acks.ackedAt.set(id, Date.now()); }
+        const res = await post(l.cookie, '/api/progress/events', {
+          events: ids.map((id) => ({ id, course: 'fixture-course', module: 'words', kind: 'viewed', at })),
+        });
+        if (res.status === 200)
+          for (const id of ids) {
+            acks.events.set(id, l.email);
+            acks.ackedAt.set(id, Date.now());
+          }
         else if (res.status >= 500) throw new Error(`unexpected ${res.status}`);
       } catch (e) {
         if ((e as Error).message.startsWith('unexpected')) throw e;
@@ -55,12 +73,23 @@ export function runLoad(base: string, learners: { email: string; cookie: string 
         const start = await post(l.cookie, '/api/courses/fixture-course/attempts', {});
         let id: string | undefined;
         let n = 0;
-        if (start.status === 201) ({ attempt: { id, questions: { length: n } } } = await start.json());
+        if (start.status === 201)
+          ({
+            attempt: {
+              id,
+              questions: { length: n },
+            },
+          } = await start.json());
         else if (start.status === 409) id = (await start.json()).error.fields?.attempt; // resume the open one
         if (!id) continue;
-        if (!n) n = (await (await fetch(`${base}/api/attempts/${id}`, { headers: { cookie: l.cookie } })).json()).attempt.questions.length;
+        if (!n)
+          n = (await (await fetch(`${base}/api/attempts/${id}`, { headers: { cookie: l.cookie } })).json()).attempt
+            .questions.length;
         const res = await post(l.cookie, `/api/attempts/${id}/submit`, { responses: {} });
-        if (res.status === 200) { acks.attempts.set(id, n); acks.ackedAt.set(id, Date.now()); }
+        if (res.status === 200) {
+          acks.attempts.set(id, n);
+          acks.ackedAt.set(id, Date.now());
+        }
       } catch {
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -83,8 +112,13 @@ export function verifyAcknowledged(dbFile: string, acks: Acknowledged, only?: (i
     const integrity = db.pragma('integrity_check', { simple: true });
     // One pass over the table rather than a query per id: the acknowledged set grows to tens of thousands.
     const counts = new Map<string, number>();
-    for (const row of db.prepare('select client_id, count(*) as n from progress_events group by client_id').iterate() as Iterable<{ client_id: string; n: number }>) counts.set(row.client_id, row.n);
-    const attempt = db.prepare('select submitted_at, (select count(*) from attempt_responses r where r.attempt_id = a.id) as responses from attempts a where id = ?');
+    for (const row of db
+      .prepare('select client_id, count(*) as n from progress_events group by client_id')
+      .iterate() as Iterable<{ client_id: string; n: number }>)
+      counts.set(row.client_id, row.n);
+    const attempt = db.prepare(
+      'select submitted_at, (select count(*) from attempt_responses r where r.attempt_id = a.id) as responses from attempts a where id = ?',
+    );
     const missing: string[] = [];
     const duplicated: string[] = [];
     let checked = 0;

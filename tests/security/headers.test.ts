@@ -29,7 +29,9 @@ describe('security headers', async () => {
       const res = await fetch(server.url + path);
       const html = await res.text();
       const hashes = [...res.headers.get('content-security-policy')!.matchAll(/'sha256-([^']+)'/g)].map((m) => m[1]);
-      const inline = [...html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g)].filter((m) => !/\ssrc=|application\/json/.test(m[1] ?? '') && m[2]).map((m) => createHash('sha256').update(m[2]!).digest('base64'));
+      const inline = [...html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g)]
+        .filter((m) => !/\ssrc=|application\/json/.test(m[1] ?? '') && m[2])
+        .map((m) => createHash('sha256').update(m[2]!).digest('base64'));
       for (const h of inline) expect(hashes, path).toContain(h);
       return inline.length;
     };

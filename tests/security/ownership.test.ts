@@ -11,29 +11,70 @@ type Actor = 'owner' | 'otherLearner' | 'cohortInstructor' | 'otherInstructor' |
 
 describe('own vs other resources', async () => {
   const t = await makeTestApp();
-  const pool = new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+  const pool = new Map(
+    fixtures()
+      .courses.get('fixture-course')!
+      .pool!.map((q) => [q.id, q]),
+  );
   const owner = await t.userWithSession('cadet');
   const otherLearner = await t.userWithSession('cadet');
   const cohortInstructor = await t.userWithSession('instructor');
   const otherInstructor = await t.userWithSession('instructor');
   const admin = await t.userWithSession('admin');
-  const cookies: Record<Actor, string> = { owner: owner.cookie, otherLearner: otherLearner.cookie, cohortInstructor: cohortInstructor.cookie, otherInstructor: otherInstructor.cookie, admin: admin.cookie };
+  const cookies: Record<Actor, string> = {
+    owner: owner.cookie,
+    otherLearner: otherLearner.cookie,
+    cohortInstructor: cohortInstructor.cookie,
+    otherInstructor: otherInstructor.cookie,
+    admin: admin.cookie,
+  };
 
   // Two cohorts: the owner is in cohort A (cohortInstructor's); otherLearner in cohort B (otherInstructor's).
-  const mk = async (cookie: string, name: string) => (await (await t.request('/api/cohorts', { cookie, json: { name, unit: 'ЛьвДУВС' } })).json()).cohort.id as number;
+  const mk = async (cookie: string, name: string) =>
+    (await (await t.request('/api/cohorts', { cookie, json: { name, unit: 'ЛьвДУВС' } })).json()).cohort.id as number;
   const cohortA = await mk(cohortInstructor.cookie, 'Група А');
   const cohortB = await mk(otherInstructor.cookie, 'Група Б');
   const now = new Date().toISOString();
-  await t.deps.db.insertInto('cohort_members').values([{ cohort_id: cohortA, user_id: owner.user.id, joined_at: now }, { cohort_id: cohortB, user_id: otherLearner.user.id, joined_at: now }]).execute();
-  await t.deps.db.insertInto('cohort_courses').values({ cohort_id: cohortA, course_id: 'fixture-course', due_on: null }).execute();
+  await t.deps.db
+    .insertInto('cohort_members')
+    .values([
+      { cohort_id: cohortA, user_id: owner.user.id, joined_at: now },
+      { cohort_id: cohortB, user_id: otherLearner.user.id, joined_at: now },
+    ])
+    .execute();
+  await t.deps.db
+    .insertInto('cohort_courses')
+    .values({ cohort_id: cohortA, course_id: 'fixture-course', due_on: null })
+    .execute();
 
   // The owner completes the course: a submitted attempt and a certificate; plus an open attempt for submit checks.
-  const events = ['words', 'response', 'check'].map((m) => ({ id: `own-${m}-completed`, course: 'fixture-course', module: m, kind: 'completed', at: new Date(Date.now() - 60_000).toISOString() }));
+  const events = ['words', 'response', 'check'].map((m) => ({
+    id: `own-${m}-completed`,
+    course: 'fixture-course',
+    module: m,
+    kind: 'completed',
+    at: new Date(Date.now() - 60_000).toISOString(),
+  }));
   await t.request('/api/progress/events', { cookie: owner.cookie, json: { events } });
-  const { attempt: done } = await (await t.request('/api/courses/fixture-course/attempts', { cookie: owner.cookie, json: {} })).json();
-  await t.request(`/api/attempts/${done.id}/submit`, { cookie: owner.cookie, json: { responses: Object.fromEntries(done.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)])) } });
-  const { attempt: open } = await (await t.request('/api/courses/fixture-course/attempts', { cookie: owner.cookie, json: {} })).json();
-  const cert = await t.deps.db.selectFrom('certificates').select('code').where('user_id', '=', owner.user.id).executeTakeFirstOrThrow();
+  const { attempt: done } = await (
+    await t.request('/api/courses/fixture-course/attempts', { cookie: owner.cookie, json: {} })
+  ).json();
+  await t.request(`/api/attempts/${done.id}/submit`, {
+    cookie: owner.cookie,
+    json: {
+      responses: Object.fromEntries(
+        done.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
+      ),
+    },
+  });
+  const { attempt: open } = await (
+    await t.request('/api/courses/fixture-course/attempts', { cookie: owner.cookie, json: {} })
+  ).json();
+  const cert = await t.deps.db
+    .selectFrom('certificates')
+    .select('code')
+    .where('user_id', '=', owner.user.id)
+    .executeTakeFirstOrThrow();
 
   const ALL: Actor[] = ['owner', 'otherLearner', 'cohortInstructor', 'otherInstructor', 'admin'];
   const table: { route: string; method?: string; body?: unknown; allowed: Actor[] }[] = [
@@ -41,9 +82,19 @@ describe('own vs other resources', async () => {
     { route: `/api/certificates/${cert.code}.pdf`, allowed: ['owner', 'cohortInstructor', 'admin'] },
     { route: `/api/cohorts/${cohortA}`, allowed: ['cohortInstructor', 'admin'] },
     { route: `/api/cohorts/${cohortA}/members`, allowed: ['cohortInstructor', 'admin'] },
-    { route: `/api/cohorts/${cohortA}`, method: 'PATCH', body: { name: 'Група А (змінено)' }, allowed: ['cohortInstructor', 'admin'] },
+    {
+      route: `/api/cohorts/${cohortA}`,
+      method: 'PATCH',
+      body: { name: 'Група А (змінено)' },
+      allowed: ['cohortInstructor', 'admin'],
+    },
     { route: `/api/cohorts/${cohortA}/codes`, method: 'POST', body: {}, allowed: ['cohortInstructor', 'admin'] },
-    { route: `/api/cohorts/${cohortA}/import`, method: 'POST', body: { csv: 'full_name,email\nОлег Тест,oleg@test.ua\n' }, allowed: ['cohortInstructor', 'admin'] },
+    {
+      route: `/api/cohorts/${cohortA}/import`,
+      method: 'POST',
+      body: { csv: 'full_name,email\nОлег Тест,oleg@test.ua\n' },
+      allowed: ['cohortInstructor', 'admin'],
+    },
     { route: `/api/cohorts/${cohortA}/certificates.csv`, allowed: ['cohortInstructor', 'admin'] },
     { route: `/api/reports/cohorts/${cohortA}`, allowed: ['cohortInstructor', 'admin'] },
     { route: `/api/reports/cohorts/${cohortA}/learners/${owner.user.id}`, allowed: ['cohortInstructor', 'admin'] },
@@ -60,8 +111,16 @@ describe('own vs other resources', async () => {
       const allowed = row.allowed.includes(actor);
       it(`${row.method ?? 'GET'} ${row.route.replace(/[0-9a-f-]{36}|[0-9A-Z]{4}(-[0-9A-Z]{4}){7}/g, ':id')} as ${actor}: ${allowed ? 'allowed' : 'refused'}`, async () => {
         // The submit row changes state: the owner goes last (refusals first).
-        if (row.route.endsWith('/submit') && actor === 'owner') for (const other of ALL.filter((a) => a !== 'owner')) expect((await t.request(row.route, { method: 'POST', cookie: cookies[other], json: row.body })).status).toBe(403);
-        const res = await t.request(row.route, { method: row.method ?? 'GET', cookie: cookies[actor], ...(row.body !== undefined ? { json: row.body } : {}) });
+        if (row.route.endsWith('/submit') && actor === 'owner')
+          for (const other of ALL.filter((a) => a !== 'owner'))
+            expect(
+              (await t.request(row.route, { method: 'POST', cookie: cookies[other], json: row.body })).status,
+            ).toBe(403);
+        const res = await t.request(row.route, {
+          method: row.method ?? 'GET',
+          cookie: cookies[actor],
+          ...(row.body !== undefined ? { json: row.body } : {}),
+        });
         if (allowed) expect(res.status, await res.clone().text()).toBeLessThan(300);
         else expect([403, 404], `${actor} got ${res.status}`).toContain(res.status);
       });
@@ -72,7 +131,9 @@ describe('own vs other resources', async () => {
     const mine = JSON.stringify(await (await t.request('/api/me/progress', { cookie: otherLearner.cookie })).json());
     expect(mine).not.toContain('own-words-completed');
     expect(mine).not.toContain(cert.code);
-    const certs = JSON.stringify(await (await t.request('/api/me/certificates', { cookie: otherLearner.cookie })).json());
+    const certs = JSON.stringify(
+      await (await t.request('/api/me/certificates', { cookie: otherLearner.cookie })).json(),
+    );
     expect(certs).not.toContain(cert.code);
   });
 });

@@ -9,15 +9,33 @@ describe('export and erasure of one person', async () => {
   const t = await makeTestApp({ log: jsonLogger((l) => lines.push(l)) });
   const admin = await t.userWithSession('admin');
   const learner = await t.userWithSession('cadet');
-  const pool = new Map(fixtures().courses.get('fixture-course')!.pool!.map((q) => [q.id, q]));
+  const pool = new Map(
+    fixtures()
+      .courses.get('fixture-course')!
+      .pool!.map((q) => [q.id, q]),
+  );
 
   // The learner completes the fixture course and gets a certificate.
-  const events = ['words', 'response', 'check'].map((m) => ({ id: `privacy-${m}-event`, course: 'fixture-course', module: m, kind: 'completed', at: new Date(Date.now() - 60_000).toISOString() }));
+  const events = ['words', 'response', 'check'].map((m) => ({
+    id: `privacy-${m}-event`,
+    course: 'fixture-course',
+    module: m,
+    kind: 'completed',
+    at: new Date(Date.now() - 60_000).toISOString(),
+  }));
   expect((await t.request('/api/progress/events', { cookie: learner.cookie, json: { events } })).status).toBe(200);
-  const { attempt } = await (await t.request('/api/courses/fixture-course/attempts', { cookie: learner.cookie, json: {} })).json();
-  const responses = Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]));
+  const { attempt } = await (
+    await t.request('/api/courses/fixture-course/attempts', { cookie: learner.cookie, json: {} })
+  ).json();
+  const responses = Object.fromEntries(
+    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
+  );
   await t.request(`/api/attempts/${attempt.id}/submit`, { cookie: learner.cookie, json: { responses } });
-  const cert = await t.deps.db.selectFrom('certificates').selectAll().where('user_id', '=', learner.user.id).executeTakeFirstOrThrow();
+  const cert = await t.deps.db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('user_id', '=', learner.user.id)
+    .executeTakeFirstOrThrow();
 
   it('exports everything held about the person, without the password hash', async () => {
     const res = await t.request(`/api/admin/users/${learner.user.id}/export`, { cookie: admin.cookie });
@@ -34,29 +52,57 @@ describe('export and erasure of one person', async () => {
 
   it('only admins may export or erase', async () => {
     const instructor = await t.userWithSession('instructor');
-    expect((await t.request(`/api/admin/users/${learner.user.id}/export`, { cookie: instructor.cookie })).status).toBe(403);
-    expect((await t.request(`/api/admin/users/${learner.user.id}/erase`, { cookie: learner.cookie, json: { confirm_email: learner.user.email } })).status).toBe(403);
+    expect((await t.request(`/api/admin/users/${learner.user.id}/export`, { cookie: instructor.cookie })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.request(`/api/admin/users/${learner.user.id}/erase`, {
+          cookie: learner.cookie,
+          json: { confirm_email: learner.user.email },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('erases personal data on confirmation; the certificate still verifies as issued, without the name', async () => {
-    const wrong = await t.request(`/api/admin/users/${learner.user.id}/erase`, { cookie: admin.cookie, json: { confirm_email: 'someone@else.ua' } });
+    const wrong = await t.request(`/api/admin/users/${learner.user.id}/erase`, {
+      cookie: admin.cookie,
+      json: { confirm_email: 'someone@else.ua' },
+    });
     expect(wrong.status).toBe(400);
-    const res = await t.request(`/api/admin/users/${learner.user.id}/erase`, { cookie: admin.cookie, json: { confirm_email: learner.user.email } });
+    const res = await t.request(`/api/admin/users/${learner.user.id}/erase`, {
+      cookie: admin.cookie,
+      json: { confirm_email: learner.user.email },
+    });
     expect(res.status).toBe(200);
-    const user = await t.deps.db.selectFrom('users').selectAll().where('id', '=', learner.user.id).executeTakeFirstOrThrow();
+    const user = await t.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', learner.user.id)
+      .executeTakeFirstOrThrow();
     expect(user.full_name).toBe('');
     expect(user.email).not.toContain(learner.user.email.split('@')[0]!);
     expect(user.erased_at).not.toBeNull();
     for (const table of ['progress_events', 'attempts', 'sessions', 'cohort_members'] as const) {
-      expect(await t.deps.db.selectFrom(table).select('user_id').where('user_id', '=', learner.user.id).execute(), table).toEqual([]);
+      expect(
+        await t.deps.db.selectFrom(table).select('user_id').where('user_id', '=', learner.user.id).execute(),
+        table,
+      ).toEqual([]);
     }
     expect((await t.request('/api/me', { cookie: learner.cookie })).status).toBe(401);
-    expect((await t.request('/api/auth/login', { json: { email: learner.user.email, password: TEST_PASSWORD } })).status).toBe(401);
+    expect(
+      (await t.request('/api/auth/login', { json: { email: learner.user.email, password: TEST_PASSWORD } })).status,
+    ).toBe(401);
     const verify = await (await t.request(`/api/verify/${cert.code}`)).json();
     expect(verify).toMatchObject({ status: 'valid', name: null, holder_erased: true });
     expect(JSON.stringify(verify)).not.toContain(learner.user.full_name);
     expect((await t.request(`/api/certificates/${cert.code}.pdf`, { cookie: admin.cookie })).status).toBe(410);
-    const audit = await t.deps.db.selectFrom('audit_log').select('event').where('target', '=', `user:${learner.user.id}`).execute();
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select('event')
+      .where('target', '=', `user:${learner.user.id}`)
+      .execute();
     expect(audit.map((a) => a.event)).toEqual(expect.arrayContaining(['user.exported', 'user.erased']));
   });
 

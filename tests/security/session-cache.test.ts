@@ -39,7 +39,24 @@ describe('session cache invalidation', async () => {
     const { cookie } = await cached();
     expect((await t.request('/api/auth/logout', { cookie, json: {} })).status).toBe(200);
     expect((await me(cookie)).status).toBe(401);
-    expect((await t.request('/api/progress/events', { cookie, json: { events: [{ id: 'after-logout-1', course: 'fixture-course', module: 'words', kind: 'viewed', at: now.toISOString() }] } })).status).toBe(401);
+    expect(
+      (
+        await t.request('/api/progress/events', {
+          cookie,
+          json: {
+            events: [
+              {
+                id: 'after-logout-1',
+                course: 'fixture-course',
+                module: 'words',
+                kind: 'viewed',
+                at: now.toISOString(),
+              },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('a password change refuses every other session at once (and keeps the current one)', async () => {
@@ -47,36 +64,70 @@ describe('session cache invalidation', async () => {
     const phone = await t.login(user.email);
     expect((await me(phone)).status).toBe(200);
     expect((await me(phone)).status).toBe(200);
-    expect((await t.request('/api/me/password', { cookie: laptop, json: { current_password: TEST_PASSWORD, new_password: 'another long passphrase' } })).status).toBe(200);
+    expect(
+      (
+        await t.request('/api/me/password', {
+          cookie: laptop,
+          json: { current_password: TEST_PASSWORD, new_password: 'another long passphrase' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await me(phone)).status).toBe(401);
     expect((await me(laptop)).status).toBe(200);
   });
 
   it('a password reset through a reset link refuses every session at once', async () => {
     const { user, cookie } = await cached();
-    const link = await (await t.request(`/api/admin/users/${user.id}/reset-link`, { cookie: admin.cookie, json: {} })).json();
+    const link = await (
+      await t.request(`/api/admin/users/${user.id}/reset-link`, { cookie: admin.cookie, json: {} })
+    ).json();
     const token = new URL(link.url).hash.replace('#token=', '');
-    expect((await t.request('/api/auth/reset', { json: { token, new_password: 'reset long passphrase' } })).status).toBe(200);
+    expect(
+      (await t.request('/api/auth/reset', { json: { token, new_password: 'reset long passphrase' } })).status,
+    ).toBe(200);
     expect((await me(cookie)).status).toBe(401);
   });
 
   it('a role change applies to the next request: a demoted instructor loses instructor routes at once', async () => {
     const { user, cookie } = await cached('instructor');
     expect((await t.request('/api/cohorts', { cookie })).status).toBe(200);
-    expect((await t.request(`/api/admin/users/${user.id}`, { method: 'PATCH', cookie: admin.cookie, json: { role: 'cadet' } })).status).toBe(200);
+    expect(
+      (
+        await t.request(`/api/admin/users/${user.id}`, {
+          method: 'PATCH',
+          cookie: admin.cookie,
+          json: { role: 'cadet' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.request('/api/cohorts', { cookie })).status).toBe(403);
     expect((await (await me(cookie)).json()).user.role).toBe('cadet');
   });
 
   it('deactivation by an admin refuses the cookie at once', async () => {
     const { user, cookie } = await cached();
-    expect((await t.request(`/api/admin/users/${user.id}`, { method: 'PATCH', cookie: admin.cookie, json: { active: false } })).status).toBe(200);
+    expect(
+      (
+        await t.request(`/api/admin/users/${user.id}`, {
+          method: 'PATCH',
+          cookie: admin.cookie,
+          json: { active: false },
+        })
+      ).status,
+    ).toBe(200);
     expect((await me(cookie)).status).toBe(401);
   });
 
   it('erasure refuses the cookie at once', async () => {
     const { user, cookie } = await cached();
-    expect((await t.request(`/api/admin/users/${user.id}/erase`, { cookie: admin.cookie, json: { confirm_email: user.email } })).status).toBe(200);
+    expect(
+      (
+        await t.request(`/api/admin/users/${user.id}/erase`, {
+          cookie: admin.cookie,
+          json: { confirm_email: user.email },
+        })
+      ).status,
+    ).toBe(200);
     expect((await me(cookie)).status).toBe(401);
   });
 
@@ -133,7 +184,13 @@ describe('SessionCache', () => {
     await migrateToLatest(db);
     return { db, sqlite };
   };
-  const user = (id: number) => ({ id, email: `u${id}@test.ua`, full_name: 'Тест', role: 'cadet' as const, locale: 'uk' as const });
+  const user = (id: number) => ({
+    id,
+    email: `u${id}@test.ua`,
+    full_name: 'Тест',
+    role: 'cadet' as const,
+    locale: 'uk' as const,
+  });
 
   it('is bounded: the oldest entries go first', async () => {
     const { sqlite, db } = await open();

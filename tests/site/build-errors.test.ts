@@ -10,7 +10,11 @@ function buildWith(change: (content: string) => void) {
   const content = path.join(dir, 'content');
   fs.cpSync('tests/fixtures/content', content, { recursive: true });
   change(content);
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { env: { ...process.env, CONTENT_DIR: content, SITE_OUT: path.join(dir, 'site') }, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {
+    env: { ...process.env, CONTENT_DIR: content, SITE_OUT: path.join(dir, 'site') },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 describe('the build refuses malformed courses', () => {
@@ -20,7 +24,9 @@ describe('the build refuses malformed courses', () => {
       fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('audience: initial', 'audience: cadets'));
     });
     expect(r.status).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/courses\/fixture-course\/course\.yaml:3 → audience: expected one of "initial", "in-service", "prevention", got "cadets"/);
+    expect(r.stdout + r.stderr).toMatch(
+      /courses\/fixture-course\/course\.yaml:3 → audience: expected one of "initial", "in-service", "prevention", got "cadets"/,
+    );
   });
 
   it('names the MDX file and field for broken frontmatter and a missing translation', { timeout: 120_000 }, () => {

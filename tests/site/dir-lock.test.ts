@@ -16,14 +16,26 @@ describe('withDirLock', () => {
   });
 
   it('releases the lock when the function throws', () => {
-    expect(() => withDirLock(lock, () => { throw new Error('build failed'); })).toThrow('build failed');
+    expect(() =>
+      withDirLock(lock, () => {
+        throw new Error('build failed');
+      }),
+    ).toThrow('build failed');
     expect(fs.existsSync(lock)).toBe(false);
   });
 
   it('waits for a lock held by someone else, and gives up with a clear message', () => {
     fs.mkdirSync(lock);
     let ran = false;
-    expect(() => withDirLock(lock, () => { ran = true; }, { waitMs: 600, what: 'the other build' })).toThrow(/timed out waiting for the other build/);
+    expect(() =>
+      withDirLock(
+        lock,
+        () => {
+          ran = true;
+        },
+        { waitMs: 600, what: 'the other build' },
+      ),
+    ).toThrow(/timed out waiting for the other build/);
     expect(ran).toBe(false);
     expect(fs.existsSync(lock)).toBe(true);
     fs.rmdirSync(lock);
@@ -44,13 +56,18 @@ describe('withDirLockAsync', () => {
   it('lets async holders take turns, never two at once, and keeps a long hold fresh', async () => {
     let inside = 0;
     let most = 0;
-    const hold = (ms: number) => withDirLockAsync(lock, async () => {
-      most = Math.max(most, ++inside);
-      const before = fs.statSync(lock).mtimeMs;
-      await new Promise((r) => setTimeout(r, ms));
-      inside--;
-      return fs.statSync(lock).mtimeMs > before;
-    }, { staleMs: 300 });
+    const hold = (ms: number) =>
+      withDirLockAsync(
+        lock,
+        async () => {
+          most = Math.max(most, ++inside);
+          const before = fs.statSync(lock).mtimeMs;
+          await new Promise((r) => setTimeout(r, ms));
+          inside--;
+          return fs.statSync(lock).mtimeMs > before;
+        },
+        { staleMs: 300 },
+      );
     // The first hold outlasts staleMs: without refreshing, the others would break in.
     const [refreshed] = await Promise.all([hold(700), hold(50), hold(50)]);
     expect(most).toBe(1);

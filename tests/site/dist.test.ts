@@ -15,14 +15,18 @@ function allText(dir: string): { file: string; text: string }[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(html|js|json|css|txt|xml|webmanifest)$/.test(e.name)) out.push({ file: p, text: fs.readFileSync(p, 'utf8') });
+      else if (/\.(html|js|json|css|txt|xml|webmanifest)$/.test(e.name))
+        out.push({ file: p, text: fs.readFileSync(p, 'utf8') });
     }
   };
   walk(dir);
   return out;
 }
 
-for (const [name, site, content] of [['real courses', 'dist/site', 'content'], ['fixture', '.tmp/fixture-site', 'tests/fixtures/content']] as const) {
+for (const [name, site, content] of [
+  ['real courses', 'dist/site', 'content'],
+  ['fixture', '.tmp/fixture-site', 'tests/fixtures/content'],
+] as const) {
   describe(`built site (${name})`, () => {
     const catalog = loadCatalog(contentFsFrom(fs), content);
     const files = allText(site);
@@ -31,7 +35,11 @@ for (const [name, site, content] of [['real courses', 'dist/site', 'content'], [
       for (const [slug, c] of catalog.courses) {
         for (const locale of ['uk', 'en']) {
           expect(fs.existsSync(path.join(site, locale, 'courses', slug, 'index.html'))).toBe(true);
-          for (const id of c.course.modules) expect(fs.existsSync(path.join(site, locale, 'courses', slug, id, 'index.html')), `${locale}/${slug}/${id}`).toBe(true);
+          for (const id of c.course.modules)
+            expect(
+              fs.existsSync(path.join(site, locale, 'courses', slug, id, 'index.html')),
+              `${locale}/${slug}/${id}`,
+            ).toBe(true);
         }
       }
     });
@@ -44,13 +52,23 @@ for (const [name, site, content] of [['real courses', 'dist/site', 'content'], [
         for (const q of c.pool ?? []) {
           for (const l of ['uk', 'en'] as const) {
             // Texts also used in a practice quiz (or that are too short to be distinctive) are not secrets.
-            const candidates = [q[l].explanation, q[l].feedback?.correct, q[l].feedback?.incorrect, ...(q.type === 'text' ? q.accepted[l] : [])];
-            for (const s of candidates) if (s && s.length >= 24 && !practice.includes(JSON.stringify(s).slice(1, -1))) secrets.push(s);
+            const candidates = [
+              q[l].explanation,
+              q[l].feedback?.correct,
+              q[l].feedback?.incorrect,
+              ...(q.type === 'text' ? q.accepted[l] : []),
+            ];
+            for (const s of candidates)
+              if (s && s.length >= 24 && !practice.includes(JSON.stringify(s).slice(1, -1))) secrets.push(s);
           }
         }
       }
       expect(secrets.length).toBeGreaterThan(name === 'fixture' ? 0 : 100);
-      const leaks = files.flatMap(({ file, text }) => secrets.filter((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1))).map((s) => `${file}: ${s.slice(0, 60)}`));
+      const leaks = files.flatMap(({ file, text }) =>
+        secrets
+          .filter((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)))
+          .map((s) => `${file}: ${s.slice(0, 60)}`),
+      );
       expect(leaks).toEqual([]);
     });
 
@@ -58,7 +76,8 @@ for (const [name, site, content] of [['real courses', 'dist/site', 'content'], [
       for (const c of catalog.courses.values()) {
         for (const q of c.pool ?? []) {
           const key = JSON.stringify({ id: q.id, module: q.module });
-          for (const { file, text } of files) expect(text.includes(`"id":"${q.id}","module"`), `${file} has ${key}`).toBe(false);
+          for (const { file, text } of files)
+            expect(text.includes(`"id":"${q.id}","module"`), `${file} has ${key}`).toBe(false);
           expect(correctResponse(q)).toBeDefined();
         }
       }

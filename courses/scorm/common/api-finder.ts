@@ -14,7 +14,11 @@ export interface FrameLike {
 const MAX_DEPTH = 20;
 
 function read<T>(fn: () => T): T | null {
-  try { return fn() ?? null; } catch { return null; }
+  try {
+    return fn() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function look(w: FrameLike, name: string): Record<string, unknown> | null {

@@ -38,7 +38,11 @@ export function seededRng(seed: number): Rng {
 }
 
 /** The attempt's questions (and option orders) for a seed. */
-export function drawFromSeed(pool: Question[], count: number, seed: number): { drawn: DrawnQuestion[]; questions: Question[] } {
+export function drawFromSeed(
+  pool: Question[],
+  count: number,
+  seed: number,
+): { drawn: DrawnQuestion[]; questions: Question[] } {
   const drawn = drawQuestions(pool, count, seededRng(seed));
   const byId = new Map(pool.map((q) => [q.id, q]));
   return { drawn, questions: drawn.map((d) => byId.get(d.id)!) };
@@ -49,20 +53,34 @@ const escapeText = (s: string) => s.replace(/%/g, '%25').replace(/~/g, '%7E');
 const unescapeText = (s: string) => s.replace(/%7E/g, '~').replace(/%25/g, '%');
 
 function ids(q: Question): string[] {
-  return q.type === 'single' || q.type === 'multiple' ? q.options.map((o) => o.id) : q.type === 'matching' ? q.pairs.map((p) => p.id) : q.type === 'ordering' ? q.items.map((i) => i.id) : [];
+  return q.type === 'single' || q.type === 'multiple'
+    ? q.options.map((o) => o.id)
+    : q.type === 'matching'
+      ? q.pairs.map((p) => p.id)
+      : q.type === 'ordering'
+        ? q.items.map((i) => i.id)
+        : [];
 }
 
 function encodeResponse(q: Question, r: Response | undefined): string {
   if (r === undefined || r === null || responseShapeError(q, r)) return '';
   const index = (id: string) => ch(ids(q).indexOf(id));
   switch (q.type) {
-    case 'single': return index(r as string);
+    case 'single':
+      return index(r as string);
     case 'multiple':
-    case 'ordering': return (r as string[]).map(index).join('');
-    case 'true-false': return r ? 't' : 'f';
-    case 'matching': return q.pairs.map((p) => ((r as Record<string, string>)[p.id] ? index((r as Record<string, string>)[p.id]!) : '_')).join('');
-    case 'numeric': return String(r);
-    case 'text': return escapeText(r as string);
+    case 'ordering':
+      return (r as string[]).map(index).join('');
+    case 'true-false':
+      return r ? 't' : 'f';
+    case 'matching':
+      return q.pairs
+        .map((p) => ((r as Record<string, string>)[p.id] ? index((r as Record<string, string>)[p.id]!) : '_'))
+        .join('');
+    case 'numeric':
+      return String(r);
+    case 'text':
+      return escapeText(r as string);
   }
 }
 
@@ -76,17 +94,28 @@ function decodeResponse(q: Question, s: string): Response | undefined {
   };
   let r: Response;
   switch (q.type) {
-    case 'single': r = id(s); break;
+    case 'single':
+      r = id(s);
+      break;
     case 'multiple':
-    case 'ordering': r = [...s].map(id); break;
-    case 'true-false': r = s === 't'; if (s !== 't' && s !== 'f') throw new DraftError(`bad true/false "${s}"`); break;
+    case 'ordering':
+      r = [...s].map(id);
+      break;
+    case 'true-false':
+      r = s === 't';
+      if (s !== 't' && s !== 'f') throw new DraftError(`bad true/false "${s}"`);
+      break;
     case 'matching': {
       if (s.length !== q.pairs.length) throw new DraftError(`matching response of the wrong length for "${q.id}"`);
       r = Object.fromEntries(q.pairs.flatMap((p, i) => (s[i] === '_' ? [] : [[p.id, id(s[i]!)]])));
       break;
     }
-    case 'numeric': r = Number(s); break;
-    case 'text': r = unescapeText(s); break;
+    case 'numeric':
+      r = Number(s);
+      break;
+    case 'text':
+      r = unescapeText(s);
+      break;
   }
   if (responseShapeError(q, r)) throw new DraftError(`response does not fit question "${q.id}"`);
   return r;

@@ -53,18 +53,26 @@ function indexed(list: { id: string }[], ids: string[]) {
 
 function answerOf(q: Question, r: Response): Answer {
   switch (q.type) {
-    case 'single': return { kind: 'choice', items: indexed(q.options, [r as string]) };
+    case 'single':
+      return { kind: 'choice', items: indexed(q.options, [r as string]) };
     // A choice response is a set: written in authored order, whatever order the boxes were ticked in.
-    case 'multiple': return { kind: 'choice', items: indexed(q.options, r as string[]).sort((a, b) => a.index - b.index) };
-    case 'ordering': return { kind: 'sequencing', items: indexed(q.items, r as string[]) };
-    case 'true-false': return { kind: 'true-false', value: r as boolean };
-    case 'numeric': return { kind: 'numeric', value: r as number };
-    case 'text': return { kind: 'fill-in', text: r as string };
+    case 'multiple':
+      return { kind: 'choice', items: indexed(q.options, r as string[]).sort((a, b) => a.index - b.index) };
+    case 'ordering':
+      return { kind: 'sequencing', items: indexed(q.items, r as string[]) };
+    case 'true-false':
+      return { kind: 'true-false', value: r as boolean };
+    case 'numeric':
+      return { kind: 'numeric', value: r as number };
+    case 'text':
+      return { kind: 'fill-in', text: r as string };
     case 'matching': {
       const m = r as Record<string, string>;
       return {
         kind: 'matching',
-        pairs: q.pairs.filter((p) => m[p.id]).map((p) => ({ source: indexed(q.pairs, [p.id])[0]!, target: indexed(q.pairs, [m[p.id]!])[0]! })),
+        pairs: q.pairs
+          .filter((p) => m[p.id])
+          .map((p) => ({ source: indexed(q.pairs, [p.id])[0]!, target: indexed(q.pairs, [m[p.id]!])[0]! })),
       };
     }
   }
@@ -72,32 +80,57 @@ function answerOf(q: Question, r: Response): Answer {
 
 function correctOf(q: Question, locale: Locale): CorrectPattern {
   switch (q.type) {
-    case 'single': return answerOf(q, q.options.find((o) => o.correct)!.id);
-    case 'multiple': return answerOf(q, q.options.filter((o) => o.correct).map((o) => o.id));
-    case 'ordering': return answerOf(q, q.items.map((i) => i.id));
-    case 'matching': return answerOf(q, Object.fromEntries(q.pairs.map((p) => [p.id, p.id])));
-    case 'true-false': return { kind: 'true-false', value: q.answer };
-    case 'numeric': return { kind: 'numeric-range', min: q.answer - q.tolerance, max: q.answer + q.tolerance, value: q.answer };
-    case 'text': return { kind: 'fill-in-accepted', texts: [...new Set([...q.accepted[locale], ...q.accepted[locale === 'uk' ? 'en' : 'uk']])], caseMatters: q.caseSensitive };
+    case 'single':
+      return answerOf(q, q.options.find((o) => o.correct)!.id);
+    case 'multiple':
+      return answerOf(
+        q,
+        q.options.filter((o) => o.correct).map((o) => o.id),
+      );
+    case 'ordering':
+      return answerOf(
+        q,
+        q.items.map((i) => i.id),
+      );
+    case 'matching':
+      return answerOf(q, Object.fromEntries(q.pairs.map((p) => [p.id, p.id])));
+    case 'true-false':
+      return { kind: 'true-false', value: q.answer };
+    case 'numeric':
+      return { kind: 'numeric-range', min: q.answer - q.tolerance, max: q.answer + q.tolerance, value: q.answer };
+    case 'text':
+      return {
+        kind: 'fill-in-accepted',
+        texts: [...new Set([...q.accepted[locale], ...q.accepted[locale === 'uk' ? 'en' : 'uk']])],
+        caseMatters: q.caseSensitive,
+      };
   }
 }
 
 /** Interactions for the answered questions of a scored attempt (unanswered questions get none). */
-export function interactionsOf(questions: Question[], responses: Record<string, Response | undefined>, scored: QuestionScore[], locale: Locale, at: Date): Interaction[] {
+export function interactionsOf(
+  questions: Question[],
+  responses: Record<string, Response | undefined>,
+  scored: QuestionScore[],
+  locale: Locale,
+  at: Date,
+): Interaction[] {
   const byId = new Map(scored.map((s) => [s.id, s]));
   return questions.flatMap((q) => {
     const r = responses[q.id];
     if (isUnanswered(r)) return [];
-    return [{
-      id: q.id,
-      type: INTERACTION_TYPE[q.type],
-      description: q[locale].stem,
-      weighting: q.weight,
-      learner: answerOf(q, r!),
-      correct: correctOf(q, locale),
-      score: byId.get(q.id)?.score ?? 0,
-      at,
-      lang: locale,
-    }];
+    return [
+      {
+        id: q.id,
+        type: INTERACTION_TYPE[q.type],
+        description: q[locale].stem,
+        weighting: q.weight,
+        learner: answerOf(q, r!),
+        correct: correctOf(q, locale),
+        score: byId.get(q.id)?.score ?? 0,
+        at,
+        lang: locale,
+      },
+    ];
   });
 }

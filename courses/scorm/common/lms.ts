@@ -22,9 +22,18 @@ const ok = (v: unknown) => v === true || v === 'true';
 
 /** Wrap the API object the LMS provides; throws when it lacks the standard's methods. */
 export function lmsFor(version: ScormVersion, api: Record<string, unknown>): Lms {
-  const names = version === '1.2'
-    ? ['LMSInitialize', 'LMSGetValue', 'LMSSetValue', 'LMSCommit', 'LMSFinish', 'LMSGetLastError', 'LMSGetErrorString']
-    : ['Initialize', 'GetValue', 'SetValue', 'Commit', 'Terminate', 'GetLastError', 'GetErrorString'];
+  const names =
+    version === '1.2'
+      ? [
+          'LMSInitialize',
+          'LMSGetValue',
+          'LMSSetValue',
+          'LMSCommit',
+          'LMSFinish',
+          'LMSGetLastError',
+          'LMSGetErrorString',
+        ]
+      : ['Initialize', 'GetValue', 'SetValue', 'Commit', 'Terminate', 'GetLastError', 'GetErrorString'];
   const missing = names.filter((n) => typeof api[n] !== 'function');
   if (missing.length) throw new Error(`the LMS API lacks ${missing.join(', ')}`);
   const [init, get, set, commit, finish, lastError, errorString] = names.map((n) => (api[n] as Fn).bind(api)) as Fn[];

@@ -13,13 +13,20 @@ import type { ScormVersion } from './spec.ts';
 
 function longest(q: Question): Response {
   switch (q.type) {
-    case 'single': return q.options[q.options.length - 1]!.id;
-    case 'multiple': return q.options.map((o) => o.id);
-    case 'true-false': return false;
-    case 'matching': return Object.fromEntries(q.pairs.map((p, i) => [p.id, q.pairs[(i + 1) % q.pairs.length]!.id]));
-    case 'ordering': return [...q.items].reverse().map((i) => i.id);
-    case 'numeric': return -(Math.abs(q.answer) + q.tolerance + 0.123456789);
-    case 'text': return [...q.accepted.uk, ...q.accepted.en].sort((a, b) => b.length - a.length)[0]!;
+    case 'single':
+      return q.options[q.options.length - 1]!.id;
+    case 'multiple':
+      return q.options.map((o) => o.id);
+    case 'true-false':
+      return false;
+    case 'matching':
+      return Object.fromEntries(q.pairs.map((p, i) => [p.id, q.pairs[(i + 1) % q.pairs.length]!.id]));
+    case 'ordering':
+      return [...q.items].reverse().map((i) => i.id);
+    case 'numeric':
+      return -(Math.abs(q.answer) + q.tolerance + 0.123456789);
+    case 'text':
+      return [...q.accepted.uk, ...q.accepted.en].sort((a, b) => b.length - a.length)[0]!;
   }
 }
 
@@ -28,7 +35,11 @@ export function worstCaseProgress(course: Course, pool: Question[] | null, seed 
   let draft: string | null = null;
   if (course.assessment && pool) {
     const { questions } = drawFromSeed(pool, course.assessment.questions, seed);
-    draft = encodeDraft(pool, course.assessment.questions, { seed, startedAt: Date.UTC(2099, 11, 31), responses: Object.fromEntries(questions.map((q) => [q.id, longest(q)])) });
+    draft = encodeDraft(pool, course.assessment.questions, {
+      seed,
+      startedAt: Date.UTC(2099, 11, 31),
+      responses: Object.fromEntries(questions.map((q) => [q.id, longest(q)])),
+    });
   }
   return {
     bookmark: `p${n}`,

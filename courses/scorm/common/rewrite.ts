@@ -23,11 +23,17 @@ export function resolveUrl(url: string, page: string, files: ReadonlySet<string>
   const hashAt = u.indexOf('#');
   const hash = hashAt >= 0 ? u.slice(hashAt) : '';
   const pathPart = (hashAt >= 0 ? u.slice(0, hashAt) : u).split('?')[0]!;
-  let abs = pathPart.startsWith('/') ? pathPart : posix.join(posix.dirname(`/${page}`), pathPart) + (pathPart.endsWith('/') || pathPart === '' ? '/' : '');
+  let abs = pathPart.startsWith('/')
+    ? pathPart
+    : posix.join(posix.dirname(`/${page}`), pathPart) + (pathPart.endsWith('/') || pathPart === '' ? '/' : '');
   abs = posix.normalize(abs);
   if (abs.endsWith('/')) abs += 'index.html';
   let path: string;
-  try { path = decodeURIComponent(abs.slice(1)); } catch { path = abs.slice(1); }
+  try {
+    path = decodeURIComponent(abs.slice(1));
+  } catch {
+    path = abs.slice(1);
+  }
   if (!files.has(path)) return { kind: 'outside', path };
   const rel = posix.relative(posix.dirname(page), path) || posix.basename(path);
   return { kind: 'inside', path, href: rel.split('/').map(encodeURIComponent).join('/') + hash };
@@ -42,7 +48,10 @@ export function pageAssets(html: string, page: string, files: ReadonlySet<string
     const tag = m[0];
     if (m[1] === 'link' && !/rel="(icon|stylesheet|modulepreload)"/.test(tag)) continue;
     const v = /\s(?:src|href)="([^"]*)"/.exec(tag)?.[1];
-    if (v) { const r = resolveUrl(v, page, files); if (r.kind === 'inside') out.add(r.path); }
+    if (v) {
+      const r = resolveUrl(v, page, files);
+      if (r.kind === 'inside') out.add(r.path);
+    }
   }
   for (const m of html.matchAll(/\s(?:component-url|renderer-url|before-hydration-url)="([^"]+)"/g)) {
     const r = resolveUrl(m[1]!, page, files);
@@ -54,7 +63,8 @@ export function pageAssets(html: string, page: string, files: ReadonlySet<string
 /** Files a JS chunk imports (static and dynamic, as Vite writes them: `"./x.js"`). */
 export function scriptImports(js: string, file: string): string[] {
   const out = new Set<string>();
-  for (const m of js.matchAll(/(?:import|from)\s*\(?\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) out.add(posix.normalize(posix.join(posix.dirname(file), m[1]!)));
+  for (const m of js.matchAll(/(?:import|from)\s*\(?\s*["'](\.{1,2}\/[^"']+\.js)["']/g))
+    out.add(posix.normalize(posix.join(posix.dirname(file), m[1]!)));
   return [...out];
 }
 
@@ -67,7 +77,8 @@ export function rewriteHtml(html: string, page: string, files: ReadonlySet<strin
     if (href === undefined) return tag;
     const r = resolve(href);
     if (r.kind === 'outside') return '';
-    if (r.kind === 'external') throw new Error(`${page}: <link href="${href}"> would load from the network; a package must work offline`);
+    if (r.kind === 'external')
+      throw new Error(`${page}: <link href="${href}"> would load from the network; a package must work offline`);
     return r.kind === 'inside' ? tag.replace(/\shref="[^"]*"/, ` href="${r.href}"`) : tag;
   });
   // The site header's menu: entries that would leave the package are dropped.
@@ -91,16 +102,20 @@ export function rewriteHtml(html: string, page: string, files: ReadonlySet<strin
     return a;
   });
   // Every other URL attribute.
-  html = html.replace(new RegExp(`\\s(${URL_ATTRS.filter((a) => a !== 'href').join('|')})="([^"]*)"`, 'g'), (whole, attr: string, v: string) => {
-    const r = resolve(v);
-    if (r.kind === 'inside') return ` ${attr}="${r.href}"`;
-    if (r.kind === 'outside') {
-      if (attr === 'action') return '';
-      throw new Error(`${page}: ${attr}="${v}" points at ${r.path}, which is not in the package`);
-    }
-    if (r.kind === 'external') throw new Error(`${page}: ${attr}="${v}" would load from the network; a package must work offline`);
-    return whole;
-  });
+  html = html.replace(
+    new RegExp(`\\s(${URL_ATTRS.filter((a) => a !== 'href').join('|')})="([^"]*)"`, 'g'),
+    (whole, attr: string, v: string) => {
+      const r = resolve(v);
+      if (r.kind === 'inside') return ` ${attr}="${r.href}"`;
+      if (r.kind === 'outside') {
+        if (attr === 'action') return '';
+        throw new Error(`${page}: ${attr}="${v}" points at ${r.path}, which is not in the package`);
+      }
+      if (r.kind === 'external')
+        throw new Error(`${page}: ${attr}="${v}" would load from the network; a package must work offline`);
+      return whole;
+    },
+  );
   // CSS url(/…) in inline styles.
   html = html.replace(/url\((["']?)(\/[^"')]+)\1\)/g, (whole, q: string, v: string) => {
     const r = resolve(v);
@@ -114,9 +129,14 @@ export function rewriteHtml(html: string, page: string, files: ReadonlySet<strin
  * `<link rel=modulepreload>`: resolve it against the helper's own URL instead (it lives in `_astro/`).
  */
 export function rewriteScript(js: string, file: string): string {
-  const fixed = js.replace(/function\((\w+)\)\{return"\/"\+\1\}/g, (_, v: string) => `function(${v}){return new URL("../"+${v},import.meta.url).href}`);
-  if (/["'`]\/_astro\//.test(fixed) || /return"\/"\+\w+\}/.test(fixed)) throw new Error(`${file}: a root-absolute /_astro/ URL is left in the script`);
+  const fixed = js.replace(
+    /function\((\w+)\)\{return"\/"\+\1\}/g,
+    (_, v: string) => `function(${v}){return new URL("../"+${v},import.meta.url).href}`,
+  );
+  if (/["'`]\/_astro\//.test(fixed) || /return"\/"\+\w+\}/.test(fixed))
+    throw new Error(`${file}: a root-absolute /_astro/ URL is left in the script`);
   // A service worker registered from a package would take over pages of the LMS's own origin.
-  if (/serviceWorker\.register\(/.test(fixed)) throw new Error(`${file}: registers a service worker; SCORM pages must not (render it only when MODE !== 'scorm')`);
+  if (/serviceWorker\.register\(/.test(fixed))
+    throw new Error(`${file}: registers a service worker; SCORM pages must not (render it only when MODE !== 'scorm')`);
   return fixed;
 }

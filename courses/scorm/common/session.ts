@@ -43,7 +43,11 @@ export class ScormSession {
     this.dialect = DIALECTS[version];
     let lms: Lms | null = null;
     if (api) {
-      try { lms = lmsFor(version, api); } catch (e) { this.errors.push((e as Error).message); }
+      try {
+        lms = lmsFor(version, api);
+      } catch (e) {
+        this.errors.push((e as Error).message);
+      }
     }
     this.lms = lms;
   }

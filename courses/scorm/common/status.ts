@@ -25,7 +25,8 @@ export interface CourseStatus {
 export function courseStatus(facts: CourseFacts, p: Progress): CourseStatus {
   const modulesDone = facts.modules.every((_, i) => p.done.includes(i));
   const parts = facts.modules.length + (facts.hasAssessment ? 1 : 0);
-  const doneParts = p.done.filter((i) => i < facts.modules.length).length + (facts.hasAssessment && p.attempts > 0 ? 1 : 0);
+  const doneParts =
+    p.done.filter((i) => i < facts.modules.length).length + (facts.hasAssessment && p.attempts > 0 ? 1 : 0);
   const finished = modulesDone && (!facts.hasAssessment || p.attempts > 0);
   return {
     completion: finished ? 'completed' : 'incomplete',

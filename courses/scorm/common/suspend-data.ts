@@ -29,7 +29,15 @@ export interface Progress {
   draft: string | null;
 }
 
-export const emptyProgress = (): Progress => ({ bookmark: '', done: [], attempts: 0, best: null, last: null, passed: false, draft: null });
+export const emptyProgress = (): Progress => ({
+  bookmark: '',
+  done: [],
+  attempts: 0,
+  best: null,
+  last: null,
+  passed: false,
+  draft: null,
+});
 
 export class SuspendDataError extends Error {}
 
@@ -71,10 +79,19 @@ export interface Encoded {
 /** Encode `p` within the version's limit (the draft is dropped first when it does not fit). */
 export function encodeProgress(p: Progress, version: ScormVersion, limit = SUSPEND_DATA_LIMIT[version]): Encoded {
   if (!BOOKMARK.test(p.bookmark)) throw new SuspendDataError(`bad bookmark "${p.bookmark}"`);
-  const core = [TAG, p.bookmark, mask(p.done), p.attempts.toString(36), score36(p.best), score36(p.last), p.passed ? '1' : '0'].join('|');
+  const core = [
+    TAG,
+    p.bookmark,
+    mask(p.done),
+    p.attempts.toString(36),
+    score36(p.best),
+    score36(p.last),
+    p.passed ? '1' : '0',
+  ].join('|');
   const full = `${core}|${p.draft ? escapeDraft(p.draft) : ''}`;
   if (full.length <= limit) return { text: full, draftKept: true };
-  if (core.length + 1 > limit) throw new SuspendDataError(`progress needs ${core.length + 1} characters, more than the limit ${limit}`);
+  if (core.length + 1 > limit)
+    throw new SuspendDataError(`progress needs ${core.length + 1} characters, more than the limit ${limit}`);
   return { text: `${core}|`, draftKept: !p.draft };
 }
 
@@ -82,8 +99,18 @@ export function encodeProgress(p: Progress, version: ScormVersion, limit = SUSPE
 export function decodeProgress(text: string, modules: number): Progress {
   if (text === '') return emptyProgress();
   const parts = text.split('|');
-  if (parts[0] !== TAG || parts.length !== 8) throw new SuspendDataError(`not Oberih suspend data (${JSON.stringify(text.slice(0, 20))}…)`);
-  const [, bookmark, done, attempts, best, last, passed, draft] = parts as [string, string, string, string, string, string, string, string];
+  if (parts[0] !== TAG || parts.length !== 8)
+    throw new SuspendDataError(`not Oberih suspend data (${JSON.stringify(text.slice(0, 20))}…)`);
+  const [, bookmark, done, attempts, best, last, passed, draft] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (!BOOKMARK.test(bookmark)) throw new SuspendDataError(`bad bookmark "${bookmark}"`);
   if (!/^[0-9a-z]{1,3}$/.test(attempts)) throw new SuspendDataError(`bad attempt count "${attempts}"`);
   if (passed !== '0' && passed !== '1') throw new SuspendDataError(`bad passed flag "${passed}"`);

@@ -9,7 +9,12 @@ export const hrefOf = (p: string) => p.split('/').map(encodeURIComponent).join('
  * The two `<resources>` of every package: the SCO (the launch page and every file it uses) and the
  * XSDs as an asset. `scormTypeAttr` is `adlcp:scormtype` in 1.2 and `adlcp:scormType` in 2004.
  */
-export function resourcesXml(scormTypeAttr: 'adlcp:scormtype' | 'adlcp:scormType', launch: string, files: string[], schemaFiles: string[]): string {
+export function resourcesXml(
+  scormTypeAttr: 'adlcp:scormtype' | 'adlcp:scormType',
+  launch: string,
+  files: string[],
+  schemaFiles: string[],
+): string {
   const list = (l: string[]) => l.map((f) => `      <file href="${xmlAttr(hrefOf(f))}"/>`).join('\n');
   return `  <resources>
     <resource identifier="res-course" type="webcontent" ${scormTypeAttr}="sco" href="${xmlAttr(hrefOf(launch))}">

@@ -15,19 +15,27 @@ const digit = (i: number) => CHARS_12[i]!;
 export function format12(a: Answer | CorrectPattern): string {
   switch (a.kind) {
     case 'choice':
-    case 'sequencing': return a.items.map((x) => letter(x.index)).join(',');
-    case 'matching': return a.pairs.map((p) => `${digit(p.source.index)}.${letter(p.target.index)}`).join(',');
-    case 'true-false': return a.value ? 't' : 'f';
-    case 'numeric': return String(a.value);
+    case 'sequencing':
+      return a.items.map((x) => letter(x.index)).join(',');
+    case 'matching':
+      return a.pairs.map((p) => `${digit(p.source.index)}.${letter(p.target.index)}`).join(',');
+    case 'true-false':
+      return a.value ? 't' : 'f';
+    case 'numeric':
+      return String(a.value);
     // 1.2 numeric patterns hold one value, not a range.
-    case 'numeric-range': return String(a.value);
-    case 'fill-in': return a.text.slice(0, RESPONSE_LIMIT_12);
-    case 'fill-in-accepted': return (a.texts[0] ?? '').slice(0, RESPONSE_LIMIT_12);
+    case 'numeric-range':
+      return String(a.value);
+    case 'fill-in':
+      return a.text.slice(0, RESPONSE_LIMIT_12);
+    case 'fill-in-accepted':
+      return (a.texts[0] ?? '').slice(0, RESPONSE_LIMIT_12);
   }
 }
 
 /** 1.2 `result`: correct, wrong, or the partial credit as a CMIDecimal. */
-export const result12 = (score: number) => (score >= 1 ? 'correct' : score <= 0 ? 'wrong' : String(Math.round(score * 100) / 100));
+export const result12 = (score: number) =>
+  score >= 1 ? 'correct' : score <= 0 ? 'wrong' : String(Math.round(score * 100) / 100);
 
 export const scorm12: Dialect = {
   version: '1.2',
@@ -42,7 +50,10 @@ export const scorm12: Dialect = {
       lms.set('cmi.core.score.raw', String(status.score));
     }
     // 1.2 has one status: passed/failed once an attempt exists, else completed/incomplete.
-    lms.set('cmi.core.lesson_status', facts.hasAssessment ? (status.success === 'unknown' ? 'incomplete' : status.success) : status.completion);
+    lms.set(
+      'cmi.core.lesson_status',
+      facts.hasAssessment ? (status.success === 'unknown' ? 'incomplete' : status.success) : status.completion,
+    );
   },
   writeInteraction(lms, n, ix: Interaction) {
     const p = `cmi.interactions.${n}.`;

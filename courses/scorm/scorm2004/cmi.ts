@@ -18,18 +18,26 @@ function fillIn(text: string, lang: string): string {
 export function format2004(a: Answer | CorrectPattern, lang = 'uk'): string[] {
   switch (a.kind) {
     case 'choice':
-    case 'sequencing': return [a.items.map((x) => x.id).join('[,]')];
-    case 'matching': return [a.pairs.map((p) => `${p.source.id}[.]${p.target.id}`).join('[,]')];
-    case 'true-false': return [a.value ? 'true' : 'false'];
-    case 'numeric': return [String(a.value)];
-    case 'numeric-range': return [`${a.min}[:]${a.max}`];
-    case 'fill-in': return [fillIn(a.text, lang)];
+    case 'sequencing':
+      return [a.items.map((x) => x.id).join('[,]')];
+    case 'matching':
+      return [a.pairs.map((p) => `${p.source.id}[.]${p.target.id}`).join('[,]')];
+    case 'true-false':
+      return [a.value ? 'true' : 'false'];
+    case 'numeric':
+      return [String(a.value)];
+    case 'numeric-range':
+      return [`${a.min}[:]${a.max}`];
+    case 'fill-in':
+      return [fillIn(a.text, lang)];
     // RTE 4.2.9.1: fill-in keeps at most 5 correct response patterns.
-    case 'fill-in-accepted': return a.texts.slice(0, 5).map((t) => `{case_matters=${a.caseMatters}}${t.slice(0, FILL_IN_LIMIT_2004)}`);
+    case 'fill-in-accepted':
+      return a.texts.slice(0, 5).map((t) => `{case_matters=${a.caseMatters}}${t.slice(0, FILL_IN_LIMIT_2004)}`);
   }
 }
 
-export const result2004 = (score: number) => (score >= 1 ? 'correct' : score <= 0 ? 'incorrect' : String(Math.round(score * 10000) / 10000));
+export const result2004 = (score: number) =>
+  score >= 1 ? 'correct' : score <= 0 ? 'incorrect' : String(Math.round(score * 10000) / 10000);
 
 export const scorm2004: Dialect = {
   version: '2004',

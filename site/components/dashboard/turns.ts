@@ -17,7 +17,15 @@ export function nearViewport(el: Element, margin = '200px 0px'): { promise: Prom
   if (typeof IntersectionObserver !== 'function') return { promise: Promise.resolve(), cancel: () => undefined };
   let io: IntersectionObserver | undefined;
   const promise = new Promise<void>((resolve) => {
-    io = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) { io!.disconnect(); resolve(); } }, { rootMargin: margin });
+    io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          io!.disconnect();
+          resolve();
+        }
+      },
+      { rootMargin: margin },
+    );
     io.observe(el);
   });
   return { promise, cancel: () => io?.disconnect() };
@@ -27,4 +35,5 @@ export function nearViewport(el: Element, margin = '200px 0px'): { promise: Prom
  * Resolves in a task after the next frame has been presented (what is on screen now has been shown):
  * the second animation frame comes after the first one's paint.
  */
-export const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+export const afterPaint = () =>
+  new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));

@@ -66,11 +66,19 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 /** The platform: the API draws, stores and scores. */
 export function apiBackend(course: string, locale: string): AssessmentBackend {
-  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return {
     summary: () => call(`/api/courses/${encodeURIComponent(course)}/attempts`),
-    start: async () => (await call<{ attempt: OpenAttempt }>(`/api/courses/${encodeURIComponent(course)}/attempts`, json({ locale }))).attempt,
-    resume: async (id) => (await call<{ attempt: OpenAttempt & AttemptResult & { submitted: boolean } }>(`/api/attempts/${id}`)).attempt,
-    submit: async (id, responses, elapsed_ms) => (await call<{ attempt: AttemptResult }>(`/api/attempts/${id}/submit`, json({ responses, elapsed_ms }))).attempt,
+    start: async () =>
+      (await call<{ attempt: OpenAttempt }>(`/api/courses/${encodeURIComponent(course)}/attempts`, json({ locale })))
+        .attempt,
+    resume: async (id) =>
+      (await call<{ attempt: OpenAttempt & AttemptResult & { submitted: boolean } }>(`/api/attempts/${id}`)).attempt,
+    submit: async (id, responses, elapsed_ms) =>
+      (await call<{ attempt: AttemptResult }>(`/api/attempts/${id}/submit`, json({ responses, elapsed_ms }))).attempt,
   };
 }

@@ -5,7 +5,14 @@
  */
 import type { Response } from '../../../courses/schema/question.ts';
 import { signedInUser } from '../../scripts/session-hint.ts';
-import { NeedsSignIn, Offline, type AssessmentBackend, type AttemptResult, type AttemptSummary, type OpenAttempt } from './assessment-backend.ts';
+import {
+  NeedsSignIn,
+  Offline,
+  type AssessmentBackend,
+  type AttemptResult,
+  type AttemptSummary,
+  type OpenAttempt,
+} from './assessment-backend.ts';
 
 interface Saved {
   attempt: OpenAttempt;
@@ -29,7 +36,10 @@ export class AssessmentRun {
   offline = $state(false);
   private saved: Saved | null = null;
 
-  constructor(private backend: AssessmentBackend, private course: string) {}
+  constructor(
+    private backend: AssessmentBackend,
+    private course: string,
+  ) {}
 
   /** Device time when the current attempt arrived (for the countdown against the server's clock). */
   get receivedAt(): number | null {
@@ -39,16 +49,28 @@ export class AssessmentRun {
   private persist() {
     if (!this.saved) return;
     this.saved.responses = $state.snapshot(this.responses) as Record<string, Response>;
-    try { localStorage.setItem(key(this.course), JSON.stringify(this.saved)); } catch { /* storage full: answers stay in memory */ }
+    try {
+      localStorage.setItem(key(this.course), JSON.stringify(this.saved));
+    } catch {
+      /* storage full: answers stay in memory */
+    }
   }
 
   private load(): Saved | null {
-    try { return JSON.parse(localStorage.getItem(key(this.course)) ?? 'null'); } catch { return null; }
+    try {
+      return JSON.parse(localStorage.getItem(key(this.course)) ?? 'null');
+    } catch {
+      return null;
+    }
   }
 
   private forget() {
     this.saved = null;
-    try { localStorage.removeItem(key(this.course)); } catch { /* ignore */ }
+    try {
+      localStorage.removeItem(key(this.course));
+    } catch {
+      /* ignore */
+    }
   }
 
   async init() {
@@ -58,8 +80,10 @@ export class AssessmentRun {
       this.saved = saved;
       this.attempt = saved.attempt;
       this.responses = saved.responses;
-      if (saved.submittedElapsed !== undefined) { this.phase = 'queued'; void this.flush(); }
-      else this.phase = 'answering';
+      if (saved.submittedElapsed !== undefined) {
+        this.phase = 'queued';
+        void this.flush();
+      } else this.phase = 'answering';
       return;
     }
     try {
@@ -109,7 +133,9 @@ export class AssessmentRun {
 
   /** Send a queued submission (one send at a time); on a network failure keep it and retry when back online. */
   flush(): Promise<void> {
-    this.flushing ??= this.send().finally(() => { this.flushing = null; });
+    this.flushing ??= this.send().finally(() => {
+      this.flushing = null;
+    });
     return this.flushing;
   }
 
@@ -122,7 +148,11 @@ export class AssessmentRun {
       this.phase = 'done';
       this.offline = false;
     } catch (e) {
-      if (e instanceof Offline || (e as { status?: number }).status === undefined || ((e as { status?: number }).status ?? 0) >= 500) {
+      if (
+        e instanceof Offline ||
+        (e as { status?: number }).status === undefined ||
+        ((e as { status?: number }).status ?? 0) >= 500
+      ) {
         this.offline = true;
         addEventListener('online', () => void this.flush(), { once: true });
         setTimeout(() => void this.flush(), 15000);
@@ -145,8 +175,16 @@ export class AssessmentRun {
   }
 
   private fail(e: unknown) {
-    if (e instanceof NeedsSignIn) { this.phase = 'signed-out'; return; }
-    if (e instanceof Offline) { this.offline = true; this.error = ''; this.phase = this.phase === 'loading' ? 'error' : this.phase; return; }
+    if (e instanceof NeedsSignIn) {
+      this.phase = 'signed-out';
+      return;
+    }
+    if (e instanceof Offline) {
+      this.offline = true;
+      this.error = '';
+      this.phase = this.phase === 'loading' ? 'error' : this.phase;
+      return;
+    }
     this.error = (e as Error).message;
     this.phase = 'error';
   }

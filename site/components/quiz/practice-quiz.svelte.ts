@@ -24,7 +24,10 @@ export class PracticeQuiz {
   results = $state.raw<Record<string, QuestionScore>>({});
   readonly views;
 
-  constructor(readonly questions: Question[], readonly locale: Locale) {
+  constructor(
+    readonly questions: Question[],
+    readonly locale: Locale,
+  ) {
     // Ordering items and matching answers start shuffled (the authored order is the answer), with a
     // shuffle seeded by the question id so the server-rendered and hydrated orders agree.
     this.views = questions.map((q) => publicQuestion(q, locale, practiceOrder(q)));

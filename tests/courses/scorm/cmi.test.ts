@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { interactionsOf } from '../../../courses/scorm/common/interactions.ts';
 import { courseStatus } from '../../../courses/scorm/common/status.ts';
 import { emptyProgress } from '../../../courses/scorm/common/suspend-data.ts';
-import { ISO8601_DURATION, iso8601Duration, SCORM12_TIMESPAN, scorm12Timespan } from '../../../courses/scorm/common/time.ts';
+import {
+  ISO8601_DURATION,
+  iso8601Duration,
+  SCORM12_TIMESPAN,
+  scorm12Timespan,
+} from '../../../courses/scorm/common/time.ts';
 import { format12, result12 } from '../../../courses/scorm/scorm12/cmi.ts';
 import { format2004, result2004 } from '../../../courses/scorm/scorm2004/cmi.ts';
 import { scoreAttempt } from '../../../courses/scoring.ts';
@@ -13,7 +18,8 @@ describe('session time', () => {
     expect(scorm12Timespan(0)).toBe('0000:00:00.00');
     expect(scorm12Timespan(3_723_450)).toBe('0001:02:03.45');
     expect(scorm12Timespan(1e12)).toBe('9999:59:59.99');
-    for (const ms of [0, 999, 61_000, 3_599_999, 360_000_000]) expect(scorm12Timespan(ms)).toMatch(/^\d{4}:[0-5]\d:[0-5]\d\.\d{2}$/);
+    for (const ms of [0, 999, 61_000, 3_599_999, 360_000_000])
+      expect(scorm12Timespan(ms)).toMatch(/^\d{4}:[0-5]\d:[0-5]\d\.\d{2}$/);
     expect(SCORM12_TIMESPAN.test('1:02:03')).toBe(false);
   });
 
@@ -26,9 +32,17 @@ describe('session time', () => {
   });
 });
 
-describe('interactions in each standard\'s response format', () => {
+describe("interactions in each standard's response format", () => {
   const pool = fixtures().courses.get('fixture-course')!.pool!;
-  const responses = { 'g-single': 'a', 'g-multiple': ['b', 'a'], 'g-tf': true, 'g-matching': { p1: 'p1', p2: 'p3', p3: 'p2' }, 'g-ordering': ['record', 'isolate', 'hand'], 'g-numeric': 16, 'g-text': '116 111' };
+  const responses = {
+    'g-single': 'a',
+    'g-multiple': ['b', 'a'],
+    'g-tf': true,
+    'g-matching': { p1: 'p1', p2: 'p3', p3: 'p2' },
+    'g-ordering': ['record', 'isolate', 'hand'],
+    'g-numeric': 16,
+    'g-text': '116 111',
+  };
   const scored = scoreAttempt(pool, responses);
   const ix = interactionsOf(pool, responses, scored.questions, 'en', new Date(2026, 0, 2, 3, 4, 5));
   const byId = Object.fromEntries(ix.map((i) => [i.id, i]));
@@ -59,7 +73,9 @@ describe('interactions in each standard\'s response format', () => {
     expect(format2004(byId['g-tf']!.learner)).toEqual(['true']);
     expect(format2004(byId['g-numeric']!.correct)).toEqual(['16[:]16']);
     expect(format2004(byId['g-text']!.correct)).toEqual(['{case_matters=false}116 111']);
-    expect(format2004({ kind: 'fill-in', text: '{lang=x} looks like a delimiter' }, 'en')).toEqual(['{lang=en}{lang=x} looks like a delimiter']);
+    expect(format2004({ kind: 'fill-in', text: '{lang=x} looks like a delimiter' }, 'en')).toEqual([
+      '{lang=en}{lang=x} looks like a delimiter',
+    ]);
     expect(result2004(0)).toBe('incorrect');
     expect(result2004(2 / 3)).toBe('0.6667');
   });
@@ -68,13 +84,32 @@ describe('interactions in each standard\'s response format', () => {
 describe('course status', () => {
   const facts = { modules: ['a', 'b'], hasAssessment: true, passMark: 75 };
   it('incomplete until every module is done and an attempt is made; passed or failed by the best attempt', () => {
-    expect(courseStatus(facts, emptyProgress())).toEqual({ completion: 'incomplete', success: 'unknown', progress: 0, score: null });
-    expect(courseStatus(facts, { ...emptyProgress(), done: [0, 1] })).toMatchObject({ completion: 'incomplete', progress: 0.66 });
-    expect(courseStatus(facts, { ...emptyProgress(), done: [0, 1], attempts: 2, best: 80, last: 60, passed: true })).toEqual({ completion: 'completed', success: 'passed', progress: 1, score: 80 });
-    expect(courseStatus(facts, { ...emptyProgress(), attempts: 1, best: 10, last: 10 })).toMatchObject({ completion: 'incomplete', success: 'failed', score: 10 });
+    expect(courseStatus(facts, emptyProgress())).toEqual({
+      completion: 'incomplete',
+      success: 'unknown',
+      progress: 0,
+      score: null,
+    });
+    expect(courseStatus(facts, { ...emptyProgress(), done: [0, 1] })).toMatchObject({
+      completion: 'incomplete',
+      progress: 0.66,
+    });
+    expect(
+      courseStatus(facts, { ...emptyProgress(), done: [0, 1], attempts: 2, best: 80, last: 60, passed: true }),
+    ).toEqual({ completion: 'completed', success: 'passed', progress: 1, score: 80 });
+    expect(courseStatus(facts, { ...emptyProgress(), attempts: 1, best: 10, last: 10 })).toMatchObject({
+      completion: 'incomplete',
+      success: 'failed',
+      score: 10,
+    });
   });
   it('a course without an assessment is completed by its modules and has no score', () => {
     const plain = { ...facts, hasAssessment: false };
-    expect(courseStatus(plain, { ...emptyProgress(), done: [0, 1] })).toEqual({ completion: 'completed', success: 'unknown', progress: 1, score: null });
+    expect(courseStatus(plain, { ...emptyProgress(), done: [0, 1] })).toEqual({
+      completion: 'completed',
+      success: 'unknown',
+      progress: 1,
+      score: null,
+    });
   });
 });

@@ -15,17 +15,61 @@ function letterIds(n: number) {
 /** 200 questions cycling through every type, choice questions with the maximum of 12 options. */
 export function bigPool(modules: string[]) {
   const ref = { uk: 'Джерело', en: 'Source' };
-  const texts = (i: number) => ({ uk: { stem: `Запитання ${i}?`, explanation: `Пояснення ${i}.` }, en: { stem: `Question ${i}?`, explanation: `Explanation ${i}.` } });
+  const texts = (i: number) => ({
+    uk: { stem: `Запитання ${i}?`, explanation: `Пояснення ${i}.` },
+    en: { stem: `Question ${i}?`, explanation: `Explanation ${i}.` },
+  });
   return Array.from({ length: 200 }, (_, i) => {
     const base = { id: `q-${i}`, module: modules[i % modules.length]!, reference: ref, ...texts(i) };
     switch (i % 7) {
-      case 0: return { ...base, type: 'single', options: letterIds(12).map((id, k) => ({ id, correct: k === 0, uk: { text: `Варіант ${k}` }, en: { text: `Option ${k}` } })) };
-      case 1: return { ...base, type: 'multiple', options: letterIds(12).map((id, k) => ({ id, correct: k % 2 === 0, uk: { text: `Варіант ${k}` }, en: { text: `Option ${k}` } })) };
-      case 2: return { ...base, type: 'true-false', answer: i % 2 === 0 };
-      case 3: return { ...base, type: 'matching', pairs: Array.from({ length: 10 }, (_, k) => ({ id: `p${k}`, uk: { prompt: `П${k}`, match: `В${k}` }, en: { prompt: `P${k}`, match: `M${k}` } })) };
-      case 4: return { ...base, type: 'ordering', items: Array.from({ length: 10 }, (_, k) => ({ id: `s${k}`, uk: `Крок ${k}`, en: `Step ${k}` })) };
-      case 5: return { ...base, type: 'numeric', answer: 1234.5, tolerance: 0.5 };
-      default: return { ...base, type: 'text', accepted: { uk: ['сто шістнадцять сто одинадцять'], en: ['one one six one one one'] } };
+      case 0:
+        return {
+          ...base,
+          type: 'single',
+          options: letterIds(12).map((id, k) => ({
+            id,
+            correct: k === 0,
+            uk: { text: `Варіант ${k}` },
+            en: { text: `Option ${k}` },
+          })),
+        };
+      case 1:
+        return {
+          ...base,
+          type: 'multiple',
+          options: letterIds(12).map((id, k) => ({
+            id,
+            correct: k % 2 === 0,
+            uk: { text: `Варіант ${k}` },
+            en: { text: `Option ${k}` },
+          })),
+        };
+      case 2:
+        return { ...base, type: 'true-false', answer: i % 2 === 0 };
+      case 3:
+        return {
+          ...base,
+          type: 'matching',
+          pairs: Array.from({ length: 10 }, (_, k) => ({
+            id: `p${k}`,
+            uk: { prompt: `П${k}`, match: `В${k}` },
+            en: { prompt: `P${k}`, match: `M${k}` },
+          })),
+        };
+      case 4:
+        return {
+          ...base,
+          type: 'ordering',
+          items: Array.from({ length: 10 }, (_, k) => ({ id: `s${k}`, uk: `Крок ${k}`, en: `Step ${k}` })),
+        };
+      case 5:
+        return { ...base, type: 'numeric', answer: 1234.5, tolerance: 0.5 };
+      default:
+        return {
+          ...base,
+          type: 'text',
+          accepted: { uk: ['сто шістнадцять сто одинадцять'], en: ['one one six one one one'] },
+        };
     }
   });
 }
@@ -35,16 +79,31 @@ export function writeScormContent(dir: string): string {
   fs.cpSync(FIXTURES, dir, { recursive: true });
   const fixture = path.join(dir, 'courses/fixture-course');
   const courseYaml = fs.readFileSync(path.join(fixture, 'course.yaml'), 'utf8');
-  const modules = /modules: \[([^\]]+)\]/.exec(courseYaml)![1]!.split(',').map((s) => s.trim());
+  const modules = /modules: \[([^\]]+)\]/
+    .exec(courseYaml)![1]!
+    .split(',')
+    .map((s) => s.trim());
 
   const plain = path.join(dir, 'courses/plain-course');
   fs.cpSync(fixture, plain, { recursive: true });
   fs.rmSync(path.join(plain, 'assessment.yaml'));
-  fs.writeFileSync(path.join(plain, 'course.yaml'), courseYaml.replace('id: fixture-course', 'id: plain-course').replace(/^assessment:.*$/m, '').replace(/title: \{[^}]+\}/, 'title: { uk: "Курс без оцінювання", en: "Course without an assessment" }'));
+  fs.writeFileSync(
+    path.join(plain, 'course.yaml'),
+    courseYaml
+      .replace('id: fixture-course', 'id: plain-course')
+      .replace(/^assessment:.*$/m, '')
+      .replace(/title: \{[^}]+\}/, 'title: { uk: "Курс без оцінювання", en: "Course without an assessment" }'),
+  );
 
   const big = path.join(dir, 'courses/big-course');
   fs.cpSync(fixture, big, { recursive: true });
-  fs.writeFileSync(path.join(big, 'course.yaml'), courseYaml.replace('id: fixture-course', 'id: big-course').replace(/^assessment:.*$/m, 'assessment: { questions: 200, maxAttempts: 3, review: score-only }').replace(/title: \{[^}]+\}/, 'title: { uk: "Великий курс", en: "Big course" }'));
+  fs.writeFileSync(
+    path.join(big, 'course.yaml'),
+    courseYaml
+      .replace('id: fixture-course', 'id: big-course')
+      .replace(/^assessment:.*$/m, 'assessment: { questions: 200, maxAttempts: 3, review: score-only }')
+      .replace(/title: \{[^}]+\}/, 'title: { uk: "Великий курс", en: "Big course" }'),
+  );
   // JSON is YAML.
   fs.writeFileSync(path.join(big, 'assessment.yaml'), JSON.stringify({ questions: bigPool(modules) }, null, 1));
   return dir;

@@ -32,15 +32,23 @@ const NAMESPACES = {
 /** A schema importing every namespace of the version, written beside the package's own XSDs. */
 function allNamespaces(dir: string, version: '1.2' | '2004'): string {
   const file = path.join(dir, 'all-namespaces.xsd');
-  const imports = Object.entries(NAMESPACES[version]).map(([ns, loc]) => `  <xs:import namespace="${ns}" schemaLocation="${loc}"/>`).join('\n');
-  fs.writeFileSync(file, `<?xml version="1.0" encoding="UTF-8"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:oberih:all-namespaces">\n${imports}\n</xs:schema>\n`);
+  const imports = Object.entries(NAMESPACES[version])
+    .map(([ns, loc]) => `  <xs:import namespace="${ns}" schemaLocation="${loc}"/>`)
+    .join('\n');
+  fs.writeFileSync(
+    file,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:oberih:all-namespaces">\n${imports}\n</xs:schema>\n`,
+  );
   return file;
 }
 
 function xmllint(schema: string, xml: string) {
   const r = spawnSync('xmllint', ['--noout', '--schema', schema, xml], { encoding: 'utf8' });
   // ims_xml.xsd (the official 1.2 file) binds the xml namespace as default; libxml2 warns and carries on.
-  const stderr = r.stderr.split('\n').filter((l) => l && !/ims_xml\.xsd|xml namespace URI cannot be the default|^\s*filename=ims_xml|^\s*\^$/.test(l)).join('\n');
+  const stderr = r.stderr
+    .split('\n')
+    .filter((l) => l && !/ims_xml\.xsd|xml namespace URI cannot be the default|^\s*filename=ims_xml|^\s*\^$/.test(l))
+    .join('\n');
   return { ok: r.status === 0, stderr };
 }
 
@@ -58,7 +66,10 @@ describe('exported packages', () => {
   const testContent = writeScormContent(path.join(dir, 'test-content'));
   const real = exportPackages(path.resolve('content'), path.join(dir, 'real'));
   const tests = exportPackages(testContent, path.join(dir, 'tests'));
-  const catalogs = { real: loadCatalog(contentFsFrom(fs), 'content'), tests: loadCatalog(contentFsFrom(fs), testContent) };
+  const catalogs = {
+    real: loadCatalog(contentFsFrom(fs), 'content'),
+    tests: loadCatalog(contentFsFrom(fs), testContent),
+  };
   const zips = [
     ...fs.readdirSync(real.out).map((f) => ({ set: 'real' as const, zip: path.join(real.out, f) })),
     ...fs.readdirSync(tests.out).map((f) => ({ set: 'tests' as const, zip: path.join(tests.out, f) })),
@@ -67,7 +78,12 @@ describe('exported packages', () => {
   it('exports every course in both locales and both versions, with a summary of files and sizes', () => {
     expect(zips.filter((z) => z.set === 'real')).toHaveLength(catalogs.real.courses.size * 4);
     for (const slug of catalogs.real.courses.keys()) {
-      for (const name of [`${slug}-uk-scorm12.zip`, `${slug}-uk-scorm2004.zip`, `${slug}-en-scorm12.zip`, `${slug}-en-scorm2004.zip`]) {
+      for (const name of [
+        `${slug}-uk-scorm12.zip`,
+        `${slug}-uk-scorm2004.zip`,
+        `${slug}-en-scorm12.zip`,
+        `${slug}-en-scorm2004.zip`,
+      ]) {
         expect(fs.existsSync(path.join(real.out, name)), name).toBe(true);
         expect(real.stdout).toMatch(new RegExp(`${name}\\s+\\d+\\s+[\\d.]+ KB`));
       }
@@ -89,9 +105,14 @@ describe('exported packages', () => {
       expect(result.ok).toBe(true);
 
       // Moodle reads names, not namespaces: IMS CP unprefixed, extensions with exactly these prefixes.
-      const prefixes = new Set([...xml.matchAll(/<\/?([A-Za-z]+):[A-Za-z]+|\s([A-Za-z]+):[A-Za-z]+="/g)].map((m) => m[1] ?? m[2]));
-      expect([...prefixes].every((p) => ['adlcp', 'imsss', 'adlnav', 'adlseq', 'xsi', 'xmlns'].includes(p!))).toBe(true);
-      for (const el of ['manifest', 'organizations', 'organization', 'item', 'resources', 'resource', 'file']) expect(xml).toMatch(new RegExp(`<${el}[\\s>]`));
+      const prefixes = new Set(
+        [...xml.matchAll(/<\/?([A-Za-z]+):[A-Za-z]+|\s([A-Za-z]+):[A-Za-z]+="/g)].map((m) => m[1] ?? m[2]),
+      );
+      expect([...prefixes].every((p) => ['adlcp', 'imsss', 'adlnav', 'adlseq', 'xsi', 'xmlns'].includes(p!))).toBe(
+        true,
+      );
+      for (const el of ['manifest', 'organizations', 'organization', 'item', 'resources', 'resource', 'file'])
+        expect(xml).toMatch(new RegExp(`<${el}[\\s>]`));
 
       const listed = [...xml.matchAll(/<file href="([^"]+)"\/>/g)].map((m) => decodeURIComponent(m[1]!));
       const inZip = Object.keys(files).filter((f) => f !== 'imsmanifest.xml' && !f.endsWith('/'));
@@ -106,7 +127,10 @@ describe('exported packages', () => {
       } else {
         expect(xml).toMatch(/adlcp:scormType="sco" href="index.html"/);
         expect(xml).toContain('<schemaversion>2004 4th Edition</schemaversion>');
-        if (course.assessment) expect(xml).toContain(`<imsss:minNormalizedMeasure>${(course.passMark / 100).toFixed(4)}</imsss:minNormalizedMeasure>`);
+        if (course.assessment)
+          expect(xml).toContain(
+            `<imsss:minNormalizedMeasure>${(course.passMark / 100).toFixed(4)}</imsss:minNormalizedMeasure>`,
+          );
         else expect(xml).not.toContain('minNormalizedMeasure');
       }
     });
@@ -136,7 +160,10 @@ describe('exported packages', () => {
     const into = path.join(dir, 'broken');
     unpack(zip, into);
     const file = path.join(into, 'imsmanifest.xml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/<imsss:minNormalizedMeasure>[^<]+</, '<imsss:minNormalizedMeasure>1.5<'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace(/<imsss:minNormalizedMeasure>[^<]+</, '<imsss:minNormalizedMeasure>1.5<'),
+    );
     expect(xmllint(path.join(into, 'imscp_v1p1.xsd'), file).ok).toBe(true);
     const strict = xmllint(allNamespaces(into, '2004'), file);
     expect(strict.ok).toBe(false);

@@ -21,9 +21,18 @@ function strict12(initial: Record<string, string> = {}) {
   const values: Record<string, string> = {};
   const violations: string[] = [];
   const wrapped = {
-    LMSInitialize: (a: string) => { calls.push('init'); return api.LMSInitialize(a); },
-    LMSFinish: (a: string) => { calls.push('finish'); return api.LMSFinish(a); },
-    LMSCommit: (a: string) => { calls.push('commit'); return api.LMSCommit(a); },
+    LMSInitialize: (a: string) => {
+      calls.push('init');
+      return api.LMSInitialize(a);
+    },
+    LMSFinish: (a: string) => {
+      calls.push('finish');
+      return api.LMSFinish(a);
+    },
+    LMSCommit: (a: string) => {
+      calls.push('commit');
+      return api.LMSCommit(a);
+    },
     LMSGetValue: (e: string) => api.LMSGetValue(e),
     LMSSetValue: (e: string, v: string) => {
       values[e] = v;
@@ -80,7 +89,11 @@ describe('ScormSession', () => {
     const many = Array.from({ length: 200 }, (_, i) => ({ ...q, id: `t-${i}` }));
     const responses = Object.fromEntries(many.map((x) => [x.id, 'я'.repeat(500)]));
     const scored = scoreAttempt(many, responses);
-    s.recordAttempt({ score: scored.score, passed: false, interactions: interactionsOf(many, responses, scored.questions, 'uk', new Date()) });
+    s.recordAttempt({
+      score: scored.score,
+      passed: false,
+      interactions: interactionsOf(many, responses, scored.questions, 'uk', new Date()),
+    });
     expect(lms.values['cmi.interactions.199.id']).toBe('t-199');
     expect(lms.values['cmi.interactions.199.student_response']).toHaveLength(255);
     expect(lms.values['cmi.core.lesson_status']).toBe('failed');
@@ -89,7 +102,12 @@ describe('ScormSession', () => {
   });
 
   it('resumes: reads suspend_data and the bookmark, does not reset the status', () => {
-    const lms = strict12({ 'cmi.core.lesson_status': 'incomplete', 'cmi.suspend_data': 'o1|m2|3|0|||0|', 'cmi.core.lesson_location': 'm2', 'cmi.core.entry': 'resume' });
+    const lms = strict12({
+      'cmi.core.lesson_status': 'incomplete',
+      'cmi.suspend_data': 'o1|m2|3|0|||0|',
+      'cmi.core.lesson_location': 'm2',
+      'cmi.core.entry': 'resume',
+    });
     const s = new ScormSession('1.2', facts, lms.api);
     s.start();
     expect(s.entry).toBe('resume');
@@ -98,7 +116,7 @@ describe('ScormSession', () => {
   });
 
   it('ignores suspend_data it cannot read, and says why', () => {
-    const lms = strict12({ 'cmi.core.lesson_status': 'incomplete', 'cmi.suspend_data': 'somebody else\'s data' });
+    const lms = strict12({ 'cmi.core.lesson_status': 'incomplete', 'cmi.suspend_data': "somebody else's data" });
     const s = new ScormSession('1.2', facts, lms.api);
     s.start();
     expect(s.progress.done).toEqual([]);
@@ -114,7 +132,12 @@ describe('ScormSession', () => {
     s.recordAttempt({ score: 87.5, passed: true, interactions: [] });
     expect(api.GetValue('cmi.completion_status')).toBe('completed');
     expect(api.GetValue('cmi.success_status')).toBe('passed');
-    expect([api.GetValue('cmi.score.raw'), api.GetValue('cmi.score.min'), api.GetValue('cmi.score.max'), api.GetValue('cmi.score.scaled')]).toEqual(['87.5', '0', '100', '0.875']);
+    expect([
+      api.GetValue('cmi.score.raw'),
+      api.GetValue('cmi.score.min'),
+      api.GetValue('cmi.score.max'),
+      api.GetValue('cmi.score.scaled'),
+    ]).toEqual(['87.5', '0', '100', '0.875']);
     expect(api.GetValue('cmi.progress_measure')).toBe('1');
     expect(s.errors).toEqual([]);
   });
@@ -131,12 +154,13 @@ describe('ScormSession', () => {
 
 describe('finding the LMS API', () => {
   const API = { LMSInitialize() {} };
-  const crossOrigin = (parent: FrameLike | null): FrameLike => new Proxy({ parent } as FrameLike, {
-    get(t, k) {
-      if (k === 'parent') return t.parent;
-      throw new DOMException('Blocked a frame with origin', 'SecurityError');
-    },
-  });
+  const crossOrigin = (parent: FrameLike | null): FrameLike =>
+    new Proxy({ parent } as FrameLike, {
+      get(t, k) {
+        if (k === 'parent') return t.parent;
+        throw new DOMException('Blocked a frame with origin', 'SecurityError');
+      },
+    });
 
   it('looks in the window, then up the parent chain', () => {
     const top: FrameLike & { API?: unknown } = { parent: null, API };
@@ -161,7 +185,12 @@ describe('finding the LMS API', () => {
   });
 
   it('returns null when there is no API, even behind a blocked opener', () => {
-    const win = { parent: null, get opener(): FrameLike { throw new DOMException('blocked', 'SecurityError'); } } as FrameLike;
+    const win = {
+      parent: null,
+      get opener(): FrameLike {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+    } as FrameLike;
     expect(findApi(win, 'API')).toBeNull();
   });
 });

@@ -5,31 +5,62 @@ import { describe, expect, it } from 'vitest';
 import { contentFsFrom, loadCatalog } from '../../../courses/catalog.ts';
 import { decodeDraft, drawFromSeed, encodeDraft, DraftError } from '../../../courses/scorm/common/draft.ts';
 import { measureSuspendData, worstCaseProgress } from '../../../courses/scorm/common/measure.ts';
-import { decodeProgress, encodeProgress, SuspendDataError, type Progress } from '../../../courses/scorm/common/suspend-data.ts';
+import {
+  decodeProgress,
+  encodeProgress,
+  SuspendDataError,
+  type Progress,
+} from '../../../courses/scorm/common/suspend-data.ts';
 import { fixtures, tempDir } from '../../helpers/app.ts';
 import { writeScormContent } from './content.ts';
 
 const progress = fc.record({
-  bookmark: fc.oneof(fc.constant(''), fc.constant('a'), fc.constant('g'), fc.constant('h'), fc.integer({ min: 1, max: 100 }).map((n) => `m${n}`), fc.integer({ min: 1, max: 100 }).map((n) => `p${n}`)),
+  bookmark: fc.oneof(
+    fc.constant(''),
+    fc.constant('a'),
+    fc.constant('g'),
+    fc.constant('h'),
+    fc.integer({ min: 1, max: 100 }).map((n) => `m${n}`),
+    fc.integer({ min: 1, max: 100 }).map((n) => `p${n}`),
+  ),
   done: fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }).map((a) => a.sort((x, y) => x - y)),
   attempts: fc.integer({ min: 0, max: 1000 }),
-  best: fc.option(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100), { nil: null }),
-  last: fc.option(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100), { nil: null }),
+  best: fc.option(
+    fc.integer({ min: 0, max: 10000 }).map((n) => n / 100),
+    { nil: null },
+  ),
+  last: fc.option(
+    fc.integer({ min: 0, max: 10000 }).map((n) => n / 100),
+    { nil: null },
+  ),
   passed: fc.boolean(),
-  draft: fc.option(fc.string({ unit: 'binary', maxLength: 300 }).filter((s) => s.length > 0), { nil: null }),
+  draft: fc.option(
+    fc.string({ unit: 'binary', maxLength: 300 }).filter((s) => s.length > 0),
+    { nil: null },
+  ),
 }) satisfies fc.Arbitrary<Progress>;
 
 describe('suspend_data codec', () => {
   it('round-trips any progress (property)', () => {
-    fc.assert(fc.property(progress, (p) => {
-      const enc = encodeProgress(p, '2004');
-      expect(enc.draftKept).toBe(true);
-      expect(decodeProgress(enc.text, 100)).toEqual(p);
-    }));
+    fc.assert(
+      fc.property(progress, (p) => {
+        const enc = encodeProgress(p, '2004');
+        expect(enc.draftKept).toBe(true);
+        expect(decodeProgress(enc.text, 100)).toEqual(p);
+      }),
+    );
   });
 
   it('never exceeds the SCORM 1.2 limit of 4,096 characters: an open attempt that does not fit is left out, the rest is kept', () => {
-    const p: Progress = { bookmark: 'm3', done: [0, 1, 2], attempts: 1, best: 50, last: 50, passed: false, draft: 'x'.repeat(5000) };
+    const p: Progress = {
+      bookmark: 'm3',
+      done: [0, 1, 2],
+      attempts: 1,
+      best: 50,
+      last: 50,
+      passed: false,
+      draft: 'x'.repeat(5000),
+    };
     const enc = encodeProgress(p, '1.2');
     expect(enc.text.length).toBeLessThanOrEqual(4096);
     expect(enc.draftKept).toBe(false);
@@ -54,7 +85,15 @@ describe('open attempt (draft) codec', () => {
   it('reproduces the same draw from the seed and restores every response type', () => {
     const { questions } = drawFromSeed(pool, n, 123456);
     expect(drawFromSeed(pool, n, 123456).drawn).toEqual(drawFromSeed(pool, n, 123456).drawn);
-    const responses = { 'g-single': 'b', 'g-multiple': ['d', 'a'], 'g-tf': false, 'g-matching': { p1: 'p2', p3: 'p3' }, 'g-ordering': ['hand', 'isolate', 'record'], 'g-numeric': -16.5, 'g-text': '50%~|ok' };
+    const responses = {
+      'g-single': 'b',
+      'g-multiple': ['d', 'a'],
+      'g-tf': false,
+      'g-matching': { p1: 'p2', p3: 'p3' },
+      'g-ordering': ['hand', 'isolate', 'record'],
+      'g-numeric': -16.5,
+      'g-text': '50%~|ok',
+    };
     const text = encodeDraft(pool, n, { seed: 123456, startedAt: 1_800_000_000_000, responses });
     expect(text.length).toBeLessThan(60);
     const back = decodeDraft(pool, n, text);
