@@ -4,7 +4,7 @@
  * OpenAPI document and the RBAC matrix test, so no route can exist without an access rule.
  */
 import { Hono, type Context } from 'hono';
-import { z, type ZodTypeAny } from 'zod';
+import { type z, type ZodTypeAny } from 'zod';
 import { AppError, zodFields } from './errors.ts';
 import type { AppEnv } from './env.ts';
 import type { Role } from '../db/schema.ts';

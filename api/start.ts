@@ -86,7 +86,7 @@ if (!production) {
 
 const shutdown = () => {
   server.close();
-  deps.close().finally(() => process.exit(0));
+  void deps.close().finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -205,7 +205,7 @@ export async function lighthouse(
         error: (e as Error).message,
       });
     } finally {
-      await chrome.kill();
+      chrome.kill();
     }
   }
   return out;

@@ -13,7 +13,7 @@ import { drawQuestions } from '../courses/assessment.ts';
 import type { Catalog, LoadedCourse } from '../courses/catalog.ts';
 import { formatCode, payloadBytes } from '../courses/certificate.ts';
 import { certificateExpiry } from '../courses/completion.ts';
-import type { Question, Response } from '../courses/schema/question.ts';
+import type { Response } from '../courses/schema/question.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
 import { seededUuid } from '../db/seed-attempts.ts';
 import { seededRng } from '../courses/scorm/common/draft.ts';

@@ -13,7 +13,7 @@
  */
 import { drawQuestions } from '../courses/assessment.ts';
 import type { Catalog } from '../courses/catalog.ts';
-import type { Question, Response } from '../courses/schema/question.ts';
+import type { Response } from '../courses/schema/question.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import type { DB } from './connection.ts';

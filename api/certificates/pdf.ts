@@ -72,9 +72,14 @@ export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
   page.drawLine({ start: { x: 160, y: H - 266 }, end: { x: W - 160, y: H - 266 }, thickness: 0.5, color: BLACK });
   centre('успішно завершив(-ла) курс · has successfully completed the course', H - 290, regular, 11, GREY);
   let y = H - 320;
-  for (const line of wrap(s.courseTitle.uk, bold, 17, W - 160).slice(0, 2)) (centre(line, y, bold, 17), (y -= 21));
-  for (const line of wrap(s.courseTitle.en, regular, 13, W - 160).slice(0, 2))
-    (centre(line, y, regular, 13), (y -= 17));
+  for (const line of wrap(s.courseTitle.uk, bold, 17, W - 160).slice(0, 2)) {
+    centre(line, y, bold, 17);
+    y -= 21;
+  }
+  for (const line of wrap(s.courseTitle.en, regular, 13, W - 160).slice(0, 2)) {
+    centre(line, y, regular, 13);
+    y -= 17;
+  }
 
   const rows: [string, string][] = [
     ['Дата завершення / Date of completion', day(s.issuedAt)],
@@ -115,8 +120,10 @@ function wrap(text: string, font: PDFFont, size: number, max: number): string[] 
   let line = '';
   for (const word of text.split(/\s+/)) {
     const next = line ? `${line} ${word}` : word;
-    if (line && font.widthOfTextAtSize(next, size) > max) (lines.push(line), (line = word));
-    else line = next;
+    if (line && font.widthOfTextAtSize(next, size) > max) {
+      lines.push(line);
+      line = word;
+    } else line = next;
   }
   if (line) lines.push(line);
   return lines;

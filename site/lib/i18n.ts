@@ -1,4 +1,4 @@
-import core from '../../content/ui/core.uk.json';
+import type core from '../../content/ui/core.uk.json';
 import type { Locale } from '../../courses/schema/common.ts';
 
 export const LOCALES: Locale[] = ['uk', 'en'];

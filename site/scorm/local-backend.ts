@@ -27,9 +27,7 @@ export interface LocalAssessment {
 
 const attemptId = (d: Draft) => `d-${d.seed.toString(36)}-${Math.floor(d.startedAt / 1000).toString(36)}`;
 
-export function localBackend(
-  o: LocalAssessment,
-): AssessmentBackend & {
+export function localBackend(o: LocalAssessment): AssessmentBackend & {
   open(): { attempt: OpenAttempt; responses: Draft['responses'] } | null;
   saveResponses(r: Record<string, Response | undefined>): void;
 } {

@@ -11,6 +11,8 @@ import { hydrate, type Component } from 'svelte';
 import Quiz from '../components/quiz/Quiz.svelte';
 import Scenario from '../components/quiz/Scenario.svelte';
 
+// Each island takes its own props, passed through untouched from the server render.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const components: Record<string, Component<any>> = { quiz: Quiz, scenario: Scenario };
 
 for (const target of document.querySelectorAll<HTMLElement>('[data-island]')) {

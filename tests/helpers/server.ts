@@ -1,6 +1,5 @@
 /** Start the real server (`api/start.ts`) as a child process, as `npm start` does. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll } from 'vitest';
 import { tempDir } from './app.ts';
 

@@ -10,6 +10,8 @@ export class ScenarioRun {
   private nodes: Map<string, Node>;
 
   constructor(readonly scenario: Scenario) {
+    // Built once from the authored scenario and never changed: no reactivity needed.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
     this.currentId = scenario.start;
   }
