@@ -30,6 +30,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
+  /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
+  STATIC_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
 });
 
 export type Env = z.output<typeof envSchema>;

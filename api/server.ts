@@ -6,8 +6,9 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import type { Deps } from './deps.ts';
+import { siteFiles } from './static/site-files.ts';
 
-export function createServerApp(deps: Deps, siteDir: string) {
+export function createServerApp(deps: Deps, siteDir: string, opts: { staticCacheBytes?: number } = {}) {
   const hashesFile = path.join(siteDir, 'csp-hashes.json');
   const scriptHashes = fs.existsSync(hashesFile) ? (JSON.parse(fs.readFileSync(hashesFile, 'utf8')) as string[]) : [];
   const app = createApp(deps, { scriptHashes });
@@ -20,6 +21,8 @@ export function createServerApp(deps: Deps, siteDir: string) {
     c.header('Cache-Control', c.req.path.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'no-cache');
   });
   app.get('/', (c) => c.redirect('/uk/', 302));
+  // Pages and assets from memory, precompressed at build; what does not fit is read from disk below.
+  app.use('*', siteFiles(siteDir, { maxBytes: opts.staticCacheBytes ?? 64 * 1024 * 1024 }));
   app.use('*', serveStatic({ root }));
   // "/uk/courses" → "/uk/courses/" when that folder has a page.
   app.get('*', (c, next) => {

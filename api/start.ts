@@ -73,7 +73,7 @@ for (const a of DEMO_ACCOUNTS) {
 if (env.BACKUP_INTERVAL > 0)
   scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
 
-const app = createServerApp(deps, env.SITE_DIR);
+const app = createServerApp(deps, env.SITE_DIR, { staticCacheBytes: env.STATIC_CACHE_MB * 1024 * 1024 });
 const server = await listen(app, env.PORT, env.HOST);
 const url = `http://localhost:${server.port}/`;
 console.log(`\nOberih is running: ${url}uk/  (English: ${url}en/, API docs: ${url}api/docs)`);

@@ -415,7 +415,13 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
     kind: 'rotate',
     paths: seed.certificateCodes.map((c) => `/api/verify/${c}`),
   });
-  await load('module-page', `GET ${MODULE_PAGE} (static, gzip)`, {
+  // A static page against the cheapest JSON route of the same server: the page's cost beyond routing.
+  await load('health', 'GET /api/health (the cheapest JSON route, for comparison)', {
+    kind: 'rotate',
+    paths: ['/api/health'],
+    headers: { 'accept-encoding': 'gzip, br' },
+  });
+  await load('module-page', `GET ${MODULE_PAGE} (static, from memory, precompressed)`, {
     kind: 'rotate',
     paths: [MODULE_PAGE],
     headers: { 'accept-encoding': 'gzip, br' },

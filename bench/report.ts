@@ -32,6 +32,7 @@ export interface Results {
 }
 
 const f1 = (x: number) => (Math.round(x * 10) / 10).toString();
+const f2 = (x: number) => (Math.round(x * 100) / 100).toString();
 const find = (list: ScenarioResult[], name: string) => list.find((s) => s.name === name);
 
 export function checkTargets(r: Omit<Results, 'targets'>): TargetCheck[] {
@@ -72,6 +73,14 @@ export function checkTargets(r: Omit<Results, 'targets'>): TargetCheck[] {
       report1.p95 < 200 && (computed1?.p95 ?? 0) < 200,
     );
   }
+  const health = find(r.scenarios, 'health');
+  const modulePage = find(r.scenarios, 'module-page');
+  if (health && modulePage)
+    push(
+      'module page ≥ 0.5 × the rate of GET /api/health in the same run',
+      `${modulePage.rps} vs ${health.rps} req/s = ${f2(modulePage.rps / health.rps)} ×`,
+      modulePage.rps >= 0.5 * health.rps,
+    );
   const submit = find(r.scenarios, 'attempt-submit');
   if (submit)
     push('attempt submit p99 < 100 ms', `p99 ${submit.p99} ms at ${submit.connections} connections`, submit.p99 < 100);

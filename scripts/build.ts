@@ -11,6 +11,7 @@ import { writeStamp } from './build-stamp.ts';
 import { buildOfflineManifest } from './offline-manifest.ts';
 import { buildSync } from 'esbuild';
 import { withDirLock } from './dir-lock.ts';
+import { precompress } from './precompress.ts';
 import { bundleServer } from './server-bundle.ts';
 
 const out = path.resolve(
@@ -90,5 +91,7 @@ if (process.env.OBERIH_MODE !== 'scorm' && !process.env.SKIP_SERVER_BUNDLE) bund
 
 const hashes = inlineScriptHashes(out);
 fs.writeFileSync(path.join(out, 'csp-hashes.json'), JSON.stringify(hashes));
+// The server answers with these copies (api/static/site-files.ts); a SCORM site is zipped instead.
+if (process.env.OBERIH_MODE !== 'scorm') precompress(out);
 writeStamp(out);
 console.log(`built ${out} (${hashes.length} inline script hash(es) for the CSP)`);
