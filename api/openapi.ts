@@ -1,9 +1,100 @@
+import type { ZodTypeAny } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { RouteDoc } from './route.ts';
 
 const accessText = (a: RouteDoc['access']) =>
   a === 'public' ? 'anyone' : a === 'authenticated' ? 'any signed-in user' : `roles: ${a.join(', ')}`;
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$1}');
+
+/**
+ * JSON Schema of a zod schema, self-contained: a schema reused inside another is inlined, because
+ * zod-to-json-schema's `$ref`s are relative to the schema and dangle once placed in the document.
+ */
+export const jsonSchema = (schema: ZodTypeAny) => {
+  const { $schema: _drop, ...rest } = zodToJsonSchema(schema, { target: 'openApi3', $refStrategy: 'none' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+};
+
+/** What each tag groups, for the document's `tags`. */
+export const TAG_DESCRIPTIONS: Record<string, string> = {
+  auth: 'Signing in and out, enrolment codes, password set-up and reset links.',
+  me: 'The signed-in person: who they are, their password.',
+  progress: 'Module views, completions and practice results (idempotent per client id), and progress read back.',
+  assessment: 'Graded attempts: start (server-drawn questions), read, submit (server-scored).',
+  certificates: 'Certificates: the learner’s list, PDFs, cohort lists, revocation.',
+  verify: 'The public certificate register and the signing keys (no sign-in).',
+  cohorts: 'Cohorts: courses, enrolment codes, members, CSV import.',
+  reports: 'Cohort reports, learner drill-down, item analysis, CSV exports.',
+  admin: 'Administration: users, every cohort, backups.',
+  privacy: 'Personal data: export and erasure of one person.',
+  scorm: 'SCORM packages exported for an LMS.',
+  system: 'Health check.',
+};
+
+/** Where the derived id would read badly or clash, the id chosen by hand (keyed by method and path). */
+export const OPERATION_IDS: Record<string, string> = {
+  'get /api/health': 'system.health',
+  'get /api/me': 'me.get',
+  'post /api/me/password': 'me.changePassword',
+  'post /api/progress/events': 'progress.record',
+  'get /api/me/progress': 'progress.mine',
+  'get /api/me/progress/:course': 'progress.mineInCourse',
+  'get /api/courses/:courseId/attempts': 'attempts.list',
+  'post /api/courses/:courseId/attempts': 'attempts.start',
+  'get /api/admin/users': 'users.list',
+  'post /api/admin/users': 'users.create',
+  'get /api/me/certificates': 'certificates.mine',
+  'get /api/cohorts/:id/certificates.csv': 'certificates.cohortCsv',
+  'get /.well-known/oberih-certificates.json': 'verify.keys',
+  'put /api/cohorts/:id/courses/:courseId': 'cohorts.assignCourse',
+  'delete /api/cohorts/:id/courses/:courseId': 'cohorts.unassignCourse',
+  'post /api/cohorts/:id/codes': 'codes.create',
+  'get /api/cohorts/:id/members': 'members.list',
+  'delete /api/cohorts/:id/members/:userId': 'members.remove',
+  'get /api/reports/cohorts/:id': 'reports.cohort',
+  'get /api/reports/cohorts/:id/learners/:userId': 'reports.learner',
+  'get /api/reports/cohorts/:id/items': 'reports.items',
+  'get /api/reports/cohorts/:id/grades.csv': 'reports.gradesCsv',
+  'get /api/reports/cohorts/:id/responses.csv': 'reports.responsesCsv',
+  'get /api/admin/cohorts': 'cohorts.listAll',
+  'get /api/admin/backup': 'admin.backup',
+  'get /api/admin/users/:id/export': 'privacy.export',
+  'post /api/admin/users/:id/erase': 'privacy.erase',
+};
+
+/**
+ * `resource.action` from method and path: `GET /api/cohorts` → `cohorts.list`, `GET /api/cohorts/:id`
+ * → `cohorts.get`, `POST /api/attempts/:id/submit` → `attempts.submit`, `GET /api/reports/cohorts/:id/grades.csv`
+ * → `cohorts.gradesCsv`. A route can name its own with `operationId`.
+ */
+export function operationIdOf(r: Pick<RouteDoc, 'method' | 'path' | 'tag'>): string {
+  const camel = (x: string) => x.replace(/[-_.]+([a-zA-Z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  const segments = r.path.split('/').filter((x) => x && x !== 'api' && x !== '.well-known');
+  const last = segments.at(-1) ?? r.tag;
+  const beforeLast = segments.at(-2);
+  const verbs = { get: 'list', post: 'create', put: 'replace', patch: 'update', delete: 'delete' } as const;
+  // On an item: cohorts/:id → cohorts.get / .update / .delete.
+  if (last.startsWith(':')) {
+    const resource = segments.filter((x) => !x.startsWith(':')).at(-1) ?? r.tag;
+    const verb = r.method === 'get' ? 'get' : r.method === 'post' ? 'act' : verbs[r.method];
+    return `${camel(resource)}.${verb}`;
+  }
+  // An action or a sub-resource after an id: attempts/:id/submit → attempts.submit (GET: attempts.getX).
+  if (beforeLast?.startsWith(':')) {
+    const resource = segments.filter((x) => !x.startsWith(':')).at(-2) ?? r.tag;
+    const action = camel(last);
+    return `${camel(resource)}.${r.method === 'get' ? `get${action[0]!.toUpperCase()}${action.slice(1)}` : r.method === 'post' ? action : `${verbs[r.method]}${action[0]!.toUpperCase()}${action.slice(1)}`}`;
+  }
+  // A collection: cohorts → cohorts.list / cohorts.create.
+  if (segments.length === 1) return `${camel(last)}.${verbs[r.method]}`;
+  // A named endpoint under a resource: auth/login → auth.login; me/progress (GET) → me.getProgress.
+  const action = camel(last);
+  const resource = camel(beforeLast ?? r.tag);
+  return `${resource}.${r.method === 'get' ? `get${action[0]!.toUpperCase()}${action.slice(1)}` : action}`;
+}
 
 const errorSchema = {
   type: 'object',
@@ -23,7 +114,12 @@ const errorSchema = {
 /** The OpenAPI 3.1 document, generated from the same route declarations that serve the API. */
 export function openApiDocument(routes: RouteDoc[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const ids = new Map<string, number>();
   for (const r of routes) {
+    // Unique even where two routes would read alike (a second one gets its method's name added).
+    let operationId = r.operationId ?? OPERATION_IDS[`${r.method} ${r.path}`] ?? operationIdOf(r);
+    if (ids.has(operationId)) operationId = `${operationId}${r.method[0]!.toUpperCase()}${r.method.slice(1)}`;
+    ids.set(operationId, 1);
     const path = toOpenApiPath(r.path);
     const parameters: unknown[] = [];
     for (const [where, schema] of [
@@ -31,7 +127,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       ['query', r.query],
     ] as const) {
       if (!schema) continue;
-      const json = zodToJsonSchema(schema, { target: 'openApi3' }) as {
+      const json = jsonSchema(schema) as {
         properties?: Record<string, unknown>;
         required?: string[];
       };
@@ -43,7 +139,12 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
           schema: s,
         });
     }
+    const error = (description: string) => ({
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
     (paths[path] ??= {})[r.method] = {
+      operationId,
       summary: r.summary,
       tags: [r.tag],
       description: `Access: ${accessText(r.access)}.`,
@@ -55,7 +156,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
               required: true,
               content: {
                 [r.form ? 'application/x-www-form-urlencoded' : 'application/json']: {
-                  schema: zodToJsonSchema(r.body, { target: 'openApi3' }),
+                  schema: jsonSchema(r.body),
                 },
               },
             },
@@ -63,11 +164,18 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
         : {}),
       responses: {
         200: { description: 'OK', content: { [r.produces ?? 'application/json']: {} } },
-        ...(r.body || r.query || r.params
-          ? { 400: { description: 'Invalid input', content: { 'application/json': { schema: errorSchema } } } }
+        ...(r.body || r.query || r.params ? { 400: error('Invalid input: the message and `fields` say what') } : {}),
+        ...(r.access !== 'public' ? { 401: error('Not signed in, or the session has expired') } : {}),
+        ...(Array.isArray(r.access) || r.method !== 'get'
+          ? { 403: error('Wrong role, not your record, or a cross-origin request') }
           : {}),
-        ...(r.access !== 'public' ? { 401: { description: 'Not signed in' } } : {}),
-        ...(Array.isArray(r.access) ? { 403: { description: 'Wrong role or not your resource' } } : {}),
+        ...(r.params ? { 404: error('No such record (or not one you may know of)') } : {}),
+        ...(r.body
+          ? {
+              413: error('The body is larger than BODY_LIMIT'),
+              415: error(r.form ? 'Not a form (application/x-www-form-urlencoded)' : 'Not JSON'),
+            }
+          : {}),
       },
     };
   }
@@ -79,8 +187,20 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       description:
         'Progress, assessments, certificates and cohorts for the Oberih learning platform. Errors: `{ "error": { "code", "message", "fields"? } }`.',
     },
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({
+      name,
+      description: TAG_DESCRIPTIONS[name] ?? name,
+    })),
     components: {
-      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oberih_session' } },
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'oberih_session',
+          description:
+            'The session cookie set by POST /api/auth/login. State-changing requests must also send an Origin header with the site’s own origin (CSRF).',
+        },
+      },
       schemas: { Error: errorSchema },
     },
     security: [{ session: [] }],
@@ -96,7 +216,7 @@ export function apiDocsHtml(routes: RouteDoc[]) {
   const rows = routes
     .map(
       (r) =>
-        `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${esc(r.path)}</code></td><td>${esc(r.summary)}</td><td>${esc(accessText(r.access))}</td><td>${r.body ? '<details><summary>JSON body</summary><pre>' + esc(JSON.stringify(zodToJsonSchema(r.body, { target: 'openApi3' }), null, 1)) + '</pre></details>' : ''}</td></tr>`,
+        `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${esc(r.path)}</code></td><td>${esc(r.summary)}</td><td>${esc(accessText(r.access))}</td><td>${r.body ? '<details><summary>JSON body</summary><pre>' + esc(JSON.stringify(jsonSchema(r.body), null, 1)) + '</pre></details>' : ''}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Oberih API</title>

@@ -26,6 +26,8 @@ export interface RouteDoc {
   produces?: string;
   /** The body is an HTML form (application/x-www-form-urlencoded) instead of JSON. */
   form?: boolean;
+  /** The OpenAPI operationId when the one derived from method and path (`resource.action`) reads badly. */
+  operationId?: string;
 }
 
 type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
@@ -61,6 +63,7 @@ export class Resource {
       params?: P;
       produces?: string;
       form?: boolean;
+      operationId?: string;
     },
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
