@@ -10,7 +10,8 @@
  *   the model is blank. SCORM 1.2 loads them always.
  * - Saving (datamodels/scorm_13.js `StoreData`/`CollectData`): every Commit and Terminate posts the
  *   WHOLE writable data model (`&cmi__interactions__0__id=…`, URL-encoded) to datamodel.php, and
- *   each posted element is stored as a track of the current attempt, whatever the mode.
+ *   each posted element is stored as a track of the current attempt, whatever the mode. Only the
+ *   Terminate post adds the session to the total time (here: `total_time` = the last session time).
  * - Leaving the page: once the page is hiding, each post goes out as a `sendBeacon`; Chromium keeps
  *   at most 64 KiB of beacons in flight and refuses the rest (`sendBeacon` returns false).
  */
@@ -143,6 +144,9 @@ export class MoodleLike {
         inFlight += bytes;
       }
       Object.assign(tracks, cmi);
+      // Moodle adds the session to the total time only in the Terminate post (StoreData(cmi, true)).
+      const session = cmi[v12 ? 'cmi.core.session_time' : 'cmi.session_time'];
+      if (call === 'terminate' && session) tracks[v12 ? 'cmi.core.total_time' : 'cmi.total_time'] = session;
     };
     const a = api as unknown as Record<string, (...x: string[]) => unknown>;
     const n = v12
