@@ -4,6 +4,12 @@
  * (2004), shows the package in a frame and every CMI value live; it keeps the learner's data between
  * launches like an LMS (reload the page to relaunch, with `entry=resume` after a suspend).
  * The browser tests use `startPreview()` the same way.
+ *
+ * `--moodle` (`{ moodle: true }`) adds what Moodle's player does around the API (issue #25): an
+ * attempt whose status is completed, passed or failed is reopened in `review` mode (`no-credit`);
+ * a SCORM 2004 model is handed back only after `exit = suspend` (blank otherwise); and once the test
+ * sets `harness.leaving`, every save is a beacon carrying the whole data model, refused beyond 64 KB
+ * in flight, as Chromium does (`harness.beacons`).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -40,7 +46,7 @@ export interface Preview {
   close(): Promise<void>;
 }
 
-function harnessHtml(version: '1.2' | '2004', title: string): string {
+function harnessHtml(version: '1.2' | '2004', title: string, moodle: boolean): string {
   const api = version === '1.2' ? 'API' : 'API_1484_11';
   const cls = version === '1.2' ? 'Scorm12API' : 'Scorm2004API';
   const ev =
@@ -68,17 +74,38 @@ function harnessHtml(version: '1.2' | '2004', title: string): string {
 (async () => {
   const state = await (await fetch('/_harness/state')).json();
   const api = new ${cls}({ autocommit: false, logLevel: 5 });
+  const moodle = ${moodle};
+  const v12 = ${version === '1.2'};
+  const suspended = state[v12 ? 'cmi.core.exit' : 'cmi.exit'] === 'suspend';
+  const finished = ['completed', 'passed', 'failed'].includes(state[v12 ? 'cmi.core.lesson_status' : 'cmi.completion_status']);
+  // Moodle (get_scorm_default): a 2004 model comes back only after a suspend.
+  const kept = moodle && !v12 && !suspended ? {} : state;
   const load = {};
-  for (const [k, v] of Object.entries(state)) load[k] = v;
-  if (state['${version === '1.2' ? 'cmi.core.exit' : 'cmi.exit'}'] === 'suspend') load['${version === '1.2' ? 'cmi.core.entry' : 'cmi.entry'}'] = 'resume';
+  for (const [k, v] of Object.entries(kept)) load[k] = v;
+  if (suspended) load[v12 ? 'cmi.core.entry' : 'cmi.entry'] = 'resume';
   delete load['cmi.core.exit']; delete load['cmi.exit'];
+  // Moodle (scorm_check_mode): a finished attempt reopens in review, without credit.
+  const mode = moodle && finished ? 'review' : 'normal';
+  if (moodle) Object.assign(load, v12
+    ? { 'cmi.core.lesson_mode': mode, 'cmi.core.credit': mode === 'normal' ? 'credit' : 'no-credit' }
+    : { 'cmi.mode': mode, 'cmi.credit': mode === 'normal' ? 'credit' : 'no-credit' });
   if (Object.keys(load).length) api.loadFromFlattenedJSON(load);
-  const harness = window.harness = { cmi: { ...state }, log: [], calls: { initialize: 0, commit: 0, finish: 0 }, version: '${version}' };
+  const harness = window.harness = { cmi: { ...kept }, log: [], calls: { initialize: 0, commit: 0, finish: 0 }, version: '${version}', mode, leaving: false, beacons: [] };
+  let inFlight = 0;
+  /** Moodle's post: every element the SCO set, URL-encoded (datamodels/scorm_13.js CollectData). */
+  const postBytes = () => new TextEncoder().encode(Object.entries(harness.cmi).map(([k, v]) => '&' + k.replace(/\\./g, '__') + '=' + encodeURIComponent(v)).join('')).length;
   const render = () => {
     document.getElementById('calls').textContent = 'Initialize ×' + harness.calls.initialize + ' · Commit ×' + harness.calls.commit + ' · Finish ×' + harness.calls.finish;
     document.getElementById('cmi').innerHTML = Object.keys(harness.cmi).sort().map((k) => '<tr><td>' + k + '</td><td>' + String(harness.cmi[k]).replace(/&/g, '&amp;').replace(/</g, '&lt;') + '</td></tr>').join('');
   };
   const save = (final) => {
+    if (moodle && harness.leaving) {
+      const bytes = postBytes();
+      const accepted = inFlight + bytes <= 65536;
+      harness.beacons.push({ call: final ? 'terminate' : 'commit', bytes, accepted });
+      if (!accepted) return;
+      inFlight += bytes;
+    }
     const kept = {};
     for (const [k, v] of Object.entries(harness.cmi)) if (${KEPT}.test(k) || k === 'cmi.core.exit' || k === 'cmi.exit') kept[k] = v;
     const body = JSON.stringify(kept);
@@ -100,7 +127,7 @@ function harnessHtml(version: '1.2' | '2004', title: string): string {
 /** Serve `zip` (a path or the bytes) on 127.0.0.1 under the harness page. */
 export async function startPreview(
   zip: string | Uint8Array,
-  opts: { port?: number; host?: string } = {},
+  opts: { port?: number; host?: string; moodle?: boolean } = {},
 ): Promise<Preview> {
   const files = unzipSync(typeof zip === 'string' ? fs.readFileSync(zip) : zip);
   const manifest = files['imsmanifest.xml'];
@@ -117,7 +144,7 @@ export async function startPreview(
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (url.pathname === '/') return send(200, TYPES['.html']!, harnessHtml(version, title));
+    if (url.pathname === '/') return send(200, TYPES['.html']!, harnessHtml(version, title, opts.moodle ?? false));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (url.pathname === '/_harness/scorm12.js')
       return send(200, TYPES['.js']!, fs.readFileSync(path.join(dist, 'scorm12.min.js')));
@@ -165,19 +192,19 @@ export async function startPreview(
 
 async function main() {
   const { values, positionals } = parseArgs({
-    options: { port: { type: 'string', default: '4400' } },
+    options: { port: { type: 'string', default: '4400' }, moodle: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
   const zip = positionals[0];
   if (!zip) {
-    console.error('usage: npm run scorm:preview -- <package.zip> [--port 4400]');
+    console.error('usage: npm run scorm:preview -- <package.zip> [--port 4400] [--moodle]');
     process.exit(2);
   }
   if (!fs.existsSync(zip)) {
     console.error(`no such file: ${zip} (export packages first: npm run export:scorm)`);
     process.exit(1);
   }
-  const p = await startPreview(zip, { port: Number(values.port) });
+  const p = await startPreview(zip, { port: Number(values.port), moodle: values.moodle });
   console.log(`SCORM ${p.version} preview of ${path.basename(zip)}: ${p.url}  (Ctrl+C to stop)`);
 }
 

@@ -20,7 +20,8 @@ function say(text: string) {
   notice.textContent = text;
   notice.hidden = false;
 }
-if (!tracking) say(config.strings['scorm.noLms']!);
+if (session.readOnly) say(config.strings[session.readOnly === 'review' ? 'scorm.review' : 'scorm.noCredit']!);
+else if (!tracking) say(config.strings['scorm.noLms']!);
 else if (session.errors.length) say(config.strings['scorm.lmsError']!.replace('{error}', session.errors.join('; ')));
 
 const frame = document.getElementById('content') as HTMLIFrameElement;
@@ -28,8 +29,6 @@ frame.src = config.pages[session.progress.bookmark] ?? config.pages['']!;
 
 // Finish exactly once when the page goes away. `pagehide`, not `unload`: Chrome no longer runs unload
 // handlers in many cases (and blocks them inside Moodle's frame); pagehide also fires for the bfcache.
+// Nothing else is sent on the way out (no Commit on `visibilitychange` either): every step was
+// committed when it happened, and each extra call is one more beacon with the LMS's whole data model.
 addEventListener('pagehide', () => session.finish());
-// A tab that becomes hidden may never come back (mobile browsers kill it): save what we have.
-document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'hidden') session.commit();
-});

@@ -24,6 +24,9 @@ interface Harness {
   cmi: Record<string, string>;
   log: [string, string][];
   calls: { initialize: number; commit: number; finish: number };
+  mode: 'normal' | 'review';
+  leaving: boolean;
+  beacons: { call: 'commit' | 'terminate'; bytes: number; accepted: boolean }[];
 }
 
 describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
@@ -78,6 +81,14 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
       (document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank';
     });
     await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.calls.finish > 0);
+  }
+
+  /** Moodle's way out: once the page is leaving, every save is a beacon (the harness counts them). */
+  async function leaveLikeMoodle(page: Page) {
+    await page.evaluate(() => {
+      (window as unknown as { harness: Harness }).harness.leaving = true;
+    });
+    await leave(page);
   }
 
   async function studyModules(content: FrameLocator, count: number) {
@@ -161,7 +172,7 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           const h = await harness(page);
           const cmi = h.cmi;
           expect(h.calls).toMatchObject({ initialize: 1, finish: 1 });
-          expect(h.calls.commit).toBeGreaterThanOrEqual(5); // first launch, each module, the attempt, the end
+          expect(h.calls.commit).toBeGreaterThanOrEqual(5); // first launch, each module, the attempt (none at the end)
           const ids = h.log.filter(([k]) => /^cmi\.interactions\.\d+\.id$/.test(k)).map(([, v]) => v);
           expect(ids.sort()).toEqual(pool.map((q) => q.id).sort());
           const ix = (id: string, field: string) => {
@@ -176,7 +187,7 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
               '100',
             ]);
             expect(cmi['cmi.core.session_time']).toMatch(STRICT_TIMESPAN_12);
-            expect(cmi['cmi.core.exit']).toBe('');
+            expect(cmi['cmi.core.exit']).toBe('suspend'); // finished too: the relaunch gets suspend_data back
             // 1.2 formats (RTE 3.4.2): single characters 0–9/a–z, comma-separated.
             expect(ix('g-multiple', 'student_response')).toBe('a,b');
             expect(ix('g-multiple', 'type')).toBe('choice');
@@ -202,7 +213,7 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
             expect(cmi['cmi.progress_measure']).toBe('1');
             expect(cmi['cmi.session_time']).toMatch(ISO8601_DURATION);
             expect(cmi['cmi.session_time']).toMatch(/^PT/);
-            expect(cmi['cmi.exit']).toBe('normal');
+            expect(cmi['cmi.exit']).toBe('suspend'); // finished too: Moodle hands a 2004 model back only after a suspend
             // 2004 formats (RTE 4.2.9.1).
             expect(ix('g-multiple', 'learner_response')).toBe('a[,]b');
             expect(ix('g-matching', 'learner_response')).toBe('p1[.]p1[,]p2[.]p2[,]p3[.]p3');
@@ -276,6 +287,44 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
           } finally {
             await other.close();
           }
+        } finally {
+          await p.close();
+        }
+      });
+
+      it('in a Moodle-like LMS a passed learner who reopens the course reviews it: a notice, an all-wrong retake records nothing, the pass stays', async () => {
+        const p = await startPreview(zip('fixture-course', version), { moodle: true });
+        const status = version === '1.2' ? 'cmi.core.lesson_status' : 'cmi.success_status';
+        const raw = version === '1.2' ? 'cmi.core.score.raw' : 'cmi.score.raw';
+        try {
+          const first = await launch(p);
+          await studyModules(first.content, 3);
+          await first.content.locator('a[href$="assessment/index.html"]').last().click();
+          await takeAssessment(first.content, pool, () => true);
+          await leaveLikeMoodle(first.page);
+          // The way out is one request (Terminate), not a Commit and then a Terminate.
+          expect((await harness(first.page)).beacons).toEqual([
+            { call: 'terminate', bytes: expect.any(Number), accepted: true },
+          ]);
+          expect(p.state()).toMatchObject({ [status]: 'passed', [raw]: '100' });
+          await first.page.close();
+
+          const again = await launch(p);
+          expect((await harness(again.page)).mode).toBe('review');
+          await expect.poll(() => again.sco.locator('#notice').innerText()).toMatch(/reviewing a completed course/);
+          // The learner's own course comes back: the finished modules are still finished.
+          await again.content.locator('.meta a').first().click();
+          await again.content.locator('ol.modules a').first().click();
+          await expect.poll(() => again.content.locator('[data-complete-text]').isVisible()).toBe(true);
+          await again.content.locator('.meta a').first().click();
+          await again.content.locator('a[href$="assessment/index.html"]').last().click();
+          await takeAssessment(again.content, pool, () => false);
+          await leaveLikeMoodle(again.page);
+          const h = await harness(again.page);
+          expect(h.log).toEqual([]); // not one SetValue in review
+          expect(h.calls).toMatchObject({ initialize: 1, commit: 0, finish: 1 });
+          expect(p.state()).toMatchObject({ [status]: 'passed', [raw]: '100' });
+          expect(again.errors).toEqual([]);
         } finally {
           await p.close();
         }

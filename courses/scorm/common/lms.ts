@@ -4,7 +4,7 @@
  */
 import type { Interaction } from './interactions.ts';
 import type { CourseFacts, CourseStatus } from './status.ts';
-import type { ScormVersion } from './spec.ts';
+import type { ReadOnlyReason, ScormVersion } from './spec.ts';
 
 export interface Lms {
   version: ScormVersion;
@@ -56,6 +56,9 @@ export interface Dialect {
   version: ScormVersion;
   location: string;
   suspendData: string;
+  /** The launch mode (`normal`, `browse`, `review`) and credit (`credit`, `no-credit`) elements. */
+  mode: string;
+  credit: string;
   /** True when the LMS says the learner has never attempted the SCO. */
   firstLaunch(lms: Lms): boolean;
   /** Mark the SCO incomplete (first launch). */
@@ -63,7 +66,19 @@ export interface Dialect {
   writeStatus(lms: Lms, status: CourseStatus, facts: CourseFacts): void;
   /** Write interaction `n`. */
   writeInteraction(lms: Lms, n: number, ix: Interaction): void;
-  /** Write session time and exit mode. */
-  writeExit(lms: Lms, sessionMs: number, suspend: boolean): void;
+  /** Write session time and `suspend` as the exit mode. */
+  writeExit(lms: Lms, sessionMs: number): void;
   interactionCount(lms: Lms): number;
+  /**
+   * The ids of the interactions already stored, by index, when the SCO may read them back and update
+   * them (2004: `cmi.interactions.n.id` is read/write, RTE 4.2.9); null when they are write-only (1.2).
+   */
+  interactionIds(lms: Lms): string[] | null;
+}
+
+/** Why the LMS will not count this launch, from its mode and credit; null when it will. */
+export function readOnlyReason(dialect: Dialect, lms: Lms): ReadOnlyReason | null {
+  const mode = lms.get(dialect.mode);
+  if (mode === 'review' || mode === 'browse') return mode;
+  return lms.get(dialect.credit) === 'no-credit' ? 'no-credit' : null;
 }

@@ -2,15 +2,17 @@
  * One SCO launch: initialise once, restore the learner's progress, write status, score,
  * interactions and the bookmark as the learner goes (committing after each step), and finish
  * exactly once. Without an LMS API the session still keeps progress in memory (`tracking` is false),
- * so the course works; nothing is reported.
+ * so the course works; nothing is reported. The same holds when the LMS opens the SCO in `review` or
+ * `browse` mode or without credit (`readOnly`): Moodle reopens a completed attempt in review and
+ * stores whatever is written into that same attempt, so a retake there would overwrite the result.
  */
 import { scorm12 } from '../scorm12/cmi.ts';
 import { scorm2004 } from '../scorm2004/cmi.ts';
 import type { Interaction } from './interactions.ts';
-import { lmsFor, type Dialect, type Lms } from './lms.ts';
+import { lmsFor, readOnlyReason, type Dialect, type Lms } from './lms.ts';
 import { courseStatus, type CourseFacts } from './status.ts';
 import { BOOKMARK, decodeProgress, emptyProgress, encodeProgress, type Progress } from './suspend-data.ts';
-import type { ScormVersion } from './spec.ts';
+import type { ReadOnlyReason, ScormVersion } from './spec.ts';
 
 export const DIALECTS: Record<ScormVersion, Dialect> = { '1.2': scorm12, '2004': scorm2004 };
 
@@ -31,8 +33,12 @@ export class ScormSession {
   draftDropped = false;
   /** Problems the LMS reported (kept for the notice and the preview; never thrown at the learner). */
   readonly errors: string[] = [];
+  /** Set when the LMS does not count this launch (review, browse, no-credit): nothing is written. */
+  readOnly: ReadOnlyReason | null = null;
   private phase: 'new' | 'running' | 'finished' = 'new';
   private startedAt = 0;
+  /** 2004: the stored interactions' ids by index, so a retaken question updates its own record. */
+  private interactionIds: string[] | null = null;
 
   constructor(
     readonly version: ScormVersion,
@@ -54,14 +60,14 @@ export class ScormSession {
 
   /** True while an LMS records what the learner does. */
   get tracking(): boolean {
-    return this.lms !== null && this.phase === 'running';
+    return this.lms !== null && this.phase === 'running' && this.readOnly === null;
   }
 
   get finished(): boolean {
     return this.phase === 'finished';
   }
 
-  /** Initialise (once) and restore progress. Returns false when there is no LMS to report to. */
+  /** Initialise (once) and restore progress. Returns false when nothing is recorded (no LMS, or `readOnly`). */
   start(): boolean {
     if (this.phase !== 'new') return this.tracking;
     this.startedAt = this.now();
@@ -83,6 +89,13 @@ export class ScormSession {
     }
     const location = lms.get(this.dialect.location);
     if (BOOKMARK.test(location) && location) this.progress.bookmark = location;
+    // Read what the learner did (suspend data, bookmark) whatever the mode, so a review shows their course.
+    this.readOnly = readOnlyReason(this.dialect, lms);
+    if (this.readOnly) {
+      this.entry = saved || location ? 'resume' : 'ab-initio';
+      return false;
+    }
+    this.interactionIds = this.dialect.interactionIds(lms);
     if (this.dialect.firstLaunch(lms)) {
       this.dialect.markIncomplete(lms);
       this.check('mark incomplete');
@@ -145,29 +158,40 @@ export class ScormSession {
     p.draft = null;
     if (this.tracking) {
       const lms = this.lms!;
-      let n = this.dialect.interactionCount(lms);
+      const ids = this.interactionIds;
+      let next = this.dialect.interactionCount(lms);
       for (const ix of a.interactions) {
-        this.dialect.writeInteraction(lms, n++, ix);
+        // 2004: a question answered in an earlier attempt gets its record updated (RTE 4.2.9 lets a
+        // SCO change an interaction it wrote), so three attempts over one pool never hold more
+        // records than the pool has questions. 1.2 (write-only) journals them.
+        const known = ids ? ids.indexOf(ix.id) : -1;
+        const n = known >= 0 ? known : next++;
+        if (ids && known < 0) ids[n] = ix.id;
+        this.dialect.writeInteraction(lms, n, ix);
         this.check(`interaction ${ix.id}`);
       }
     }
     this.save();
   }
 
-  commit() {
-    if (this.tracking) this.lms!.commit();
-  }
-
-  /** End the session: session time, exit mode, final commit, terminate. Runs once; later calls do nothing. */
+  /**
+   * End the session: session time, `suspend`, terminate. Runs once; later calls do nothing.
+   *
+   * Always `suspend`, finished or not: an LMS hands the data model back on the next launch only after
+   * a suspend (Moodle 2004: `get_scorm_default`, per RTE 4.2.8), so a learner reopening a passed
+   * course gets their course (modules, best score) rather than a blank one whose writes land in the
+   * same attempt. No Commit before Terminate: Terminate persists the data (2004 RTE 3.1.3.2, 1.2
+   * LMSFinish), and on `pagehide` each call is a beacon carrying the LMS's whole data model, of which
+   * the browser sends at most 64 KB. In review, browse or no-credit nothing is written at all.
+   */
   finish() {
     if (this.phase !== 'running') return;
     this.phase = 'finished';
     if (!this.lms) return;
-    const status = courseStatus(this.facts, this.progress);
-    // Suspend while something is left to do, so the LMS offers "resume" with our suspend_data.
-    const suspend = status.completion !== 'completed' || (this.facts.hasAssessment && status.success !== 'passed');
-    this.dialect.writeExit(this.lms, this.now() - this.startedAt, suspend);
-    this.lms.commit();
+    if (!this.readOnly) {
+      this.dialect.writeExit(this.lms, this.now() - this.startedAt);
+      this.check('exit');
+    }
     if (!this.lms.terminate()) this.check('terminate');
   }
 }

@@ -22,11 +22,26 @@ export const FILL_IN_LIMIT_2004 = 250;
 /** `cmi.interactions.n.description`: localized_string_type SPM 250 (2004 RTE 4.2.9). */
 export const DESCRIPTION_LIMIT_2004 = 250;
 
+/**
+ * What we keep of a stem as the interaction's description: its first 120 characters. Enough to
+ * recognise the question in the LMS's report, and half the bytes: Moodle posts the whole data model,
+ * URL-encoded (six bytes per Cyrillic letter), at every Commit and at Terminate, and Chromium refuses
+ * beacons beyond 64 KB in flight when the page is leaving (issue #25).
+ */
+export const DESCRIPTION_KEPT = 120;
+
 /** Single-character identifiers 0–9, a–z used by 1.2 choice, matching and sequencing responses (1.2 RTE 3.4.2, "cmi.interactions.n.student_response"). */
 export const CHARS_12 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** The API object each standard's content looks for (1.2 RTE 3.3.6.1; 2004 RTE 3.1.2.1). */
 export const API_NAME: Record<ScormVersion, 'API' | 'API_1484_11'> = { '1.2': 'API', '2004': 'API_1484_11' };
+
+/**
+ * Launch modes and credit in which the LMS does not count what the learner does: `cmi.mode` /
+ * `cmi.core.lesson_mode` `browse` or `review`, `cmi.credit` / `cmi.core.credit` `no-credit`
+ * (2004 RTE 4.2.5 and 4.2.18; 1.2 RTE 3.4.2). Moodle reopens a completed attempt in `review`.
+ */
+export type ReadOnlyReason = 'review' | 'browse' | 'no-credit';
 
 /** Interaction types we emit (a subset of both standards' vocabularies: 1.2 RTE 3.4.2, 2004 RTE 4.2.9). */
 export type InteractionType = 'true-false' | 'choice' | 'fill-in' | 'matching' | 'sequencing' | 'numeric';

@@ -41,6 +41,8 @@ export const scorm12: Dialect = {
   version: '1.2',
   location: 'cmi.core.lesson_location',
   suspendData: 'cmi.suspend_data',
+  mode: 'cmi.core.lesson_mode',
+  credit: 'cmi.core.credit',
   firstLaunch: (lms) => ['not attempted', ''].includes(lms.get('cmi.core.lesson_status')),
   markIncomplete: (lms) => void lms.set('cmi.core.lesson_status', 'incomplete'),
   writeStatus(lms, status, facts) {
@@ -65,11 +67,13 @@ export const scorm12: Dialect = {
     lms.set(`${p}correct_responses.0.pattern`, format12(ix.correct));
     lms.set(`${p}result`, result12(ix.score));
   },
-  writeExit(lms, ms, suspend) {
+  writeExit(lms, ms) {
     lms.set('cmi.core.session_time', scorm12Timespan(ms));
-    lms.set('cmi.core.exit', suspend ? 'suspend' : '');
+    lms.set('cmi.core.exit', 'suspend');
   },
   interactionCount: (lms) => Number(lms.get('cmi.interactions._count')) || 0,
+  // 1.2 interactions are write-only (RTE 3.4.2): each attempt's answers are journaled after the last.
+  interactionIds: () => null,
 };
 
 export type { Lms };

@@ -5,7 +5,7 @@
  */
 import type { Answer, CorrectPattern, Interaction } from '../common/interactions.ts';
 import type { Dialect } from '../common/lms.ts';
-import { DESCRIPTION_LIMIT_2004, FILL_IN_LIMIT_2004 } from '../common/spec.ts';
+import { DESCRIPTION_KEPT, DESCRIPTION_LIMIT_2004, FILL_IN_LIMIT_2004 } from '../common/spec.ts';
 import { iso8601Duration, iso8601Timestamp } from '../common/time.ts';
 
 /** A text starting with `{` would be read as a `{lang=…}` delimiter (RTE 4.1.1.6, reserved delimiters): such text gets an explicit language prefix. */
@@ -43,6 +43,8 @@ export const scorm2004: Dialect = {
   version: '2004',
   location: 'cmi.location',
   suspendData: 'cmi.suspend_data',
+  mode: 'cmi.mode',
+  credit: 'cmi.credit',
   firstLaunch: (lms) => ['not attempted', 'unknown', ''].includes(lms.get('cmi.completion_status')),
   markIncomplete: (lms) => void lms.set('cmi.completion_status', 'incomplete'),
   writeStatus(lms, status) {
@@ -63,14 +65,17 @@ export const scorm2004: Dialect = {
     lms.set(`${p}type`, ix.type);
     lms.set(`${p}timestamp`, iso8601Timestamp(ix.at));
     lms.set(`${p}weighting`, String(ix.weighting));
-    lms.set(`${p}description`, ix.description.slice(0, DESCRIPTION_LIMIT_2004));
+    lms.set(`${p}description`, ix.description.slice(0, Math.min(DESCRIPTION_KEPT, DESCRIPTION_LIMIT_2004)).trimEnd());
     lms.set(`${p}learner_response`, format2004(ix.learner, ix.lang)[0]!);
     format2004(ix.correct).forEach((pattern, i) => lms.set(`${p}correct_responses.${i}.pattern`, pattern));
     lms.set(`${p}result`, result2004(ix.score));
   },
-  writeExit(lms, ms, suspend) {
+  writeExit(lms, ms) {
     lms.set('cmi.session_time', iso8601Duration(ms));
-    lms.set('cmi.exit', suspend ? 'suspend' : 'normal');
+    lms.set('cmi.exit', 'suspend');
   },
   interactionCount: (lms) => Number(lms.get('cmi.interactions._count')) || 0,
+  interactionIds(lms) {
+    return Array.from({ length: this.interactionCount(lms) }, (_, n) => lms.get(`cmi.interactions.${n}.id`));
+  },
 };
