@@ -8,6 +8,14 @@ const articleSchema = z
     number: z.string().regex(/^[0-9]+(-[0-9]+)?$/, 'an article number like "156" or "156-1"'),
     /** Article heading per locale (the official title, quoted as the act words it). */
     title: localizedTextSchema,
+    /**
+     * Date (YYYY-MM-DD) on which the heading was last compared with a published text of the act. Optional
+     * here so test fixtures stay small; `scripts/content-checks/sources.ts` requires it for real content.
+     */
+    checkedAt: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like "2026-12-04"')
+      .optional(),
   })
   .strict();
 

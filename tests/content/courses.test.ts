@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contentFsFrom, loadCatalog } from '../../courses/catalog.ts';
 import { LOCALES } from '../../courses/schema/common.ts';
+import { checkSources } from '../../scripts/content-checks/sources.ts';
 
 const catalog = loadCatalog(contentFsFrom(fs), 'content');
 const FORBIDDEN = [/child\s+pornograph/i, /дитяч\p{L}*\s+порнограф/iu];
@@ -95,4 +96,16 @@ it('the glossary uses the outdated phrase only to name the statute', () => {
       for (const re of FORBIDDEN) expect(re.test(text), t.id).toBe(false);
     }
   }
+});
+
+it('every figure in a Callout or KeyPoints and every statute heading carries its source (issue #20)', () => {
+  const problems = checkSources(catalog, (file) => fs.readFileSync(`content/${file}`, 'utf8'));
+  expect(problems.map((p) => `${p.where} → ${p.message}`)).toEqual([]);
+});
+
+it('the help page names support for officers: the unit psychologist or supervisor first (issue #20, M4)', () => {
+  const contacts = catalog.help!.officers.contacts;
+  expect(contacts.length).toBeGreaterThan(0);
+  expect(contacts[0]!.name.uk).toContain('Психолог вашого підрозділу');
+  expect(contacts[0]!.name.en).toContain("unit's psychologist");
 });

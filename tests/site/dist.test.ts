@@ -94,3 +94,18 @@ for (const [name, site, content] of [
     });
   });
 }
+
+describe('help page (real content)', () => {
+  it('renders every support contact for officers in the officers section, both locales (issue #20, M4)', () => {
+    const help = loadCatalog(contentFsFrom(fs), 'content').help!;
+    expect(help.officers.contacts.length).toBeGreaterThan(0);
+    for (const locale of ['uk', 'en'] as const) {
+      const html = fs.readFileSync(path.join('dist/site', locale, 'help', 'index.html'), 'utf8');
+      const officers = html.slice(html.indexOf('id="officers"'));
+      for (const c of help.officers.contacts) {
+        expect(officers).toContain(c.name[locale].replace(/'/g, '&#39;')); // as Astro escapes it
+        for (const p of c.phone) expect(officers).toContain(`href="tel:${p.replace(/\s/g, '')}"`);
+      }
+    }
+  });
+});
