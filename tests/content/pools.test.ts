@@ -37,10 +37,12 @@ const NEAR_DUPLICATE = 0.5;
 for (const [slug, { course, practice, pool }] of catalog.courses) {
   describe(`graded pool of ${slug}`, () => {
     const items = pool!;
-    const { questions, maxAttempts } = course.assessment;
+    const { questions, maxAttempts } = course.assessment!;
 
     it('holds at least questions × maxAttempts items, and every module twice its share of a draw', () => {
-      expect(items.length).toBeGreaterThanOrEqual(questions * maxAttempts);
+      // Unlimited attempts could never be covered by any pool: every graded course sets a number.
+      expect(maxAttempts, 'assessment.maxAttempts').toBeDefined();
+      expect(items.length).toBeGreaterThanOrEqual(questions * maxAttempts!);
       // drawQuestions takes modules in turns, so a module gives at most ceil(questions / modules) per attempt.
       const share = Math.ceil(questions / course.modules.length);
       for (const m of course.modules) {
