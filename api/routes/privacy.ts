@@ -118,8 +118,15 @@ export function privacyRoutes() {
           });
         const now = deps.now().toISOString();
         await deps.db.transaction().execute(async (trx) => {
-          for (const table of ['sessions', 'password_resets', 'cohort_members', 'progress_events'] as const)
+          for (const table of [
+            'sessions',
+            'password_resets',
+            'cohort_members',
+            'cohort_invitations',
+            'progress_events',
+          ] as const)
             await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
+          await auditRepo(trx).scrubPerson(user.id, user.email);
           await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
           await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();
           await trx.updateTable('certificates').set({ name_printed: '' }).where('user_id', '=', user.id).execute();

@@ -4,7 +4,7 @@
  * read as one JSON document (`cohortFacts`); the write generation tells when they may have changed.
  */
 import type SQLite from 'better-sqlite3';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../connection.ts';
 import type { Database, Role } from '../schema.ts';
 
@@ -193,8 +193,20 @@ export function writeGeneration(sqlite: SQLite.Database): string {
 }
 
 export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
-  const members = (cohortId: number) =>
-    db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', cohortId);
+  /**
+   * Attempts started while their learner was a member of the cohort: a learner who joins an
+   * instructor's cohort does not bring along what they answered in another cohort (ASVS 8.2.2).
+   */
+  const whileMember =
+    (cohortId: number) =>
+    ({ exists, selectFrom }: ExpressionBuilder<Database, 'attempts'>) =>
+      exists(
+        selectFrom('cohort_members')
+          .select('cohort_members.user_id')
+          .where('cohort_members.cohort_id', '=', cohortId)
+          .whereRef('cohort_members.user_id', '=', 'attempts.user_id')
+          .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at'),
+      );
   return {
     /**
      * The facts behind the cohort report: assigned courses, members, and per learner × course (× module)
@@ -228,7 +240,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           .select(['id', 'score'])
           .where('course_id', '=', courseId)
           .where('submitted_at', 'is not', null)
-          .where('user_id', 'in', members(cohortId))
+          .where(whileMember(cohortId))
           .execute(),
         db
           .selectFrom('attempt_responses')
@@ -241,7 +253,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           ])
           .where('attempts.course_id', '=', courseId)
           .where('attempts.submitted_at', 'is not', null)
-          .where('attempts.user_id', 'in', members(cohortId))
+          .where(whileMember(cohortId))
           .execute(),
       ]);
       return { attempts, responses };
@@ -268,7 +280,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           'users.full_name',
           'users.email',
         ])
-        .where('attempts.user_id', 'in', members(cohortId))
+        .where(whileMember(cohortId))
         .where('attempts.course_id', 'in', courseIds.length ? courseIds : [''])
         .where('attempts.submitted_at', 'is not', null)
         .where(sql`attempt_responses.rowid`, '>', afterRowid)
@@ -276,10 +288,19 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         .limit(limit)
         .execute(),
 
-    /** Everything about one learner for the drill-down. */
-    async learner(userId: number) {
+    /**
+     * Everything about one learner for the drill-down, made at or after `since` (when they joined the
+     * cohort whose report asks: earlier records belong to other cohorts).
+     */
+    async learner(userId: number, since: string) {
       const [attempts, responses, completions, certificates] = await Promise.all([
-        db.selectFrom('attempts').selectAll().where('user_id', '=', userId).orderBy('started_at').execute(),
+        db
+          .selectFrom('attempts')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where('started_at', '>=', since)
+          .orderBy('started_at')
+          .execute(),
         db
           .selectFrom('attempt_responses')
           .innerJoin('attempts', 'attempts.id', 'attempt_responses.attempt_id')
@@ -290,11 +311,13 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
             'attempt_responses.score',
           ])
           .where('attempts.user_id', '=', userId)
+          .where('attempts.started_at', '>=', since)
           .execute(),
         db
           .selectFrom('completions')
           .select(['id', 'course_id', 'content_version', 'score', 'completed_at'])
           .where('user_id', '=', userId)
+          .where('completed_at', '>=', since)
           .orderBy('completed_at')
           .execute(),
         db
@@ -310,6 +333,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
             'revoked_reason',
           ])
           .where('user_id', '=', userId)
+          .where('issued_at', '>=', since)
           .orderBy('issued_at')
           .execute(),
       ]);
