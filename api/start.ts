@@ -43,6 +43,11 @@ const deps = await bootstrap({
     bodyLimit: env.BODY_LIMIT,
     production,
     trustProxy: env.TRUST_PROXY === '1',
+    progressQuota: {
+      burst: Math.max(1000, env.PROGRESS_RATE_LIMIT),
+      perMinute: env.PROGRESS_RATE_LIMIT,
+      perModule: env.PROGRESS_MODULE_QUOTA,
+    },
   },
 });
 
