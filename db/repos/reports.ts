@@ -77,6 +77,16 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
   const COHORT = -7; // a sentinel: every parameter must be the cohort id
   const members = db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', COHORT);
   const assigned = db.selectFrom('cohort_courses').select('course_id').where('cohort_id', '=', COHORT);
+  /**
+   * Records made after their learner joined the cohort: what a learner did in another cohort before
+   * stays out of this cohort's report (ASVS 8.2.2). A primary-key look-up per row, next to the
+   * `user_id in members` that keeps the index search; attempts go by `submitted_at`, which is in
+   * their covering index (open attempts do not count in the report anyway).
+   */
+  const madeWhileMember = (table: 'attempts' | 'completions' | 'certificates', column: string) =>
+    sql<boolean>`exists (select 1 from cohort_members m where m.cohort_id = ${COHORT} and m.user_id = ${sql.ref(
+      `${table}.user_id`,
+    )} and m.joined_at <= ${sql.ref(`${table}.${column}`)})`;
   /** `(select json_group_array(json_array(columns…)) from (query))`, or objects with `json_object`, in `order` when given. */
   const json = (
     query: SelectQueryBuilder<Database, any, any>,
@@ -134,6 +144,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         ])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
+        .where(madeWhileMember('attempts', 'submitted_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'],
       'array',
@@ -144,6 +155,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .select(['user_id', 'course_id', sql<string>`min(completed_at)`.as('completed_at')])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
+        .where(madeWhileMember('completions', 'completed_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'completed_at'],
       'array',
@@ -156,6 +168,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .where('revoked_at', 'is', null)
+        .where(madeWhileMember('certificates', 'issued_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'code', 'issued_at'],
       'array',

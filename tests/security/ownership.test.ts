@@ -126,6 +126,8 @@ describe('own vs other resources', async () => {
     { route: `/api/reports/cohorts/${cohortC}/learners/${owner.user.id}`, allowed: ['laterInstructor', 'admin'] },
     { route: `/api/reports/cohorts/${cohortC}/items`, allowed: ['laterInstructor', 'admin'] },
     { route: `/api/reports/cohorts/${cohortC}/responses.csv`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/reports/cohorts/${cohortC}/grades.csv`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/cohorts/${cohortC}/certificates.csv`, allowed: ['laterInstructor', 'admin'] },
     { route: `/api/me/invitations`, allowed: ALL },
     { route: `/api/cohorts/${cohortA}/restore`, method: 'POST', body: {}, allowed: [] },
   ];
@@ -160,6 +162,9 @@ describe('own vs other resources', async () => {
       await (
         await t.request(`/api/reports/cohorts/${cohortC}/responses.csv`, { cookie: laterInstructor.cookie })
       ).text(),
+      await (await t.request(`/api/reports/cohorts/${cohortC}`, { cookie: laterInstructor.cookie })).text(),
+      await (await t.request(`/api/reports/cohorts/${cohortC}/grades.csv`, { cookie: laterInstructor.cookie })).text(),
+      await (await t.request(`/api/cohorts/${cohortC}/certificates.csv`, { cookie: laterInstructor.cookie })).text(),
     ].join('\n');
     expect(seen).not.toContain(done.id);
     expect(seen).not.toContain(cert.code);
@@ -169,6 +174,10 @@ describe('own vs other resources', async () => {
     ).text();
     expect(home).toContain(done.id);
     expect(home).toContain(cert.code);
+    const homeCsv = await (
+      await t.request(`/api/cohorts/${cohortA}/certificates.csv`, { cookie: cohortInstructor.cookie })
+    ).text();
+    expect(homeCsv).toContain(cert.code);
   });
 
   it("a learner's own lists never contain another learner's records", async () => {
