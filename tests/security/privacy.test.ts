@@ -47,6 +47,7 @@ describe('export and erasure of one person', async () => {
     expect(data.progress_events.length).toBeGreaterThanOrEqual(3);
     expect(data.attempts[0].responses).toHaveLength(attempt.questions.length);
     expect(data.certificates[0].code).toBe(cert.code);
+    expect(data.cohort_invitations).toEqual([]);
     expect(JSON.stringify(data)).not.toContain('$argon2id');
   });
 
