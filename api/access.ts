@@ -2,21 +2,42 @@
 import type { SessionUser } from './auth/session.ts';
 import type { Deps } from './deps.ts';
 
-/** A learner's own records are theirs; admins see all; an instructor sees learners in cohorts they own. */
-export async function canSeeLearner(deps: Pick<Deps, 'db'>, user: SessionUser, learnerId: number): Promise<boolean> {
+/** One learner record as far as access goes: the course it belongs to and when it was made. */
+export interface LearnerRecord {
+  courseId: string;
+  /** When the record was made (an attempt's start, a certificate's issue). */
+  at: string;
+}
+
+/**
+ * A learner's own records are theirs; admins see all. An instructor sees a record only when the
+ * learner is a member of a (not archived) cohort the instructor owns, the record's course is assigned
+ * to that cohort, and the record was made after the learner joined it: joining one instructor's
+ * cohort does not open what the learner did in another's (ASVS 5.0 8.2.2, data-specific access).
+ */
+export async function canSeeLearnerRecord(
+  deps: Pick<Deps, 'db'>,
+  user: SessionUser,
+  learnerId: number,
+  record: LearnerRecord,
+): Promise<boolean> {
   if (learnerId === user.id || user.role === 'admin') return true;
   if (user.role !== 'instructor') return false;
   const row = await deps.db
     .selectFrom('cohort_members')
     .innerJoin('cohorts', 'cohorts.id', 'cohort_members.cohort_id')
+    .innerJoin('cohort_courses', 'cohort_courses.cohort_id', 'cohorts.id')
     .select('cohorts.id')
     .where('cohort_members.user_id', '=', learnerId)
     .where('cohorts.owner_id', '=', user.id)
+    .where('cohorts.archived_at', 'is', null)
+    .where('cohort_courses.course_id', '=', record.courseId)
+    .where('cohort_members.joined_at', '<=', record.at)
     .executeTakeFirst();
   return !!row;
 }
 
-/** Admins see every cohort; an instructor only the cohorts they own. */
+/** Admins see every cohort; an instructor only the cohorts they own. Archived cohorts are nobody's. */
 export async function canSeeCohort(deps: Pick<Deps, 'db'>, user: SessionUser, cohortId: number): Promise<boolean> {
   if (user.role === 'admin') return true;
   if (user.role !== 'instructor') return false;
@@ -25,6 +46,7 @@ export async function canSeeCohort(deps: Pick<Deps, 'db'>, user: SessionUser, co
     .select('id')
     .where('id', '=', cohortId)
     .where('owner_id', '=', user.id)
+    .where('archived_at', 'is', null)
     .executeTakeFirst();
   return !!row;
 }

@@ -21,6 +21,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
 import { scormRoutes } from './routes/scorm.ts';
+import { invitationRoutes } from './routes/invitations.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -33,6 +34,7 @@ export function resources(): Resource[] {
     adminUserRoutes(),
     ...certificateResources(),
     cohortRoutes(),
+    invitationRoutes(),
     reportRoutes(),
     adminRoutes(),
     privacyRoutes(),

@@ -28,6 +28,10 @@ const envSchema = z.object({
   /** Certificate look-ups per minute per address on `GET /api/verify/:code` (the benchmark raises it). */
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Progress events per minute per learner, after a burst of 1,000 (the benchmark raises it). */
+  PROGRESS_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  /** Progress events kept per learner and module. */
+  PROGRESS_MODULE_QUOTA: z.coerce.number().int().min(1).default(2000),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */

@@ -5,6 +5,7 @@ import type { GroupCommitter } from '../db/group-commit.ts';
 import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
+import type { ProgressLimits } from './middleware/progress-quota.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
 
@@ -20,6 +21,8 @@ export interface Config {
   production: boolean;
   /** Behind a reverse proxy: believe the last X-Forwarded-For hop and X-Forwarded-Proto. */
   trustProxy?: boolean;
+  /** Progress ingestion quotas per learner (api/middleware/progress-quota.ts); defaults there. */
+  progressQuota?: ProgressLimits;
 }
 
 export interface Deps {

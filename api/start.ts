@@ -15,6 +15,8 @@ import { DEMO_ACCOUNTS, seedDemo } from '../db/seed.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
 import { issueMissingCertificates } from './certificates/issue.ts';
 import { scheduleBackups } from '../db/backup.ts';
+import { cohortsRepo } from '../db/repos/cohorts.ts';
+import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { usersRepo } from '../db/repos/users.ts';
 
 const env = readEnv();
@@ -41,6 +43,11 @@ const deps = await bootstrap({
     bodyLimit: env.BODY_LIMIT,
     production,
     trustProxy: env.TRUST_PROXY === '1',
+    progressQuota: {
+      burst: Math.max(1000, env.PROGRESS_RATE_LIMIT),
+      perMinute: env.PROGRESS_RATE_LIMIT,
+      perModule: env.PROGRESS_MODULE_QUOTA,
+    },
   },
 });
 
@@ -72,6 +79,15 @@ for (const a of DEMO_ACCOUNTS) {
 
 if (env.BACKUP_INTERVAL > 0)
   scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+
+// Cohorts deleted more than ARCHIVE_DAYS ago go for good (until then an admin can restore them).
+const purgeArchivedCohorts = () =>
+  cohortsRepo(deps.db)
+    .purgeArchived(new Date(deps.now().getTime() - ARCHIVE_DAYS * 86_400_000).toISOString())
+    .then((n) => n && log.info('archived cohorts purged', { cohorts: n }))
+    .catch((e: Error) => log.warn('archived cohort purge failed', { error: e.message }));
+void purgeArchivedCohorts();
+setInterval(() => void purgeArchivedCohorts(), 86_400_000).unref();
 
 const app = createServerApp(deps, env.SITE_DIR, { staticCacheBytes: env.STATIC_CACHE_MB * 1024 * 1024 });
 const server = await listen(app, env.PORT, env.HOST);

@@ -46,7 +46,11 @@ export function checkFile(file: string): { integrity: string; latestMigration: s
 
 /**
  * Replace the database file with a backup. Refuses a corrupt file and one written by a newer version
- * of Oberih (its schema has migrations this code does not know). The server must be stopped.
+ * of Oberih (its schema has migrations this code does not know), and refuses while any other process
+ * (a running server, a backup) has the database open. The live database is kept whole as
+ * "previous": its WAL is checkpointed into it first, because after a crash the WAL holds committed
+ * transactions the main file does not (https://sqlite.org/wal.html#checkpointing). The new file and
+ * the directory entry are fsynced before we report success.
  */
 export function restoreFrom(backup: string, target: string): { replaced: string; previousKeptAs: string | null } {
   if (!fs.existsSync(backup)) throw new Error(`no such file: ${backup}`);
@@ -59,14 +63,62 @@ export function restoreFrom(backup: string, target: string): { replaced: string;
       `refusing to restore ${backup}: its schema (${latestMigration}) is newer than this version of Oberih knows (${LATEST_MIGRATION}); upgrade Oberih first`,
     );
   }
+  const dir = path.dirname(path.resolve(target));
   let previousKeptAs: string | null = null;
   if (fs.existsSync(target)) {
+    settleLiveDatabase(target);
     previousKeptAs = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     fs.renameSync(target, previousKeptAs);
+    // settleLiveDatabase emptied the WAL; should a -wal still exist, it travels with its database.
+    for (const ext of ['-wal', '-shm']) {
+      if (fs.existsSync(target + ext)) fs.renameSync(target + ext, previousKeptAs + ext);
+    }
   }
-  for (const ext of ['-wal', '-shm']) fs.rmSync(target + ext, { force: true });
-  fs.copyFileSync(backup, target);
+  const tmp = `${target}.restoring`;
+  fs.copyFileSync(backup, tmp);
+  fsyncPath(tmp);
+  fs.renameSync(tmp, target);
+  fsyncPath(dir);
   return { replaced: target, previousKeptAs };
+}
+
+/**
+ * Prove nobody else has the database open and fold its WAL into the main file. In WAL mode every open
+ * connection holds a shared lock on the database file, so an exclusive lock taken without waiting
+ * (`locking_mode=EXCLUSIVE` + `BEGIN EXCLUSIVE`, busy timeout 0) fails while a server runs.
+ */
+function settleLiveDatabase(target: string) {
+  let db: SQLite.Database | undefined;
+  try {
+    db = new SQLite(target, { fileMustExist: true, timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    try {
+      db.exec('BEGIN EXCLUSIVE');
+      db.exec('COMMIT');
+    } catch (e) {
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+        throw new Error(
+          `refusing to restore: ${target} is in use by another process (stop the server, then run db:restore again)`,
+        );
+      }
+      throw e;
+    }
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (r && r.busy !== 0) throw new Error(`refusing to restore: could not checkpoint the WAL of ${target}`);
+    db.pragma('journal_mode = DELETE'); // removes the now empty -wal and -shm on close
+  } finally {
+    db?.close();
+  }
+  fsyncPath(target);
+}
+
+function fsyncPath(p: string) {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Scheduled backups into `dir`, keeping the newest `keep` files. */

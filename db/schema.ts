@@ -48,6 +48,18 @@ export interface CohortsTable {
   ends_on: string | null;
   owner_id: number;
   created_at: Timestamp;
+  /** Set when the cohort was deleted: hidden from everyone, restorable by an admin for 30 days. */
+  archived_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+/** An existing learner account invited into a cohort by CSV import; it joins only when the learner accepts. */
+export interface CohortInvitationsTable {
+  id: Generated<number>;
+  cohort_id: number;
+  user_id: number;
+  invited_by: number | null;
+  created_at: Timestamp;
+  accepted_at: Timestamp | null;
 }
 
 export interface CohortMembersTable {
@@ -152,6 +164,7 @@ export interface Database {
   audit_log: AuditLogTable;
   cohorts: CohortsTable;
   cohort_members: CohortMembersTable;
+  cohort_invitations: CohortInvitationsTable;
   cohort_courses: CohortCoursesTable;
   enrolment_codes: EnrolmentCodesTable;
   progress_events: ProgressEventsTable;

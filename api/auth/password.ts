@@ -8,9 +8,16 @@ const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 
 
 export const hashPassword = (password: string) => hash(password, OPTIONS);
 
+/**
+ * Accounts without a usable password (imported ones waiting for their set-up link: `!imported:…`;
+ * erased ones: `!erased`) are checked against the dummy hash, so a failed login costs the same Argon2
+ * work for them as for any other account and timing does not tell them apart (ASVS 5.0 6.3.8).
+ */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  const usable = passwordHash.startsWith('$argon2');
   try {
-    return await verify(passwordHash, password);
+    const ok = await verify(usable ? passwordHash : await dummyHash(), password);
+    return usable && ok;
   } catch {
     return false;
   }

@@ -7,14 +7,24 @@ export function certificatesRepo(db: DB) {
     forUser: (userId: number) =>
       db.selectFrom('certificates').selectAll().where('user_id', '=', userId).orderBy('issued_at', 'desc').execute(),
     /** Certificates of every member of a cohort, with the member's email for matching. */
+    /**
+     * Certificates of the cohort's members in the cohort's courses, issued after the member joined
+     * (those earned in another cohort are not this cohort's instructor's to see).
+     */
     forCohort: (cohortId: number) =>
       db
         .selectFrom('certificates')
         .innerJoin('cohort_members', 'cohort_members.user_id', 'certificates.user_id')
+        .innerJoin('cohort_courses', (j) =>
+          j
+            .onRef('cohort_courses.cohort_id', '=', 'cohort_members.cohort_id')
+            .onRef('cohort_courses.course_id', '=', 'certificates.course_id'),
+        )
         .innerJoin('users', 'users.id', 'certificates.user_id')
         .selectAll('certificates')
         .select('users.email')
         .where('cohort_members.cohort_id', '=', cohortId)
+        .whereRef('certificates.issued_at', '>=', 'cohort_members.joined_at')
         .orderBy('users.full_name')
         .orderBy('certificates.issued_at')
         .execute(),

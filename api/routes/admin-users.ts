@@ -112,8 +112,17 @@ export function adminUserRoutes() {
             ip,
           });
         }
-        if (body.full_name)
+        if (body.full_name && body.full_name !== user.full_name) {
           await deps.db.updateTable('users').set({ full_name: body.full_name }).where('id', '=', user.id).execute();
+          // The name is printed on every future certificate: who changed it, and from what, is kept.
+          await auditRepo(deps.db).record({
+            event: 'user.name_changed',
+            actor_id: me.id,
+            target: `user:${user.id}`,
+            details: { from: user.full_name, to: body.full_name },
+            ip,
+          });
+        }
         const updated = (await usersRepo(deps.db).byId(user.id))!;
         const { password_hash: _, ...safe } = updated;
         return c.json({ user: safe });

@@ -18,7 +18,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import type { Attempt } from '../../db/schema.ts';
-import { canSeeLearner } from '../access.ts';
+import { canSeeLearnerRecord } from '../access.ts';
 
 export const NETWORK_SLACK_MS = 2 * 60 * 1000;
 export const OFFLINE_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -197,7 +197,8 @@ export function attemptRoutes() {
         const user = c.get('user')!;
         const a = await attemptsRepo(deps.db).byId(params.id);
         if (!a) throw notFound('attempt');
-        if (!(await canSeeLearner(deps, user, a.user_id))) throw forbidden('this attempt belongs to someone else');
+        if (!(await canSeeLearnerRecord(deps, user, a.user_id, { courseId: a.course_id, at: a.started_at })))
+          throw forbidden('this attempt belongs to someone else');
         if (!a.submitted_at)
           return c.json({
             attempt:

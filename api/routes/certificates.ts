@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { certificateStatus, normaliseCode, verifyUrl } from '../../courses/certificate.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
 import type { Certificate } from '../../db/schema.ts';
-import { canSeeCohort, canSeeLearner } from '../access.ts';
+import { canSeeCohort, canSeeLearnerRecord } from '../access.ts';
 import { issueCertificate, tokenOf } from '../certificates/issue.ts';
 import { certificatePdf } from '../certificates/pdf.ts';
 import { certificatesRepo } from '../certificates/repo.ts';
@@ -113,7 +113,12 @@ export function certificateRoutes() {
         const code = params.file.toLowerCase().endsWith('.pdf') ? normaliseCode(params.file.slice(0, -4)) : null;
         const cert = code ? await certificatesRepo(deps.db).byCode(code) : undefined;
         if (!cert) throw notFound('certificate');
-        if (!(await canSeeLearner(deps, c.get('user')!, cert.user_id)))
+        if (
+          !(await canSeeLearnerRecord(deps, c.get('user')!, cert.user_id, {
+            courseId: cert.course_id,
+            at: cert.issued_at,
+          }))
+        )
           throw forbidden("only the certificate's owner, their instructors and admins may download it");
         if (cert.revoked_at)
           throw new AppError(

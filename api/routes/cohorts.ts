@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
-import { auditRepo } from '../../db/repos/audit.ts';
+import { auditRepo, type AuditEvent } from '../../db/repos/audit.ts';
 import { cohortsRepo, type ImportRow } from '../../db/repos/cohorts.ts';
 import type { Cohort } from '../../db/schema.ts';
 import { canSeeCohort } from '../access.ts';
@@ -90,6 +90,19 @@ const codeParams = z
 const memberParams = z
   .object({ id: z.coerce.number().int().positive(), userId: z.coerce.number().int().positive() })
   .strict();
+
+/** An archived cohort can be restored by an admin for this many days. */
+export const ARCHIVE_DAYS = 30;
+
+/** Accountability for changes to a cohort (ASVS 5.0 V16): who, what, when, from where. */
+const audit = (c: Context<AppEnv>, event: AuditEvent, cohortId: number, details: Record<string, unknown>) =>
+  auditRepo(c.get('deps').db).record({
+    event,
+    actor_id: c.get('user')!.id,
+    target: `cohort:${cohortId}`,
+    details,
+    ip: clientIp(c),
+  });
 
 /** The cohort, when it exists (404) and the caller may see it (403). */
 export async function cohortFor(c: Context<AppEnv>, id: number): Promise<Cohort> {
@@ -209,14 +222,44 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id',
-        summary: 'Delete a cohort with its course assignments, codes and memberships (accounts and records stay)',
+        summary:
+          'Delete a cohort: it is archived (gone from lists and reports, its codes revoked) and an admin can restore it for 30 days',
         access: STAFF,
         params: idParam,
       },
       async (c, { params }) => {
+        const deps = c.get('deps');
         const cohort = await cohortFor(c, params.id);
-        await cohortsRepo(c.get('deps').db).remove(cohort.id);
-        return c.json({ ok: true });
+        await cohortsRepo(deps.db).archive(cohort.id, deps.now().toISOString());
+        await audit(c, 'cohort.archived', cohort.id, { name: cohort.name });
+        return c.json({
+          ok: true,
+          restorable_until: new Date(deps.now().getTime() + ARCHIVE_DAYS * DAY).toISOString(),
+        });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/:id/restore',
+        summary: 'Restore an archived cohort (admins, within 30 days of its deletion); its codes stay revoked',
+        access: ['admin'],
+        params: idParam,
+      },
+      async (c, { params }) => {
+        const deps = c.get('deps');
+        const repo = cohortsRepo(deps.db);
+        const cohort = await repo.byIdWithArchived(params.id);
+        if (!cohort?.archived_at) throw notFound('archived cohort');
+        if (Date.parse(cohort.archived_at) + ARCHIVE_DAYS * DAY < deps.now().getTime())
+          throw new AppError(
+            410,
+            'gone',
+            `this cohort was deleted on ${cohort.archived_at.slice(0, 10)}, more than ${ARCHIVE_DAYS} days ago`,
+          );
+        await repo.restore(cohort.id);
+        await audit(c, 'cohort.restored', cohort.id, { name: cohort.name });
+        return c.json({ cohort: await repo.byId(cohort.id) });
       },
     )
     .route(
@@ -250,6 +293,7 @@ export function cohortRoutes() {
         const cohort = await cohortFor(c, params.id);
         if (!(await cohortsRepo(c.get('deps').db).unassignCourse(cohort.id, params.courseId)))
           throw notFound('course assignment');
+        await audit(c, 'cohort.course_unassigned', cohort.id, { course_id: params.courseId });
         return c.json({ ok: true });
       },
     )
@@ -304,6 +348,7 @@ export function cohortRoutes() {
         const cohort = await cohortFor(c, params.id);
         if (!(await cohortsRepo(deps.db).revokeCode(cohort.id, params.codeId, deps.now().toISOString())))
           throw notFound('enrolment code');
+        await audit(c, 'enrolment_code.revoked', cohort.id, { code_id: params.codeId });
         return c.json({ codes: await cohortsRepo(deps.db).codes(cohort.id) });
       },
     )
@@ -325,6 +370,7 @@ export function cohortRoutes() {
       async (c, { params }) => {
         const cohort = await cohortFor(c, params.id);
         if (!(await cohortsRepo(c.get('deps').db).removeMember(cohort.id, params.userId))) throw notFound('member');
+        await audit(c, 'cohort.member_removed', cohort.id, { user_id: params.userId });
         return c.json({ ok: true });
       },
     )
@@ -347,12 +393,17 @@ export function cohortRoutes() {
           cohort.id,
           rows.map((r) => r.email),
         );
+        // An instructor may not pull an existing account into their cohort (it would open the learner's
+        // records to them): it is invited and joins when the learner accepts. An admin adds it directly.
+        // For an instructor the dry run answers alike for new, existing, staff and deactivated emails, so
+        // it tells nothing about which accounts exist (ASVS 5.0 6.3.8).
+        const admin = c.get('user')!.role === 'admin';
         const accepted: {
           line: number;
           full_name: string;
           email: string;
           role: string;
-          account: 'new' | 'existing';
+          account?: 'new' | 'existing';
         }[] = [];
         const plan: { row: (typeof rows)[number]; user: ReturnType<typeof existing.get> }[] = [];
         const late: RejectedRow[] = [];
@@ -361,17 +412,17 @@ export function cohortRoutes() {
           const reject = (code: RejectedRow['code'], reason: string) =>
             late.push({ line: row.line, full_name: row.full_name, email: row.email, code, reason });
           if (user?.in_cohort) reject('already_in_cohort', 'already a member of this cohort');
-          else if (user && user.role !== 'cadet' && user.role !== 'officer')
+          else if (admin && user && user.role !== 'cadet' && user.role !== 'officer')
             reject('not_a_learner_account', 'an account with this email exists and is not a learner account');
-          else if (user && !user.active)
+          else if (admin && user && !user.active)
             reject('account_deactivated', 'an account with this email exists and is deactivated; ask an admin');
           else {
             accepted.push({
               line: row.line,
               full_name: row.full_name,
               email: row.email,
-              role: user?.role ?? row.role,
-              account: user ? 'existing' : 'new',
+              role: admin ? (user?.role ?? row.role) : row.role,
+              ...(admin ? { account: user ? 'existing' : 'new' } : {}),
             });
             plan.push({ row, user });
           }
@@ -382,7 +433,7 @@ export function cohortRoutes() {
           delimiter: delimiter === '\t' ? 'tab' : delimiter,
           total: rows.length + rejected.length,
           valid: accepted.length,
-          new_accounts: accepted.filter((a) => a.account === 'new').length,
+          ...(admin ? { new_accounts: accepted.filter((a) => a.account === 'new').length } : {}),
           accepted,
           rejected: allRejected,
         };
@@ -391,24 +442,31 @@ export function cohortRoutes() {
         const now = deps.now();
         const expires = new Date(now.getTime() + IMPORT_RESET_TTL_MS).toISOString();
         const links: { email: string; url: string; expires_at: string }[] = [];
-        const writes: ImportRow[] = plan.map(({ row, user }) => {
-          if (user) return { kind: 'existing', user_id: user.id };
+        const writes: ImportRow[] = plan.flatMap(({ row, user }): ImportRow[] => {
+          if (user && admin) return [{ kind: 'existing', user_id: user.id }];
+          if (user) {
+            // Staff and deactivated accounts are never invited; the answer does not say so.
+            const invitable = (user.role === 'cadet' || user.role === 'officer') && user.active;
+            return invitable ? [{ kind: 'invite', user_id: user.id, invited_by: c.get('user')!.id }] : [];
+          }
           const token = generateToken();
           links.push({ email: row.email, url: resetLink(c, body.locale, token), expires_at: expires });
           // A random, unusable password: the account opens only through its reset link. (Hashing
           // thousands of throw-away passwords with Argon2id would take minutes for nothing.)
-          return {
-            kind: 'new',
-            email: row.email,
-            full_name: row.full_name,
-            role: row.role,
-            locale: body.locale,
-            password_hash: `!imported:${generateToken()}`,
-            reset_hash: hashToken(token),
-            reset_expires_at: expires,
-          };
+          return [
+            {
+              kind: 'new',
+              email: row.email,
+              full_name: row.full_name,
+              role: row.role,
+              locale: body.locale,
+              password_hash: `!imported:${generateToken()}`,
+              reset_hash: hashToken(token),
+              reset_expires_at: expires,
+            },
+          ];
         });
-        let result: { created: number; added: number };
+        let result: { created: number; added: number; invited: number };
         try {
           result = await repo.importMembers(deps.sqlite, deps.writer, cohort.id, writes, now.toISOString());
         } catch (e) {
@@ -425,10 +483,19 @@ export function cohortRoutes() {
           event: 'user.created',
           actor_id: c.get('user')!.id,
           target: `cohort:${cohort.id}`,
-          details: { via: 'csv-import', created: result.created, added: result.added },
+          details: { via: 'csv-import', created: result.created, added: result.added, invited: result.invited },
           ip: clientIp(c),
         });
-        return c.json({ ...report, written: true, created: result.created, added: result.added, reset_links: links });
+        // For instructors, existing accounts are counted as invited whatever they are (see above).
+        const invited = admin ? 0 : plan.length - result.created;
+        return c.json({
+          ...report,
+          written: true,
+          created: result.created,
+          added: result.added,
+          invited,
+          reset_links: links,
+        });
       },
     );
 }

@@ -21,8 +21,10 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
     db
       .selectFrom('cohort_courses')
       .innerJoin('cohort_members', 'cohort_members.cohort_id', 'cohort_courses.cohort_id')
+      .innerJoin('cohorts', 'cohorts.id', 'cohort_courses.cohort_id')
       .select(['cohort_courses.course_id', 'cohort_courses.due_on'])
       .where('cohort_members.user_id', '=', userId)
+      .where('cohorts.archived_at', 'is', null)
       .execute(),
     db
       .selectFrom('attempts')

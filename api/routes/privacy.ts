@@ -40,6 +40,17 @@ export function privacyRoutes() {
             .select(['cohorts.id', 'cohorts.name', 'cohorts.unit', 'cohort_members.joined_at'])
             .where('cohort_members.user_id', '=', user.id)
             .execute(),
+          cohort_invitations: await db
+            .selectFrom('cohort_invitations')
+            .innerJoin('cohorts', 'cohorts.id', 'cohort_invitations.cohort_id')
+            .select([
+              'cohorts.id as cohort_id',
+              'cohorts.name',
+              'cohort_invitations.created_at',
+              'cohort_invitations.accepted_at',
+            ])
+            .where('cohort_invitations.user_id', '=', user.id)
+            .execute(),
           progress_events: await db
             .selectFrom('progress_events')
             .select(['client_id', 'course_id', 'module_id', 'kind', 'score', 'occurred_at', 'received_at'])
@@ -118,8 +129,15 @@ export function privacyRoutes() {
           });
         const now = deps.now().toISOString();
         await deps.db.transaction().execute(async (trx) => {
-          for (const table of ['sessions', 'password_resets', 'cohort_members', 'progress_events'] as const)
+          for (const table of [
+            'sessions',
+            'password_resets',
+            'cohort_members',
+            'cohort_invitations',
+            'progress_events',
+          ] as const)
             await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
+          await auditRepo(trx).scrubPerson(user.id, user.email);
           await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
           await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();
           await trx.updateTable('certificates').set({ name_printed: '' }).where('user_id', '=', user.id).execute();

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { myCourseSummaries } from './my-learning.ts';
 import { checkCompletion } from '../completion.ts';
+import { ProgressQuota } from '../middleware/progress-quota.ts';
 
 /** Clock skew tolerated between a device and the server before a timestamp counts as "in the future". */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -57,6 +58,7 @@ export const completeForm = z
   .strict();
 
 export function progressRoutes() {
+  let limits: ProgressQuota | undefined;
   return new Resource('/api', 'progress')
     .route(
       {
@@ -69,6 +71,10 @@ export function progressRoutes() {
       async (c, { body }) => {
         const { db, sqlite, writer, catalog, now } = c.get('deps');
         const serverNow = now();
+        const userId = c.get('user')!.id;
+        const quota = (limits ??= new ProgressQuota(c.get('deps').config.progressQuota));
+        quota.take(userId, body.events.length, serverNow.getTime());
+        const floor = await quota.floor(db, userId, serverNow.getTime());
         const skew = body.sent_at ? serverNow.getTime() - Date.parse(body.sent_at) : 0;
         const fields: Record<string, string> = {};
         const events = body.events.map((e, i) => {
@@ -84,12 +90,13 @@ export function progressRoutes() {
             module_id: e.module,
             kind: e.kind,
             score: e.score ?? null,
-            occurred_at: new Date(Math.min(at, serverNow.getTime())).toISOString(),
+            // Never before the learner joined (or their account existed): no backdating past that.
+            occurred_at: new Date(Math.max(floor, Math.min(at, serverNow.getTime()))).toISOString(),
           };
         });
+        if (!Object.keys(fields).length) Object.assign(fields, await quota.moduleErrors(db, userId, events));
         const first = Object.entries(fields)[0];
         if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
-        const userId = c.get('user')!.id;
         const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
         // Completing the last module may complete the course (when the assessment is already passed).
         if (result.stored > 0) {

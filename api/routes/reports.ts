@@ -372,7 +372,7 @@ export function reportRoutes() {
         const assigned = await cohortsRepo(deps.db).courses(cohort.id);
         const [activity, data] = await Promise.all([
           progressRepo(deps.db).activity(learner.id),
-          reportsRepo(deps.db).learner(learner.id),
+          reportsRepo(deps.db).learner(learner.id, learner.joined_at),
         ]);
         const responsesBy = new Map<string, typeof data.responses>();
         for (const r of data.responses) responsesBy.set(r.attempt_id, [...(responsesBy.get(r.attempt_id) ?? []), r]);

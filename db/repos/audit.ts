@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
 
 export type AuditEvent =
@@ -15,7 +16,14 @@ export type AuditEvent =
   | 'certificate.revoked'
   | 'user.erased'
   | 'user.exported'
-  | 'backup.downloaded';
+  | 'backup.downloaded'
+  | 'cohort.archived'
+  | 'cohort.restored'
+  | 'cohort.member_removed'
+  | 'cohort.course_unassigned'
+  | 'cohort.invitation_accepted'
+  | 'enrolment_code.revoked'
+  | 'user.name_changed';
 
 export function auditRepo(db: DB) {
   return {
@@ -38,6 +46,34 @@ export function auditRepo(db: DB) {
           ip: e.ip ?? null,
         })
         .execute(),
+    /**
+     * Erasure: the audit trail keeps what happened to the person but no longer who they were (GDPR
+     * art. 17). Their email and recorded names, wherever it was recorded (a failed login records the typed email as its
+     * target), becomes `user:<id>`, and the addresses of every row by or about them are removed.
+     */
+    async scrubPerson(userId: number, email: string) {
+      const alias = `user:${userId}`;
+      const emails = [...new Set([email, email.toLowerCase()])];
+      await db
+        .updateTable('audit_log')
+        .set({ ip: null })
+        .where((eb) => eb.or([eb('actor_id', '=', userId), eb('target', 'in', [...emails, alias])]))
+        .execute();
+      await db.updateTable('audit_log').set({ target: alias }).where('target', 'in', emails).execute();
+      // Name changes recorded the names themselves.
+      await db
+        .updateTable('audit_log')
+        .set({ details: null })
+        .where('event', '=', 'user.name_changed')
+        .where('target', '=', alias)
+        .execute();
+      for (const e of emails)
+        await db
+          .updateTable('audit_log')
+          .set({ details: sql<string>`replace(details, ${e}, ${alias})` })
+          .where(sql<boolean>`instr(details, ${e}) > 0`)
+          .execute();
+    },
     recent: (limit = 100) => db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute(),
   };
 }

@@ -23,7 +23,9 @@ export type ImportRow =
       reset_hash: string;
       reset_expires_at: string;
     }
-  | { kind: 'existing'; user_id: number };
+  | { kind: 'existing'; user_id: number }
+  /** An existing account imported by an instructor: invited, it joins only when the learner accepts. */
+  | { kind: 'invite'; user_id: number; invited_by: number };
 
 /** Codes are identified to instructors by the start of their hash (the code itself is never stored). */
 export const codeId = (codeHash: string) => codeHash.slice(0, 16);
@@ -32,11 +34,31 @@ export function cohortsRepo(db: DB) {
   return {
     create: (c: CohortInput & { owner_id: number; created_at: string }) =>
       db.insertInto('cohorts').values(c).returningAll().executeTakeFirstOrThrow(),
-    byId: (id: number) => db.selectFrom('cohorts').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** A cohort that is not archived. */
+    byId: (id: number) =>
+      db.selectFrom('cohorts').selectAll().where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst(),
+    /** A cohort, archived or not (an admin restoring one). */
+    byIdWithArchived: (id: number) => db.selectFrom('cohorts').selectAll().where('id', '=', id).executeTakeFirst(),
     update: (id: number, patch: Partial<CohortInput>) =>
       db.updateTable('cohorts').set(patch).where('id', '=', id).execute(),
-    /** Deletes the cohort with its members, course assignments and codes (foreign keys cascade); accounts stay. */
-    remove: (id: number) => db.deleteFrom('cohorts').where('id', '=', id).execute(),
+    /**
+     * "Deleting" archives: the cohort disappears from every list and report and its open enrolment
+     * codes are revoked, but members, assignments and invitations stay so an admin can restore it.
+     */
+    archive: (id: number, at: string) =>
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('cohorts').set({ archived_at: at }).where('id', '=', id).execute();
+        await trx
+          .updateTable('enrolment_codes')
+          .set({ revoked_at: at })
+          .where('cohort_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+      }),
+    restore: (id: number) => db.updateTable('cohorts').set({ archived_at: null }).where('id', '=', id).execute(),
+    /** Deletes cohorts archived before `before` for good (members, codes, assignments cascade; accounts stay). */
+    purgeArchived: async (before: string) =>
+      Number((await db.deleteFrom('cohorts').where('archived_at', '<', before).executeTakeFirst()).numDeletedRows ?? 0),
 
     /** Cohorts with their counts; all of them when `ownerId` is null (admins). */
     list(ownerId: number | null) {
@@ -58,6 +80,7 @@ export function cohortsRepo(db: DB) {
             'completions',
           ),
         ])
+        .where('cohorts.archived_at', 'is', null)
         .orderBy('cohorts.created_at', 'desc')
         .orderBy('cohorts.id', 'desc');
       if (ownerId !== null) q = q.where('cohorts.owner_id', '=', ownerId);
@@ -171,11 +194,25 @@ export function cohortsRepo(db: DB) {
       cohortId: number,
       rows: ImportRow[],
       at: string,
-    ): Promise<{ created: number; added: number }> {
+    ): Promise<{ created: number; added: number; invited: number }> {
       return writer.run(() => {
         let created = 0;
         let added = 0;
+        let invited = 0;
         for (const r of rows) {
+          if (r.kind === 'invite') {
+            // Invited once per cohort; a repeated import leaves the open invitation as it is.
+            runCompiled(
+              sqlite,
+              db
+                .insertInto('cohort_invitations')
+                .values({ cohort_id: cohortId, user_id: r.user_id, invited_by: r.invited_by, created_at: at })
+                .onConflict((oc) => oc.doNothing())
+                .compile(),
+            );
+            invited++;
+            continue;
+          }
           let userId: number;
           if (r.kind === 'new') {
             const res = runCompiled(
@@ -208,8 +245,52 @@ export function cohortsRepo(db: DB) {
           );
           added++;
         }
-        return { created, added };
+        return { created, added, invited };
       });
     },
+
+    /** Open invitations of a learner, to cohorts that are not archived. */
+    invitationsFor: (userId: number) =>
+      db
+        .selectFrom('cohort_invitations')
+        .innerJoin('cohorts', 'cohorts.id', 'cohort_invitations.cohort_id')
+        .innerJoin('users as owner', 'owner.id', 'cohorts.owner_id')
+        .select([
+          'cohort_invitations.id',
+          'cohort_invitations.created_at',
+          'cohorts.id as cohort_id',
+          'cohorts.name as cohort_name',
+          'cohorts.unit',
+          'owner.full_name as instructor',
+        ])
+        .where('cohort_invitations.user_id', '=', userId)
+        .where('cohort_invitations.accepted_at', 'is', null)
+        .where('cohorts.archived_at', 'is', null)
+        .orderBy('cohort_invitations.id')
+        .execute(),
+    /**
+     * The learner accepts their own invitation: they join the cohort now (visibility starts here).
+     * Returns the cohort id, or null when the invitation is not theirs, not open, or its cohort archived.
+     */
+    acceptInvitation: (userId: number, invitationId: number, at: string) =>
+      db.transaction().execute(async (trx) => {
+        const inv = await trx
+          .selectFrom('cohort_invitations')
+          .innerJoin('cohorts', 'cohorts.id', 'cohort_invitations.cohort_id')
+          .select(['cohort_invitations.cohort_id'])
+          .where('cohort_invitations.id', '=', invitationId)
+          .where('cohort_invitations.user_id', '=', userId)
+          .where('cohort_invitations.accepted_at', 'is', null)
+          .where('cohorts.archived_at', 'is', null)
+          .executeTakeFirst();
+        if (!inv) return null;
+        await trx.updateTable('cohort_invitations').set({ accepted_at: at }).where('id', '=', invitationId).execute();
+        await trx
+          .insertInto('cohort_members')
+          .values({ cohort_id: inv.cohort_id, user_id: userId, joined_at: at })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        return inv.cohort_id;
+      }),
   };
 }

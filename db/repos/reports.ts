@@ -4,7 +4,7 @@
  * read as one JSON document (`cohortFacts`); the write generation tells when they may have changed.
  */
 import type SQLite from 'better-sqlite3';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../connection.ts';
 import type { Database, Role } from '../schema.ts';
 
@@ -77,6 +77,16 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
   const COHORT = -7; // a sentinel: every parameter must be the cohort id
   const members = db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', COHORT);
   const assigned = db.selectFrom('cohort_courses').select('course_id').where('cohort_id', '=', COHORT);
+  /**
+   * Records made after their learner joined the cohort: what a learner did in another cohort before
+   * stays out of this cohort's report (ASVS 8.2.2). A primary-key look-up per row, next to the
+   * `user_id in members` that keeps the index search; attempts go by `submitted_at`, which is in
+   * their covering index (open attempts do not count in the report anyway).
+   */
+  const madeWhileMember = (table: 'attempts' | 'completions' | 'certificates', column: string) =>
+    sql<boolean>`exists (select 1 from cohort_members m where m.cohort_id = ${COHORT} and m.user_id = ${sql.ref(
+      `${table}.user_id`,
+    )} and m.joined_at <= ${sql.ref(`${table}.${column}`)})`;
   /** `(select json_group_array(json_array(columns…)) from (query))`, or objects with `json_object`, in `order` when given. */
   const json = (
     // Any table and selection: the helper only wraps a finished query in JSON aggregation.
@@ -136,6 +146,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         ])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
+        .where(madeWhileMember('attempts', 'submitted_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'],
       'array',
@@ -146,6 +157,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .select(['user_id', 'course_id', sql<string>`min(completed_at)`.as('completed_at')])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
+        .where(madeWhileMember('completions', 'completed_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'completed_at'],
       'array',
@@ -158,6 +170,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .where('revoked_at', 'is', null)
+        .where(madeWhileMember('certificates', 'issued_at'))
         .groupBy(['user_id', 'course_id']),
       ['user_id', 'course_id', 'code', 'issued_at'],
       'array',
@@ -195,8 +208,20 @@ export function writeGeneration(sqlite: SQLite.Database): string {
 }
 
 export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
-  const members = (cohortId: number) =>
-    db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', cohortId);
+  /**
+   * Attempts started while their learner was a member of the cohort: a learner who joins an
+   * instructor's cohort does not bring along what they answered in another cohort (ASVS 8.2.2).
+   */
+  const whileMember =
+    (cohortId: number) =>
+    ({ exists, selectFrom }: ExpressionBuilder<Database, 'attempts'>) =>
+      exists(
+        selectFrom('cohort_members')
+          .select('cohort_members.user_id')
+          .where('cohort_members.cohort_id', '=', cohortId)
+          .whereRef('cohort_members.user_id', '=', 'attempts.user_id')
+          .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at'),
+      );
   return {
     /**
      * The facts behind the cohort report: assigned courses, members, and per learner × course (× module)
@@ -230,7 +255,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           .select(['id', 'score'])
           .where('course_id', '=', courseId)
           .where('submitted_at', 'is not', null)
-          .where('user_id', 'in', members(cohortId))
+          .where(whileMember(cohortId))
           .execute(),
         db
           .selectFrom('attempt_responses')
@@ -243,7 +268,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           ])
           .where('attempts.course_id', '=', courseId)
           .where('attempts.submitted_at', 'is not', null)
-          .where('attempts.user_id', 'in', members(cohortId))
+          .where(whileMember(cohortId))
           .execute(),
       ]);
       return { attempts, responses };
@@ -270,7 +295,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
           'users.full_name',
           'users.email',
         ])
-        .where('attempts.user_id', 'in', members(cohortId))
+        .where(whileMember(cohortId))
         .where('attempts.course_id', 'in', courseIds.length ? courseIds : [''])
         .where('attempts.submitted_at', 'is not', null)
         .where(sql`attempt_responses.rowid`, '>', afterRowid)
@@ -278,10 +303,19 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         .limit(limit)
         .execute(),
 
-    /** Everything about one learner for the drill-down. */
-    async learner(userId: number) {
+    /**
+     * Everything about one learner for the drill-down, made at or after `since` (when they joined the
+     * cohort whose report asks: earlier records belong to other cohorts).
+     */
+    async learner(userId: number, since: string) {
       const [attempts, responses, completions, certificates] = await Promise.all([
-        db.selectFrom('attempts').selectAll().where('user_id', '=', userId).orderBy('started_at').execute(),
+        db
+          .selectFrom('attempts')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where('started_at', '>=', since)
+          .orderBy('started_at')
+          .execute(),
         db
           .selectFrom('attempt_responses')
           .innerJoin('attempts', 'attempts.id', 'attempt_responses.attempt_id')
@@ -292,11 +326,13 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
             'attempt_responses.score',
           ])
           .where('attempts.user_id', '=', userId)
+          .where('attempts.started_at', '>=', since)
           .execute(),
         db
           .selectFrom('completions')
           .select(['id', 'course_id', 'content_version', 'score', 'completed_at'])
           .where('user_id', '=', userId)
+          .where('completed_at', '>=', since)
           .orderBy('completed_at')
           .execute(),
         db
@@ -312,6 +348,7 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
             'revoked_reason',
           ])
           .where('user_id', '=', userId)
+          .where('issued_at', '>=', since)
           .orderBy('issued_at')
           .execute(),
       ]);

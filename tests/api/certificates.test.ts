@@ -121,6 +121,11 @@ describe('certificates', async () => {
       { cohort_id: otherCohort.id, user_id: otherCadet.user.id, joined_at: now.toISOString() },
     ])
     .execute();
+  // The instructor sees certificates of the courses assigned to their cohort (api/access.ts).
+  await t.deps.db
+    .insertInto('cohort_courses')
+    .values({ cohort_id: cohort.id, course_id: COURSE, due_on: null })
+    .execute();
   await completeCourse(t, ownerCookie);
   const [cert] = await myCertificates(t, ownerCookie);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_IMPORT_ROWS } from '../../api/routes/cohort-import.ts';
+import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { fixtures, makeTestApp, sessionCookie, type TestApp } from '../helpers/app.ts';
 
 let clock = new Date('2026-12-01T09:00:00Z');
@@ -202,7 +203,6 @@ describe('CSV import', () => {
       written: false,
       total: 3,
       valid: 2,
-      new_accounts: 2,
       delimiter: ',',
     });
     expect(report.accepted.map((a: { full_name: string }) => a.full_name)).toEqual([
@@ -290,7 +290,7 @@ describe('CSV import', () => {
     expect((await broken.json()).error.message).toMatch(/not valid CSV/);
   });
 
-  it('reports invalid emails, duplicates in the file, staff roles and existing staff accounts per row', async () => {
+  it('reports invalid emails, duplicates in the file, staff roles and (to an admin) existing staff accounts per row', async () => {
     const c = await newCohort();
     const csv = [
       'full_name,email,role',
@@ -301,7 +301,7 @@ describe('CSV import', () => {
       `Викладач,${other.user.email},cadet`, // line 6: an existing instructor account
       'Короткий,short@test.ua', // line 7: missing role column value → cadet
     ].join('\n');
-    const r = await (await importCsv(c.id, csv)).json();
+    const r = await (await importCsv(c.id, csv, undefined, admin.cookie)).json();
     expect(r.rejected.map((x: { line: number; code: string }) => `${x.line}:${x.code}`)).toEqual([
       '3:invalid_email',
       '4:duplicate_in_file',
@@ -398,5 +398,132 @@ describe('admin reset link', () => {
       200,
     );
     expect((await t.request('/api/me', { cookie: learner.cookie })).status).toBe(401);
+  });
+});
+
+describe('archive and accountability', () => {
+  const auditOf = (cohortId: number) =>
+    t.deps.db
+      .selectFrom('audit_log')
+      .select(['event', 'actor_id', 'details'])
+      .where('target', '=', `cohort:${cohortId}`)
+      .orderBy('id')
+      .execute();
+
+  it('deleting a cohort archives it (codes revoked, members kept); an admin restores it within 30 days', async () => {
+    const c = await newCohort();
+    const { code } = await (
+      await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: {} })
+    ).json();
+    await importCsv(c.id, 'full_name,email\nАрхівна Особа,archived-member@test.ua\n', true);
+    const del = await t.request(`/api/cohorts/${c.id}`, { method: 'DELETE', cookie: instructor.cookie });
+    expect(del.status).toBe(200);
+    expect((await del.json()).restorable_until).toBe(new Date(clock.getTime() + 30 * 86_400_000).toISOString());
+    expect((await t.request(`/api/cohorts/${c.id}`, { cookie: instructor.cookie })).status).toBe(404);
+    expect((await t.request(`/api/cohorts/${c.id}`, { cookie: admin.cookie })).status).toBe(404);
+    const list = await (await t.request('/api/cohorts', { cookie: admin.cookie })).json();
+    expect(list.cohorts.map((x: { id: number }) => x.id)).not.toContain(c.id);
+    expect((await redeem(code, 'after-archive@test.ua')).status).toBe(400);
+    expect((await t.request(`/api/cohorts/${c.id}/restore`, { cookie: instructor.cookie, json: {} })).status).toBe(403);
+
+    const restored = await t.request(`/api/cohorts/${c.id}/restore`, { cookie: admin.cookie, json: {} });
+    expect(restored.status).toBe(200);
+    expect((await restored.json()).cohort).toMatchObject({ id: c.id, archived_at: null });
+    const members = (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json())
+      .members;
+    expect(members.map((m: { email: string }) => m.email)).toEqual(['archived-member@test.ua']);
+    expect((await auditOf(c.id)).map((a) => a.event)).toEqual(
+      expect.arrayContaining(['cohort.archived', 'cohort.restored']),
+    );
+  });
+
+  it('an archived cohort cannot be restored after 30 days', async () => {
+    const c = await newCohort();
+    await t.request(`/api/cohorts/${c.id}`, { method: 'DELETE', cookie: instructor.cookie });
+    // Deleted 31 days ago (moving the clock instead would expire the admin's session).
+    await t.deps.db
+      .updateTable('cohorts')
+      .set({ archived_at: new Date(clock.getTime() - 31 * 86_400_000).toISOString() })
+      .where('id', '=', c.id)
+      .execute();
+    const late = await t.request(`/api/cohorts/${c.id}/restore`, { cookie: admin.cookie, json: {} });
+    expect(late.status).toBe(410);
+    expect((await late.json()).error.message).toMatch(/more than 30 days ago/);
+    expect((await t.request(`/api/cohorts/424242/restore`, { cookie: admin.cookie, json: {} })).status).toBe(404);
+    // The daily purge (api/start.ts) then deletes it for good; a cohort archived today stays.
+    const recent = await newCohort();
+    await t.request(`/api/cohorts/${recent.id}`, { method: 'DELETE', cookie: instructor.cookie });
+    await cohortsRepo(t.deps.db).purgeArchived(new Date(clock.getTime() - 30 * 86_400_000).toISOString());
+    expect(await cohortsRepo(t.deps.db).byIdWithArchived(c.id)).toBeUndefined();
+    expect(await cohortsRepo(t.deps.db).byIdWithArchived(recent.id)).toBeDefined();
+  });
+
+  it('member removal, course unassignment and code revocation are audit-logged with who did them', async () => {
+    const c = await newCohort();
+    await importCsv(c.id, 'full_name,email\nВибуде Скоро,leaves-soon@test.ua\n', true);
+    const [m] = (await (await t.request(`/api/cohorts/${c.id}/members`, { cookie: instructor.cookie })).json()).members;
+    await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, {
+      method: 'PUT',
+      cookie: instructor.cookie,
+      json: {},
+    });
+    const created = await (
+      await t.request(`/api/cohorts/${c.id}/codes`, { cookie: instructor.cookie, json: {} })
+    ).json();
+    expect(
+      (await t.request(`/api/cohorts/${c.id}/members/${m.id}`, { method: 'DELETE', cookie: instructor.cookie })).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.request(`/api/cohorts/${c.id}/courses/fixture-course`, {
+          method: 'DELETE',
+          cookie: instructor.cookie,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.request(`/api/cohorts/${c.id}/codes/${created.enrolment_code.id}/revoke`, {
+          cookie: instructor.cookie,
+          json: {},
+        })
+      ).status,
+    ).toBe(200);
+    const audit = (await auditOf(c.id)).filter((a) => a.event !== 'user.created');
+    expect(audit).toEqual([
+      { event: 'cohort.member_removed', actor_id: instructor.user.id, details: JSON.stringify({ user_id: m.id }) },
+      {
+        event: 'cohort.course_unassigned',
+        actor_id: instructor.user.id,
+        details: JSON.stringify({ course_id: 'fixture-course' }),
+      },
+      {
+        event: 'enrolment_code.revoked',
+        actor_id: instructor.user.id,
+        details: JSON.stringify({ code_id: created.enrolment_code.id }),
+      },
+    ]);
+  });
+
+  it("an admin's change of a learner's printed name is audit-logged", async () => {
+    const learner = await t.createUser('cadet');
+    const res = await t.request(`/api/admin/users/${learner.id}`, {
+      method: 'PATCH',
+      cookie: admin.cookie,
+      json: { full_name: 'Виправлене Імʼя' },
+    });
+    expect(res.status).toBe(200);
+    const rows = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['event', 'actor_id', 'details'])
+      .where('target', '=', `user:${learner.id}`)
+      .execute();
+    expect(rows).toEqual([
+      {
+        event: 'user.name_changed',
+        actor_id: admin.user.id,
+        details: JSON.stringify({ from: learner.full_name, to: 'Виправлене Імʼя' }),
+      },
+    ]);
   });
 });

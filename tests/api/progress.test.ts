@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BURST, MAX_EVENTS_PER_MODULE, RATE_PER_MINUTE } from '../../api/middleware/progress-quota.ts';
+import { MAX_BATCH } from '../../api/routes/progress.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -75,6 +77,12 @@ describe('progress events', async () => {
 
   it('shifts times from a device whose clock is days off, using sent_at', async () => {
     const { user, cookie } = await t.userWithSession('cadet');
+    // The account existed before (events are never dated before it was created).
+    await t.deps.db
+      .updateTable('users')
+      .set({ created_at: '2026-11-01T00:00:00.000Z' })
+      .where('id', '=', user.id)
+      .execute();
     // Device clock 3 days ahead: it says "now" is Dec 2 and the event happened an hour before that.
     const res = await t.request('/api/progress/events', {
       cookie,
@@ -114,5 +122,104 @@ describe('progress events', async () => {
         ).toEqual([]);
       });
     }
+  });
+
+  describe('quotas (issue #19 item 10)', () => {
+    const at = (user: { id: number }, iso: string) =>
+      t.deps.db.updateTable('users').set({ created_at: iso }).where('id', '=', user.id).execute();
+    const batch = (prefix: string, n: number, module = 'words') =>
+      Array.from({ length: n }, (_, i) => ev(`${prefix}-${String(i).padStart(5, '0')}`, { module }));
+
+    it(`a learner gets a burst of ${BURST} events, then ${RATE_PER_MINUTE} a minute (429 with Retry-After)`, async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      await at(user, '2026-11-01T00:00:00.000Z');
+      const modules = ['words', 'response'];
+      for (const [i, m] of modules.entries())
+        expect(
+          (await t.request('/api/progress/events', { cookie, json: { events: batch(`burst${i}`, MAX_BATCH, m) } }))
+            .status,
+        ).toBe(200);
+      const over = await t.request('/api/progress/events', { cookie, json: { events: batch('over', 1) } });
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another learner is not affected.
+      const other = await t.userWithSession('cadet');
+      expect(
+        (await t.request('/api/progress/events', { cookie: other.cookie, json: { events: batch('o', 1) } })).status,
+      ).toBe(200);
+    });
+
+    it(`keeps at most ${MAX_EVENTS_PER_MODULE} events per learner and module; the rest are refused by name`, async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      await at(user, '2026-11-01T00:00:00.000Z');
+      const rows = Array.from({ length: MAX_EVENTS_PER_MODULE - 1 }, (_, i) => ({
+        client_id: `filled-${i}`,
+        user_id: user.id,
+        course_id: 'fixture-course',
+        module_id: 'words',
+        kind: 'viewed' as const,
+        score: null,
+        occurred_at: '2026-11-28T10:00:00.000Z',
+        received_at: '2026-11-28T10:00:00.000Z',
+      }));
+      for (let i = 0; i < rows.length; i += 200)
+        await t.deps.db
+          .insertInto('progress_events')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      const res = await t.request('/api/progress/events', {
+        cookie,
+        json: { events: [...batch('last', 1), ...batch('extra', 2), ...batch('elsewhere', 1, 'response')] },
+      });
+      expect(res.status).toBe(400);
+      expect(Object.keys((await res.json()).error.fields)).toEqual(['events.1.module', 'events.2.module']);
+      const ok = await t.request('/api/progress/events', {
+        cookie,
+        json: { events: [...batch('last', 1), ...batch('elsewhere', 1, 'response')] },
+      });
+      expect(await ok.json()).toEqual({ stored: 2, duplicates: 0 });
+    });
+
+    it('event times are never earlier than the first cohort membership, or the account when there is none', async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      await at(user, '2026-11-20T00:00:00.000Z');
+      await t.request('/api/progress/events', {
+        cookie,
+        json: { events: [ev('early-1', { at: '2025-01-01T00:00:00Z' })] },
+      });
+      const joined = await t.userWithSession('cadet');
+      await at(joined.user, '2026-11-01T00:00:00.000Z');
+      const cohort = await t.deps.db
+        .insertInto('cohorts')
+        .values({
+          name: 'Г',
+          unit: 'У',
+          starts_on: null,
+          ends_on: null,
+          owner_id: user.id,
+          created_at: '2026-11-01T00:00:00.000Z',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.deps.db
+        .insertInto('cohort_members')
+        .values({ cohort_id: cohort.id, user_id: joined.user.id, joined_at: '2026-11-25T08:00:00.000Z' })
+        .execute();
+      await t.request('/api/progress/events', {
+        cookie: joined.cookie,
+        json: { events: [ev('early-2', { kind: 'completed', at: '2026-11-02T00:00:00Z' })] },
+      });
+      const times = await t.deps.db
+        .selectFrom('progress_events')
+        .select(['user_id', 'occurred_at'])
+        .where('user_id', 'in', [user.id, joined.user.id])
+        .execute();
+      expect(new Map(times.map((r) => [r.user_id, r.occurred_at]))).toEqual(
+        new Map([
+          [user.id, '2026-11-20T00:00:00.000Z'],
+          [joined.user.id, '2026-11-25T08:00:00.000Z'],
+        ]),
+      );
+    });
   });
 });

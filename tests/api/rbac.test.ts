@@ -17,6 +17,13 @@ describe('every route × every role', async () => {
     for (const r of routes) expect(r.access, `${r.method} ${r.path}`).toBeDefined();
   });
 
+  it('declares the routes added for issue #19 with their access rules', () => {
+    const rule = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.access;
+    expect(rule('get', '/api/me/invitations')).toBe('authenticated');
+    expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer']);
+    expect(rule('post', '/api/cohorts/:id/restore')).toEqual(['admin']);
+  });
+
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) =>
       name === 'id' ? '999999' : `x-${name}`,

@@ -74,6 +74,12 @@ describe('the cohort report on a small hand-made cohort', async () => {
   const id = async (email: string) =>
     (await t.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
   const [anna, bohdan, vira] = [await id('anna@test.ua'), await id('bohdan@test.ua'), await id('vira@test.ua')];
+  // They joined in October: the history below was made while they were members (reports show only that).
+  await t.deps.db
+    .updateTable('cohort_members')
+    .set({ joined_at: '2026-10-01T00:00:00.000Z' })
+    .where('cohort_id', '=', cohort.id)
+    .execute();
   // Anna: every module (one per day from 1 Nov), fails with 60, passes with 80, completes, has a certificate.
   for (const [i, m] of modules.entries()) await progress(anna, m, 'completed', `2026-11-0${i + 1}T10:00:00.000Z`);
   await attempt(anna, 60, '2026-11-05T10:00:00.000Z', [

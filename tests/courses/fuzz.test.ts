@@ -101,5 +101,5 @@ describe('course-file fuzzing', () => {
     );
     console.log(`course fuzzing: ${runs} damaged files, ${failures} rejected with a named error, the rest still valid`);
     expect(failures).toBeGreaterThan(runs / 4);
-  });
+  }, 120_000);
 });

@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { correctResponse } from '../../courses/scoring.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
 
-type Actor = 'owner' | 'otherLearner' | 'cohortInstructor' | 'otherInstructor' | 'admin';
+/**
+ * `laterInstructor` owns cohort C, which the owner joined (through an admin) only after doing all their
+ * work in cohort A: the learner of another instructor's cohort. C's instructor may see the learner in
+ * C's reports, but none of the records made before the learner joined C.
+ */
+type Actor = 'owner' | 'otherLearner' | 'cohortInstructor' | 'otherInstructor' | 'laterInstructor' | 'admin';
 
 describe('own vs other resources', async () => {
   const t = await makeTestApp();
@@ -20,8 +25,10 @@ describe('own vs other resources', async () => {
   const otherLearner = await t.userWithSession('cadet');
   const cohortInstructor = await t.userWithSession('instructor');
   const otherInstructor = await t.userWithSession('instructor');
+  const laterInstructor = await t.userWithSession('instructor');
   const admin = await t.userWithSession('admin');
   const cookies: Record<Actor, string> = {
+    laterInstructor: laterInstructor.cookie,
     owner: owner.cookie,
     otherLearner: otherLearner.cookie,
     cohortInstructor: cohortInstructor.cookie,
@@ -75,8 +82,19 @@ describe('own vs other resources', async () => {
     .select('code')
     .where('user_id', '=', owner.user.id)
     .executeTakeFirstOrThrow();
+  const cohortC = await mk(laterInstructor.cookie, 'Група В');
+  await t.request(`/api/cohorts/${cohortC}/courses/fixture-course`, {
+    method: 'PUT',
+    cookie: laterInstructor.cookie,
+    json: {},
+  });
+  await new Promise((r) => setTimeout(r, 5)); // joined strictly after every record above was made
+  await t.deps.db
+    .insertInto('cohort_members')
+    .values({ cohort_id: cohortC, user_id: owner.user.id, joined_at: new Date().toISOString() })
+    .execute();
 
-  const ALL: Actor[] = ['owner', 'otherLearner', 'cohortInstructor', 'otherInstructor', 'admin'];
+  const ALL: Actor[] = ['owner', 'otherLearner', 'cohortInstructor', 'otherInstructor', 'laterInstructor', 'admin'];
   const table: { route: string; method?: string; body?: unknown; allowed: Actor[] }[] = [
     { route: `/api/attempts/${done.id}`, allowed: ['owner', 'cohortInstructor', 'admin'] },
     { route: `/api/certificates/${cert.code}.pdf`, allowed: ['owner', 'cohortInstructor', 'admin'] },
@@ -104,6 +122,14 @@ describe('own vs other resources', async () => {
     // Asking for cohort A's learner through cohort B (owned by the other instructor) must not work either.
     { route: `/api/reports/cohorts/${cohortB}/learners/${owner.user.id}`, allowed: [] },
     { route: `/api/attempts/${open.id}/submit`, method: 'POST', body: { responses: {} }, allowed: ['owner'] },
+    // Cohort C's reports are its instructor's; what they show of the owner is checked below.
+    { route: `/api/reports/cohorts/${cohortC}/learners/${owner.user.id}`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/reports/cohorts/${cohortC}/items`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/reports/cohorts/${cohortC}/responses.csv`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/reports/cohorts/${cohortC}/grades.csv`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/cohorts/${cohortC}/certificates.csv`, allowed: ['laterInstructor', 'admin'] },
+    { route: `/api/me/invitations`, allowed: ALL },
+    { route: `/api/cohorts/${cohortA}/restore`, method: 'POST', body: {}, allowed: [] },
   ];
 
   for (const row of table) {
@@ -126,6 +152,33 @@ describe('own vs other resources', async () => {
       });
     }
   }
+
+  it("the learner's later cohort shows none of the work done before they joined it", async () => {
+    const seen = [
+      await (
+        await t.request(`/api/reports/cohorts/${cohortC}/learners/${owner.user.id}`, { cookie: laterInstructor.cookie })
+      ).text(),
+      await (await t.request(`/api/reports/cohorts/${cohortC}/items`, { cookie: laterInstructor.cookie })).text(),
+      await (
+        await t.request(`/api/reports/cohorts/${cohortC}/responses.csv`, { cookie: laterInstructor.cookie })
+      ).text(),
+      await (await t.request(`/api/reports/cohorts/${cohortC}`, { cookie: laterInstructor.cookie })).text(),
+      await (await t.request(`/api/reports/cohorts/${cohortC}/grades.csv`, { cookie: laterInstructor.cookie })).text(),
+      await (await t.request(`/api/cohorts/${cohortC}/certificates.csv`, { cookie: laterInstructor.cookie })).text(),
+    ].join('\n');
+    expect(seen).not.toContain(done.id);
+    expect(seen).not.toContain(cert.code);
+    // The same reports of cohort A show them to its instructor.
+    const home = await (
+      await t.request(`/api/reports/cohorts/${cohortA}/learners/${owner.user.id}`, { cookie: cohortInstructor.cookie })
+    ).text();
+    expect(home).toContain(done.id);
+    expect(home).toContain(cert.code);
+    const homeCsv = await (
+      await t.request(`/api/cohorts/${cohortA}/certificates.csv`, { cookie: cohortInstructor.cookie })
+    ).text();
+    expect(homeCsv).toContain(cert.code);
+  });
 
   it("a learner's own lists never contain another learner's records", async () => {
     const mine = JSON.stringify(await (await t.request('/api/me/progress', { cookie: otherLearner.cookie })).json());

@@ -47,6 +47,7 @@ describe('export and erasure of one person', async () => {
     expect(data.progress_events.length).toBeGreaterThanOrEqual(3);
     expect(data.attempts[0].responses).toHaveLength(attempt.questions.length);
     expect(data.certificates[0].code).toBe(cert.code);
+    expect(data.cohort_invitations).toEqual([]);
     expect(JSON.stringify(data)).not.toContain('$argon2id');
   });
 
@@ -116,5 +117,44 @@ describe('export and erasure of one person', async () => {
     }
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('erasure reaches the audit trail', async () => {
+  const t = await makeTestApp({ config: { trustProxy: true } });
+  const admin = await t.userWithSession('admin');
+  const person = await t.createUser('cadet', `vanish-${crypto.randomUUID().slice(0, 8)}@test.ua`, 'Стерта Особа');
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it("scrubs the person's email, printed names and addresses from rows by or about them, and keeps others' rows", async () => {
+    const login = (email: string, password: string, ip: string) =>
+      t.request('/api/auth/login', { json: { email, password }, headers: from(ip) });
+    expect((await login(person.email, 'not the password', '198.51.100.7')).status).toBe(401);
+    expect((await login(person.email.toUpperCase(), 'not the password', '198.51.100.7')).status).toBe(401);
+    expect((await login(person.email, TEST_PASSWORD, '198.51.100.7')).status).toBe(200);
+    expect((await login('someone-else@test.ua', 'not the password', '192.0.2.44')).status).toBe(401);
+    const renamed = await t.request(`/api/admin/users/${person.id}`, {
+      method: 'PATCH',
+      cookie: admin.cookie,
+      json: { full_name: 'Нове Імʼя Особи' },
+    });
+    expect(renamed.status).toBe(200);
+    const before = JSON.stringify(await t.deps.db.selectFrom('audit_log').selectAll().execute());
+    expect(before).toContain(person.email);
+    expect(before).toContain('198.51.100.7');
+    expect(before).toContain('Нове Імʼя Особи');
+
+    const erased = await t.request(`/api/admin/users/${person.id}/erase`, {
+      cookie: admin.cookie,
+      json: { confirm_email: person.email },
+    });
+    expect(erased.status).toBe(200);
+    const rows = await t.deps.db.selectFrom('audit_log').selectAll().execute();
+    const after = JSON.stringify(rows);
+    for (const gone of [person.email, person.email.split('@')[0]!, '198.51.100.7', 'Стерта Особа', 'Нове Імʼя Особи'])
+      expect(after, gone).not.toContain(gone);
+    // What happened stays: the failed logins are still there, now about `user:<id>`.
+    expect(rows.filter((r) => r.event === 'login.failed' && r.target === `user:${person.id}`)).toHaveLength(2);
+    expect(rows.find((r) => r.target === 'someone-else@test.ua')?.ip).toBe('192.0.2.44');
   });
 });
