@@ -15,7 +15,10 @@ export type AuditEvent =
   | 'certificate.revoked'
   | 'user.erased'
   | 'user.exported'
-  | 'backup.downloaded';
+  | 'backup.downloaded'
+  | 'attempt.late_submitted'
+  | 'attempt.late_accepted'
+  | 'attempt.late_rejected';
 
 export function auditRepo(db: DB) {
   return {

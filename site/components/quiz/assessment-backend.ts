@@ -28,7 +28,11 @@ export interface AttemptResult {
   score?: number | null;
   passed?: boolean;
   pass_mark?: number;
+  /** Per module: questions fully right out of those drawn (review policies `after-final` and up). */
+  modules?: { module: string; right: number; total: number }[];
   review?: ReviewItem[];
+  /** A submission that arrived after the deadline: counts only once an instructor accepts it. */
+  late?: { status: 'pending' | 'accepted' | 'rejected'; submitted_at: string | null };
 }
 
 export interface AttemptSummary {
