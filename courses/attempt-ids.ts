@@ -7,7 +7,7 @@
  * public); responses are mapped back before scoring, so storage, scoring and item analysis keep
  * working on authored ids. Pure: the keyed hash is passed in.
  */
-import { publicQuestion, type DrawnQuestion, type PublicQuestion } from './assessment.ts';
+import { drawQuestions, publicQuestion, type DrawnQuestion, type PublicQuestion, type Rng } from './assessment.ts';
 import type { Locale } from './schema/common.ts';
 import type { Question, Response } from './schema/question.ts';
 
@@ -52,6 +52,12 @@ export function withPublicIds(q: Question, d: DrawnQuestion, mask: IdMask): Mask
   const map: MaskedDraw = { ...d, ids: mapOf(q.type === 'matching' ? 'm' : 'o', q, ids, mask, taken) };
   if (q.type === 'matching') map.prompts = mapOf('p', q, ids, mask, taken);
   return map;
+}
+
+/** Draw an attempt (courses/assessment.ts) and give every option of it a public id. */
+export function drawAttempt(pool: Question[], n: number, rng: Rng, mask: IdMask): MaskedDraw[] {
+  const byId = new Map(pool.map((q) => [q.id, q]));
+  return drawQuestions(pool, n, rng).map((d) => withPublicIds(byId.get(d.id)!, d, mask));
 }
 
 /** The learner's view of a drawn question, under the attempt's public ids when it has them. */

@@ -11,8 +11,7 @@
  * for that instructor, never a reason to accept.
  */
 import { z } from 'zod';
-import { withPublicIds } from '../../courses/attempt-ids.ts';
-import { drawQuestions } from '../../courses/assessment.ts';
+import { drawAttempt } from '../../courses/attempt-ids.ts';
 import { responseSchema, type Response } from '../../courses/schema/question.ts';
 import { attemptsRepo } from '../../db/repos/attempts.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
@@ -129,10 +128,7 @@ export function attemptRoutes() {
           });
         if (settings.maxAttempts && mine.length >= settings.maxAttempts)
           throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
-        const mask = attemptMask();
-        const drawn = drawQuestions([...pool.values()], settings.questions, random).map((d) =>
-          withPublicIds(pool.get(d.id)!, d, mask),
-        );
+        const drawn = drawAttempt([...pool.values()], settings.questions, random, attemptMask());
         const id = crypto.randomUUID();
         const now = deps.now();
         const deadline = settings.timeLimitMinutes
