@@ -4,7 +4,7 @@
  * admin. (tests/api/rbac.test.ts covers every route × every role; this covers whose resource it is.)
  */
 import { describe, expect, it } from 'vitest';
-import { correctResponse } from '../../courses/scoring.ts';
+import { rightAnswers } from '../helpers/answers.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
 
 type Actor = 'owner' | 'otherLearner' | 'cohortInstructor' | 'otherInstructor' | 'admin';
@@ -62,9 +62,7 @@ describe('own vs other resources', async () => {
   await t.request(`/api/attempts/${done.id}/submit`, {
     cookie: owner.cookie,
     json: {
-      responses: Object.fromEntries(
-        done.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
-      ),
+      responses: rightAnswers(pool, done.questions),
     },
   });
   const { attempt: open } = await (
