@@ -44,6 +44,7 @@ describe('export and erasure of one person', async () => {
     expect(data.account).not.toHaveProperty('password_hash');
     expect(data.progress_events.length).toBeGreaterThanOrEqual(3);
     expect(data.attempts[0].responses).toHaveLength(attempt.questions.length);
+    expect(data.attempts[0]).toMatchObject({ finished_by: 'learner', late: null, saved_answers: [] });
     expect(data.certificates[0].code).toBe(cert.code);
     expect(JSON.stringify(data)).not.toContain('$argon2id');
   });
