@@ -101,6 +101,7 @@ describe('own vs other resources', async () => {
     { route: `/api/reports/cohorts/${cohortA}/responses.csv`, allowed: ['cohortInstructor', 'admin'] },
     // Asking for cohort A's learner through cohort B (owned by the other instructor) must not work either.
     { route: `/api/reports/cohorts/${cohortB}/learners/${owner.user.id}`, allowed: [] },
+    { route: `/api/attempts/${open.id}/answers`, method: 'PUT', body: { answers: {} }, allowed: ['owner'] },
     { route: `/api/attempts/${open.id}/submit`, method: 'POST', body: { responses: {} }, allowed: ['owner'] },
   ];
 
