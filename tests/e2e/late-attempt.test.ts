@@ -45,6 +45,30 @@ async function answerRight(page: Page, q: Question, pub: PublicQuestion) {
   }
 }
 
+/** Join the demo cohort (its instructor is instructor@oberih.demo) as a new learner. */
+async function redeem(page: Page, base: string, email: string, name: string) {
+  await page.goto(`${base}/en/login/`);
+  const status = await page.evaluate(
+    async ([email, name]) => {
+      const r = await fetch('/api/auth/redeem', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          code: 'LVIV-2026-DEMO-CODE',
+          full_name: name,
+          email,
+          password: 'late passphrase 1',
+          locale: 'en',
+        }),
+      });
+      localStorage.setItem('oberih.signedIn', String((await r.json()).user.id));
+      return r.status;
+    },
+    [email, name] as const,
+  );
+  expect(status).toBe(201);
+}
+
 describe('deadline and late review with the network cut', async () => {
   const server = await startServer();
   const browser = await launchBrowser();
@@ -53,23 +77,7 @@ describe('deadline and late review with the network cut', async () => {
   it('saves as it goes, keeps an offline finish after the deadline pending, counts it once accepted', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/en/login/`);
-    const status = await page.evaluate(async () => {
-      const r = await fetch('/api/auth/redeem', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          code: 'LVIV-2026-DEMO-CODE',
-          full_name: 'Пізня Спроба',
-          email: 'late.exam@test.ua',
-          password: 'late passphrase 1',
-          locale: 'en',
-        }),
-      });
-      localStorage.setItem('oberih.signedIn', String((await r.json()).user.id));
-      return r.status;
-    });
-    expect(status).toBe(201);
+    await redeem(page, server.url, 'late.exam@test.ua', 'Пізня Спроба');
     await page.goto(`${server.url}/en/courses/fixture-course/assessment/`);
     const started = page.waitForResponse(
       (r) => r.url().endsWith('/api/courses/fixture-course/attempts') && r.request().method() === 'POST',
@@ -144,5 +152,28 @@ describe('deadline and late review with the network cut', async () => {
     after.close();
     expect(a).toEqual({ score: 100, passed: 1, late_status: 'accepted' });
     expect(audit).toEqual([{ event: 'attempt.late_submitted' }, { event: 'attempt.late_accepted' }]);
+  });
+
+  it('when the time is up by the server clock, the page hands in what the learner has', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install();
+    await redeem(page, server.url, 'late.clock@test.ua', 'Час Вийшов');
+    await page.goto(`${server.url}/en/courses/fixture-course/assessment/`);
+    const started = page.waitForResponse(
+      (r) => r.url().endsWith('/api/courses/fixture-course/attempts') && r.request().method() === 'POST',
+    );
+    await page.locator('[data-start]').click();
+    const attempt = (await (await started).json()).attempt as { id: string; questions: PublicQuestion[] };
+    const [first] = attempt.questions;
+    await answerRight(page, pool.get(first!.id)!, first!);
+    const submitted = page.waitForResponse((r) => r.url().endsWith(`/api/attempts/${attempt.id}/submit`));
+    // The page's clock jumps past the 20-minute limit (the server's did not move: the hand-in is on time).
+    await page.clock.fastForward('20:05');
+    expect((await submitted).status()).toBe(200);
+    await expect
+      .poll(() => page.locator('[data-result]').innerText())
+      .toMatch(/Not passed — Score: [\d.]+%[\s\S]*right/);
+    await context.close();
   });
 });
