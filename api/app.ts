@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { progressRoutes } from './routes/progress.ts';
 import { attemptRoutes } from './routes/attempts.ts';
+import { lateAttemptRoutes } from './routes/late-attempts.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { cohortRoutes } from './routes/cohorts.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -31,6 +32,7 @@ export function resources(): Resource[] {
     meRoutes(),
     progressRoutes(),
     attemptRoutes(),
+    lateAttemptRoutes(),
     adminUserRoutes(),
     ...certificateResources(),
     cohortRoutes(),

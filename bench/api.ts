@@ -11,6 +11,7 @@ import type { Catalog } from '../courses/catalog.ts';
 import type { StoredDraw } from '../db/repos/attempts.ts';
 import type { Response as Answer } from '../courses/schema/question.ts';
 import { correctResponse } from '../courses/scoring.ts';
+import { maskResponse } from '../courses/attempt-ids.ts';
 import { cpuMs, memoryWatch, runLoad, startProcess, tsxArgs, type Running } from './proc.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
 import type { ScaleResult } from './seed-scale.ts';
@@ -464,7 +465,8 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
     const responses: Record<string, Answer> = {};
     for (const d of JSON.parse(a.questions) as StoredDraw[]) {
       const q = pool.get(d.id)!;
-      responses[q.id] = Math.random() < 0.75 ? correctResponse(q) : wrongResponse(q);
+      // Under the attempt's public ids, as the learner received them (courses/attempt-ids.ts).
+      responses[q.id] = maskResponse(q, d, Math.random() < 0.75 ? correctResponse(q) : wrongResponse(q));
     }
     return {
       method: 'POST',

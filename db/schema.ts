@@ -115,6 +115,27 @@ export interface AttemptsTable {
   submitted_at: Timestamp | null;
   score: number | null;
   passed: number | null;
+  /** Who finished it: the learner (submit) or the server at the deadline (scored from `attempt_saves`). */
+  finished_by: 'learner' | 'deadline' | null;
+  /** A submission that arrived after the deadline: counts only once the cohort's instructor accepts it. */
+  late_status: 'pending' | 'accepted' | 'rejected' | null;
+  late_submitted_at: Timestamp | null;
+  /** Evidence: time from receiving the attempt to pressing submit, by the device's own clock. */
+  late_elapsed_ms: number | null;
+  /** JSON { questionId: response } (authored ids) of the late submission. */
+  late_responses: string | null;
+  late_score: number | null;
+  late_reviewed_by: number | null;
+  late_reviewed_at: Timestamp | null;
+}
+
+/** Answers saved during an attempt, before it is submitted (last write wins per question). */
+export interface AttemptSavesTable {
+  attempt_id: string;
+  question_id: string;
+  /** JSON of the response (authored ids). */
+  response: string;
+  saved_at: Timestamp;
 }
 
 export interface AttemptResponsesTable {
@@ -170,6 +191,7 @@ export interface Database {
   progress_events: ProgressEventsTable;
   attempts: AttemptsTable;
   attempt_responses: AttemptResponsesTable;
+  attempt_saves: AttemptSavesTable;
   completions: CompletionsTable;
   certificates: CertificatesTable;
   password_resets: PasswordResetsTable;

@@ -1,37 +1,51 @@
 /**
  * Graded final assessments. The server draws the questions and scores the answers with the shared
- * engine (courses/scoring.ts); questions leave the server without keys or feedback.
+ * engine (courses/scoring.ts); questions leave the server without keys or feedback, under ids that
+ * belong to the attempt (courses/attempt-ids.ts).
  *
- * Time limit and the offline grace rule: the limit runs from the server-side start. A submission is
- * on time when it arrives before the deadline plus NETWORK_SLACK. A later submission (the learner
- * finished offline and waited for a connection) is accepted when it arrives within OFFLINE_GRACE of
- * the deadline AND the device reports, by its monotonic clock, that the learner submitted within the
- * limit (plus NETWORK_SLACK); otherwise it is refused with 409 time_limit_exceeded.
+ * The clock is the server's (issue #18, item 4): the limit runs from the server-side start; answers
+ * are saved as the learner goes (`PUT /attempts/:id/answers`) until the deadline plus NETWORK_SLACK;
+ * after that the attempt is scored from the answers the server holds. A submission that arrives later
+ * (finished offline) is kept as late, pending review, and counts only if the cohort's instructor
+ * accepts it (api/routes/late-attempts.ts). What the device says about its elapsed time is evidence
+ * for that instructor, never a reason to accept.
  */
 import { z } from 'zod';
-import { drawQuestions, publicQuestion, reviewOf } from '../../courses/assessment.ts';
-import { correctResponse, isPassed, responseShapeError, scoreAttempt } from '../../courses/scoring.ts';
-import { responseSchema, type Question } from '../../courses/schema/question.ts';
-import { attemptsRepo, type StoredDraw } from '../../db/repos/attempts.ts';
+import { drawAttempt } from '../../courses/attempt-ids.ts';
+import { responseSchema, type Response } from '../../courses/schema/question.ts';
+import { attemptsRepo } from '../../db/repos/attempts.ts';
+import { auditRepo } from '../../db/repos/audit.ts';
+import type { Attempt } from '../../db/schema.ts';
+import {
+  closeIfExpired,
+  OFFLINE_GRACE_MS,
+  openView,
+  pastDeadline,
+  poolOf,
+  readResponses,
+  resultView,
+  scoreResponses,
+} from '../attempt-core.ts';
+import { attemptMask } from '../attempt-mask.ts';
 import { checkCompletion } from '../completion.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
-import type { Attempt } from '../../db/schema.ts';
 import { canSeeLearnerRecord } from '../access.ts';
 
-export const NETWORK_SLACK_MS = 2 * 60 * 1000;
-export const OFFLINE_GRACE_MS = 24 * 60 * 60 * 1000;
+export { NETWORK_SLACK_MS, OFFLINE_GRACE_MS } from '../attempt-core.ts';
 const LEARNERS = ['cadet', 'officer'] as const;
+
+const responses = z
+  .record(z.string().max(80), responseSchema)
+  .refine((r) => Object.keys(r).length <= 200, 'at most 200 responses');
 
 export const startBody = z.object({ locale: z.enum(['uk', 'en']).default('uk') }).strict();
 export const submitBody = z
   .object({
-    /** Responses keyed by question id. */
-    responses: z
-      .record(z.string().max(80), responseSchema)
-      .refine((r) => Object.keys(r).length <= 200, 'at most 200 responses'),
-    /** Milliseconds from receiving the attempt to pressing "submit", by the device's monotonic clock (offline grace rule). */
+    /** Responses keyed by question id, under the ids this attempt sent. */
+    responses,
+    /** Milliseconds from receiving the attempt to pressing "submit", by the device's clock: evidence for a late review only. */
     elapsed_ms: z
       .number()
       .int()
@@ -40,74 +54,23 @@ export const submitBody = z
       .optional(),
   })
   .strict();
+export const answersBody = z
+  .object({
+    /** Answers keyed by question id, under the ids this attempt sent; `null` clears an answer. */
+    answers: z
+      .record(z.string().max(80), responseSchema.nullable())
+      .refine((r) => Object.keys(r).length <= 200, 'at most 200 answers'),
+  })
+  .strict();
 
 const random = () => crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 
-function poolOf(deps: Deps, courseId: string) {
-  const loaded = deps.catalog.courses.get(courseId);
-  if (!loaded) throw new AppError(404, 'not_found', `unknown course "${courseId}"`);
-  if (!loaded.course.assessment || !loaded.pool)
-    throw new AppError(404, 'not_found', `course "${courseId}" has no graded assessment`);
-  return {
-    course: loaded.course,
-    settings: loaded.course.assessment,
-    pool: new Map(loaded.pool.map((q) => [q.id, q])),
-  };
-}
-
-function openView(deps: Deps, a: Attempt) {
-  const { pool, settings } = poolOf(deps, a.course_id);
-  const drawn = JSON.parse(a.questions) as StoredDraw[];
-  return {
-    id: a.id,
-    course: a.course_id,
-    locale: a.locale,
-    started_at: a.started_at,
-    deadline_at: a.deadline_at,
-    time_limit_minutes: settings.timeLimitMinutes ?? null,
-    server_now: deps.now().toISOString(),
-    submitted: false,
-    questions: drawn.map((d) => publicQuestion(pool.get(d.id)!, a.locale as 'uk' | 'en', d.order)),
-  };
-}
-
-/** The result and review of a submitted attempt; `known` saves reading back responses just written. */
-async function resultView(
-  deps: Deps,
-  a: Attempt,
-  forStaff = false,
-  known?: { question_id: string; response: string; score: number }[],
-) {
-  const { pool, settings, course } = poolOf(deps, a.course_id);
-  const base = {
-    id: a.id,
-    course: a.course_id,
-    submitted: true,
-    submitted_at: a.submitted_at,
-    score: a.score,
-    passed: a.passed === 1,
-    pass_mark: course.passMark,
-  };
-  const policy = forStaff ? 'after-submit' : settings.review;
-  if (policy === 'none') return { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at };
-  if (policy === 'score-only' || (policy === 'after-pass' && a.passed !== 1)) return base;
-  const locale = a.locale as 'uk' | 'en';
-  const responses = new Map((known ?? (await attemptsRepo(deps.db).responses(a.id))).map((r) => [r.question_id, r]));
-  const drawn = JSON.parse(a.questions) as StoredDraw[];
-  return {
-    ...base,
-    review: drawn.map((d) => {
-      const q = pool.get(d.id)!;
-      const r = responses.get(d.id);
-      return {
-        question: publicQuestion(q, locale, d.order),
-        response: r ? JSON.parse(r.response) : null,
-        score: r?.score ?? 0,
-        correct_response: correctResponse(q),
-        ...reviewOf(q, locale),
-      };
-    }),
-  };
+/** The attempt, owned by the caller, with its deadline applied. */
+async function ownAttempt(deps: Deps, userId: number, id: string): Promise<Attempt> {
+  const a = await attemptsRepo(deps.db).byId(id);
+  if (!a) throw notFound('attempt');
+  if (a.user_id !== userId) throw forbidden('this attempt belongs to someone else');
+  return closeIfExpired(deps, a);
 }
 
 export function attemptRoutes() {
@@ -123,7 +86,8 @@ export function attemptRoutes() {
       async (c, { params }) => {
         const deps = c.get('deps');
         const { settings, course } = poolOf(deps, params.courseId);
-        const mine = await attemptsRepo(deps.db).forUser(c.get('user')!.id, params.courseId);
+        const found = await attemptsRepo(deps.db).forUser(c.get('user')!.id, params.courseId);
+        const mine = await Promise.all(found.map((a) => closeIfExpired(deps, a)));
         const submitted = mine.filter((a) => a.submitted_at);
         return c.json({
           questions: settings.questions,
@@ -137,6 +101,7 @@ export function attemptRoutes() {
             submitted_at: a.submitted_at,
             score: settings.review === 'none' ? null : a.score,
             passed: settings.review === 'none' ? null : a.passed === 1,
+            late: a.late_status,
           })),
         });
       },
@@ -145,7 +110,7 @@ export function attemptRoutes() {
       {
         method: 'post',
         path: '/courses/:courseId/attempts',
-        summary: 'Start a graded attempt: draws the questions (no answer keys in the answer)',
+        summary: 'Start a graded attempt: draws the questions (no answer keys, ids of this attempt only)',
         access: LEARNERS,
         params: z.object({ courseId: z.string().max(80) }).strict(),
         body: startBody,
@@ -155,19 +120,17 @@ export function attemptRoutes() {
         const user = c.get('user')!;
         const { pool, settings, course } = poolOf(deps, params.courseId);
         const repo = attemptsRepo(deps.db);
-        const mine = await repo.forUser(user.id, course.id);
+        const mine = await Promise.all((await repo.forUser(user.id, course.id)).map((a) => closeIfExpired(deps, a)));
         const open = mine.find((a) => !a.submitted_at);
-        const now = deps.now();
-        if (open && (!open.deadline_at || Date.parse(open.deadline_at) + OFFLINE_GRACE_MS > now.getTime())) {
+        if (open)
           throw new AppError(409, 'conflict', `an attempt is already open (${open.id}); finish it first`, {
             attempt: open.id,
           });
-        }
-        const used = mine.filter((a) => a.submitted_at || a !== open).length;
-        if (settings.maxAttempts && used >= settings.maxAttempts)
+        if (settings.maxAttempts && mine.length >= settings.maxAttempts)
           throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
-        const drawn = drawQuestions([...pool.values()], settings.questions, random);
+        const drawn = drawAttempt([...pool.values()], settings.questions, random, attemptMask());
         const id = crypto.randomUUID();
+        const now = deps.now();
         const deadline = settings.timeLimitMinutes
           ? new Date(now.getTime() + settings.timeLimitMinutes * 60000).toISOString()
           : null;
@@ -181,37 +144,74 @@ export function attemptRoutes() {
           started_at: now.toISOString(),
           deadline_at: deadline,
         });
-        return c.json({ attempt: openView(deps, (await repo.byId(id))!) }, 201);
+        return c.json({ attempt: await openView(deps, (await repo.byId(id))!) }, 201);
       },
     )
     .route(
       {
         method: 'get',
         path: '/attempts/:id',
-        summary: 'An attempt: questions while open (to resume), the result and review once submitted',
+        summary: 'An attempt: questions and saved answers while open (to resume), the result once submitted',
         access: 'authenticated',
         params: z.object({ id: z.string().uuid() }).strict(),
       },
       async (c, { params }) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
-        const a = await attemptsRepo(deps.db).byId(params.id);
-        if (!a) throw notFound('attempt');
-        if (!(await canSeeLearnerRecord(deps, user, a.user_id, { courseId: a.course_id, at: a.started_at })))
+        const found = await attemptsRepo(deps.db).byId(params.id);
+        if (!found) throw notFound('attempt');
+        if (
+          !(await canSeeLearnerRecord(deps, user, found.user_id, { courseId: found.course_id, at: found.started_at }))
+        )
           throw forbidden('this attempt belongs to someone else');
+        const a = await closeIfExpired(deps, found);
         if (!a.submitted_at)
           return c.json({
             attempt:
-              a.user_id === user.id ? openView(deps, a) : { id: a.id, submitted: false, started_at: a.started_at },
+              a.user_id === user.id
+                ? await openView(deps, a)
+                : { id: a.id, submitted: false, started_at: a.started_at },
           });
         return c.json({ attempt: await resultView(deps, a, a.user_id !== user.id) });
       },
     )
     .route(
       {
+        method: 'put',
+        path: '/attempts/:id/answers',
+        summary:
+          'Save answers as the learner goes (idempotent, last write wins per question; refused after the deadline)',
+        access: 'authenticated',
+        params: z.object({ id: z.string().uuid() }).strict(),
+        body: answersBody,
+      },
+      async (c, { params, body }) => {
+        const deps = c.get('deps');
+        const a = await ownAttempt(deps, c.get('user')!.id, params.id);
+        if (a.submitted_at)
+          throw a.finished_by === 'deadline'
+            ? new AppError(
+                409,
+                'time_limit_exceeded',
+                'the time limit has passed: the answers saved in time were scored',
+              )
+            : new AppError(409, 'conflict', 'this attempt was already submitted');
+        const answers = readResponses(deps, a, body.answers, true);
+        const savedAt = deps.now().toISOString();
+        await attemptsRepo(deps.db).saveAnswers(
+          a.id,
+          [...answers].map(([question_id, r]) => ({ question_id, response: r === null ? null : JSON.stringify(r) })),
+          savedAt,
+        );
+        return c.json({ saved: answers.size, saved_at: savedAt, deadline_at: a.deadline_at });
+      },
+    )
+    .route(
+      {
         method: 'post',
         path: '/attempts/:id/submit',
-        summary: "Submit the answers; scored on the server; returns the score and review (per the course's policy)",
+        summary:
+          "Submit the answers; scored on the server; returns the result the course's review policy allows (202: late, pending review)",
         access: 'authenticated',
         params: z.object({ id: z.string().uuid() }).strict(),
         body: submitBody,
@@ -220,59 +220,59 @@ export function attemptRoutes() {
         const deps = c.get('deps');
         const user = c.get('user')!;
         const repo = attemptsRepo(deps.db);
-        const a = await repo.byId(params.id);
-        if (!a) throw notFound('attempt');
-        if (a.user_id !== user.id) throw forbidden('this attempt belongs to someone else');
-        if (a.submitted_at) throw new AppError(409, 'conflict', 'this attempt was already submitted');
-        const { pool, course } = poolOf(deps, a.course_id);
-        const drawn = JSON.parse(a.questions) as StoredDraw[];
-        const ids = new Set(drawn.map((d) => d.id));
-        const fields: Record<string, string> = {};
-        for (const [qid, r] of Object.entries(body.responses)) {
-          if (!ids.has(qid)) fields[`responses.${qid}`] = 'this question is not part of the attempt';
-          else {
-            const err = responseShapeError(pool.get(qid)!, r);
-            if (err) fields[`responses.${qid}`] = err;
-          }
-        }
-        const first = Object.entries(fields)[0];
-        if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
+        const a = await ownAttempt(deps, user.id, params.id);
+        if (a.submitted_at && (a.finished_by !== 'deadline' || a.late_status))
+          throw new AppError(409, 'conflict', 'this attempt was already submitted');
+        const given = readResponses(deps, a, body.responses) as Map<string, Response>;
         const now = deps.now();
-        if (a.deadline_at) {
-          const deadline = Date.parse(a.deadline_at);
-          const limit = deadline - Date.parse(a.started_at);
-          const onTime = now.getTime() <= deadline + NETWORK_SLACK_MS;
-          const finishedOffline =
-            body.elapsed_ms !== undefined &&
-            body.elapsed_ms <= limit + NETWORK_SLACK_MS &&
-            now.getTime() <= deadline + OFFLINE_GRACE_MS;
-          if (!onTime && !finishedOffline)
-            throw new AppError(409, 'time_limit_exceeded', 'the time limit for this attempt has passed');
+        if (a.finished_by === 'deadline' || pastDeadline(a, now)) {
+          // Finished after the deadline (offline): kept for the instructor, never counted on its own.
+          if (now.getTime() > Date.parse(a.deadline_at!) + OFFLINE_GRACE_MS)
+            throw new AppError(
+              409,
+              'time_limit_exceeded',
+              'the time limit for this attempt has passed: the answers saved before the deadline were scored',
+            );
+          const late = scoreResponses(deps, a, Object.fromEntries(given));
+          const kept = await repo.recordLate({
+            id: a.id,
+            submitted_at: now.toISOString(),
+            elapsed_ms: body.elapsed_ms ?? null,
+            responses: JSON.stringify(Object.fromEntries(given)),
+            score: late.score,
+          });
+          if (!kept) throw new AppError(409, 'conflict', 'this attempt was already submitted');
+          await auditRepo(deps.db).record({
+            event: 'attempt.late_submitted',
+            actor_id: user.id,
+            target: a.id,
+            details: { course: a.course_id, elapsed_ms: body.elapsed_ms ?? null },
+          });
+          return c.json({ attempt: await resultView(deps, (await repo.byId(a.id))!) }, 202);
         }
-        const questions: Question[] = drawn.map((d) => pool.get(d.id)!);
-        const result = scoreAttempt(questions, body.responses);
-        const passed = isPassed(result.score, course.passMark);
-        const responses = result.questions.map((q) => ({
-          question_id: q.id,
-          score: q.score,
-          response: JSON.stringify(body.responses[q.id] ?? null),
-        }));
+        // On time: the submission is the last write for each question it answers; saved answers fill the rest.
+        const saved = await repo.saves(a.id);
+        const all: Record<string, Response> = Object.fromEntries(
+          saved.map((s) => [s.question_id, JSON.parse(s.response) as Response]),
+        );
+        for (const [qid, r] of given) all[qid] = r;
+        const r = scoreResponses(deps, a, all);
         const submittedAt = now.toISOString();
         const stored = await repo.submit(deps.sqlite, deps.writer, {
           id: a.id,
           submitted_at: submittedAt,
-          score: result.score,
-          passed,
-          responses,
+          score: r.score,
+          passed: r.passed,
+          responses: r.rows,
         });
         if (!stored) throw new AppError(409, 'conflict', 'this attempt was already submitted');
-        if (passed) await checkCompletion(deps, user.id, a.course_id);
+        if (r.passed) await checkCompletion(deps, user.id, a.course_id);
         return c.json({
           attempt: await resultView(
             deps,
-            { ...a, submitted_at: submittedAt, score: result.score, passed: passed ? 1 : 0 },
+            { ...a, submitted_at: submittedAt, score: r.score, passed: r.passed ? 1 : 0, finished_by: 'learner' },
             false,
-            responses,
+            r.rows,
           ),
         });
       },

@@ -4,6 +4,7 @@
  * removes the account's personal data and learning records but keeps issued certificates
  * verifiable: the register then says "issued" for the code, course and dates, without the name.
  */
+import { attemptsRepo } from '../../db/repos/attempts.ts';
 import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
@@ -66,6 +67,21 @@ export function privacyRoutes() {
               submitted_at: a.submitted_at,
               score: a.score,
               passed: a.passed === 1,
+              finished_by: a.finished_by,
+              late: a.late_status
+                ? {
+                    status: a.late_status,
+                    submitted_at: a.late_submitted_at,
+                    device_elapsed_ms: a.late_elapsed_ms,
+                    score: a.late_score,
+                    responses: JSON.parse(a.late_responses ?? 'null'),
+                  }
+                : null,
+              // Answers saved on the server while the attempt was open (issue #18), with their times.
+              saved_answers: (await attemptsRepo(db).saves(a.id)).map((r) => ({
+                ...r,
+                response: JSON.parse(r.response),
+              })),
               responses: (
                 await db
                   .selectFrom('attempt_responses')

@@ -5,8 +5,14 @@ import { idSchema, localizedListSchema, localizedTextSchema } from './common.ts'
 export const audienceSchema = z.enum(['initial', 'in-service', 'prevention']);
 export type Audience = z.output<typeof audienceSchema>;
 
-/** How much of a graded attempt the learner sees after submitting. */
-export const reviewPolicySchema = z.enum(['none', 'score-only', 'after-submit', 'after-pass']);
+/**
+ * How much of a graded attempt the learner sees after submitting (see `courses/review-policy.ts`):
+ * `none`; `score-only`; `after-submit` (answers at once: only for a single attempt, or the key leaks
+ * to the next one); `after-pass` (answers once passed); `after-final` (score and per-module counts,
+ * answers once passed or out of attempts).
+ */
+export const reviewPolicySchema = z.enum(['none', 'score-only', 'after-submit', 'after-pass', 'after-final']);
+export type ReviewPolicy = z.output<typeof reviewPolicySchema>;
 
 /** Settings of the course's graded final assessment (its questions live in `assessment.yaml`). */
 export const assessmentSettingsSchema = z
@@ -17,10 +23,19 @@ export const assessmentSettingsSchema = z
     timeLimitMinutes: z.number().int().min(1).max(600).optional(),
     /** How many attempts a learner may make; omit for unlimited. */
     maxAttempts: z.number().int().min(1).max(50).optional(),
-    /** What the learner sees after submitting. @defaultValue 'after-submit' */
-    review: reviewPolicySchema.default('after-submit'),
+    /** What the learner sees after submitting. @defaultValue 'after-final' */
+    review: reviewPolicySchema.default('after-final'),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    // Answers after every attempt hand the key to the next attempt (issue #18).
+    if (a.review === 'after-submit' && a.maxAttempts !== 1)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['review'],
+        message: `review "after-submit" shows the answers while attempts remain (maxAttempts ${a.maxAttempts ?? 'unlimited'}): use "after-final", or maxAttempts: 1`,
+      });
+  });
 
 /** `content/courses/<slug>/course.yaml`: everything about a course except its pages and questions. */
 export const courseSchema = z

@@ -23,7 +23,10 @@ export type AuditEvent =
   | 'cohort.course_unassigned'
   | 'cohort.invitation_accepted'
   | 'enrolment_code.revoked'
-  | 'user.name_changed';
+  | 'user.name_changed'
+  | 'attempt.late_submitted'
+  | 'attempt.late_accepted'
+  | 'attempt.late_rejected';
 
 export function auditRepo(db: DB) {
   return {

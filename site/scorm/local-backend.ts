@@ -4,6 +4,7 @@
  * through the bridge. An open attempt lives in suspend_data as a seed plus compact responses.
  */
 import { publicQuestion } from '../../courses/assessment.ts';
+import { moduleTally, reviewLevel } from '../../courses/review-policy.ts';
 import { correctResponse, isPassed, scoreAttempt, toScormScore } from '../../courses/scoring.ts';
 import { decodeDraft, drawFromSeed, encodeDraft, type Draft } from '../../courses/scorm/common/draft.ts';
 import { interactionsOf } from '../../courses/scorm/common/interactions.ts';
@@ -103,12 +104,14 @@ export function localBackend(o: LocalAssessment): AssessmentBackend & {
         passed,
         interactions: interactionsOf(questions, responses, scored.questions, o.locale, new Date(now())),
       });
-      const review = o.settings.review;
-      const showReview = review === 'after-submit' || (review === 'after-pass' && passed);
+      // The same policy as the platform (courses/review-policy.ts): answers only once passed or out of attempts.
+      const level = reviewLevel(o.settings.review, { passed, attemptsLeft: attemptsLeft() });
+      const modules = moduleTally(questions, new Map(scored.questions.map((s) => [s.id, s.score])));
       return {
         id,
-        ...(review === 'none' ? {} : { score, passed, pass_mark: o.passMark }),
-        ...(showReview
+        ...(level === 'none' ? {} : { score, passed, pass_mark: o.passMark }),
+        ...(level === 'modules' || level === 'full' ? { modules } : {}),
+        ...(level === 'full'
           ? {
               review: questions.map((q, i) => ({
                 question: publicQuestion(q, o.locale),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { verifyToken, type PublicJwk } from '../../courses/certificate.ts';
-import { correctResponse } from '../../courses/scoring.ts';
+import { rightAnswers } from '../helpers/answers.ts';
 import { bootstrap } from '../../api/bootstrap.ts';
 import { issueCertificate, issueMissingCertificates } from '../../api/certificates/issue.ts';
 import { KEY_FILE, loadSigner } from '../../api/certificates/keys.ts';
@@ -36,9 +36,7 @@ async function completeCourse(t: TestApp, cookie: string) {
   const { attempt } = await (
     await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } })
   ).json();
-  const responses = Object.fromEntries(
-    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool().get(q.id)!)]),
-  );
+  const responses = rightAnswers(pool(), attempt.questions);
   const res = await t.request(`/api/attempts/${attempt.id}/submit`, { cookie, json: { responses } });
   expect(res.status).toBe(200);
 }

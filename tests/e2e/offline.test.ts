@@ -10,7 +10,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { correctResponse } from '../../courses/scoring.ts';
+import type { PublicQuestion } from '../../courses/assessment.ts';
+import { rightAnswer, rightAnswers } from '../helpers/answers.ts';
 import { fixtures, tempDir } from '../helpers/app.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
@@ -154,13 +155,19 @@ describe('offline learning', async () => {
       await redeem(page, server.url, email);
       await saveCourse(page, server.url);
       await page.goto(`${server.url}/en/courses/fixture-course/assessment/`);
+      const started = page.waitForResponse(
+        (r) => r.url().endsWith('/api/courses/fixture-course/attempts') && r.request().method() === 'POST',
+      );
       await page.locator('[data-start]').click();
+      const pubs = new Map(
+        ((await (await started).json()).attempt.questions as PublicQuestion[]).map((p) => [p.id, p] as const),
+      );
       await page.locator('fieldset.question').first().waitFor();
       await context.setOffline(true);
       const ids = await page.$$eval('fieldset.question', (els) => els.map((e) => (e as HTMLElement).dataset.question!));
       for (const id of ids) {
         const q = pool.get(id)!;
-        const want = correctResponse(q);
+        const want = rightAnswer(q, pubs.get(id)!);
         const sel = `fieldset[data-question="${id}"]`;
         if (q.type === 'single' || q.type === 'true-false')
           await page.locator(`${sel} input[value="${String(want)}"]`).check();
@@ -203,31 +210,32 @@ describe('offline learning', async () => {
     await redeem(page, server.url, 'offline.certificate@test.ua');
     await saveCourse(page, server.url);
     // Complete the course through the API (modules + a perfect attempt) to get a certificate.
-    const answers = Object.fromEntries([...pool.values()].map((q) => [q.id, correctResponse(q)]));
-    const code = await page.evaluate(async (answers) => {
-      const post = (url: string, body: unknown) =>
-        fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }).then((r) => r.json());
-      const at = new Date(Date.now() - 60_000).toISOString();
-      await post('/api/progress/events', {
-        events: ['words', 'response', 'check'].map((m) => ({
-          id: `cert-offline-${m}`,
-          course: 'fixture-course',
-          module: m,
-          kind: 'completed',
-          at,
-        })),
-      });
-      const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
-      await post(`/api/attempts/${attempt.id}/submit`, {
-        responses: Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, answers[q.id]])),
-      });
+    const post = (url: string, body: unknown) =>
+      page.evaluate(
+        ([url, body]) =>
+          fetch(url as string, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }).then((r) => r.json()),
+        [url, body] as const,
+      );
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await post('/api/progress/events', {
+      events: ['words', 'response', 'check'].map((m) => ({
+        id: `cert-offline-${m}`,
+        course: 'fixture-course',
+        module: m,
+        kind: 'completed',
+        at,
+      })),
+    });
+    const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
+    await post(`/api/attempts/${attempt.id}/submit`, { responses: rightAnswers(pool, attempt.questions) });
+    const code = await page.evaluate(async () => {
       const { certificates } = await fetch('/api/me/certificates').then((r) => r.json());
       return certificates[0].code as string;
-    }, answers);
+    });
     const download = () =>
       page.evaluate(async (code) => {
         const r = await fetch(`/api/certificates/${code}.pdf`);

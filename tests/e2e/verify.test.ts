@@ -11,7 +11,7 @@ import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { decodeToken, encodeToken, payloadBytes, type CertificatePayload } from '../../courses/certificate.ts';
-import { correctResponse } from '../../courses/scoring.ts';
+import { rightAnswers } from '../helpers/answers.ts';
 import { KEY_FILE } from '../../api/certificates/keys.ts';
 import { DEMO_ACCOUNTS } from '../../db/seed.ts';
 import { fixtures } from '../helpers/app.ts';
@@ -73,9 +73,7 @@ describe('certificate verification in the browser', async () => {
       .courses.get(COURSE)!
       .pool!.map((q) => [q.id, q]),
   );
-  const responses = Object.fromEntries(
-    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
-  );
+  const responses = rightAnswers(pool, attempt.questions);
   expect((await api(`/api/attempts/${attempt.id}/submit`, { cookie: learner, json: { responses } })).status).toBe(200);
   const { certificates } = await (await api('/api/me/certificates', { cookie: learner })).json();
   const cert = certificates[0] as { code: string; verify_url: string };

@@ -4,7 +4,7 @@
  * admin. (tests/api/rbac.test.ts covers every route × every role; this covers whose resource it is.)
  */
 import { describe, expect, it } from 'vitest';
-import { correctResponse } from '../../courses/scoring.ts';
+import { rightAnswers } from '../helpers/answers.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
 
 /**
@@ -69,9 +69,7 @@ describe('own vs other resources', async () => {
   await t.request(`/api/attempts/${done.id}/submit`, {
     cookie: owner.cookie,
     json: {
-      responses: Object.fromEntries(
-        done.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
-      ),
+      responses: rightAnswers(pool, done.questions),
     },
   });
   const { attempt: open } = await (
@@ -121,6 +119,7 @@ describe('own vs other resources', async () => {
     { route: `/api/reports/cohorts/${cohortA}/responses.csv`, allowed: ['cohortInstructor', 'admin'] },
     // Asking for cohort A's learner through cohort B (owned by the other instructor) must not work either.
     { route: `/api/reports/cohorts/${cohortB}/learners/${owner.user.id}`, allowed: [] },
+    { route: `/api/attempts/${open.id}/answers`, method: 'PUT', body: { answers: {} }, allowed: ['owner'] },
     { route: `/api/attempts/${open.id}/submit`, method: 'POST', body: { responses: {} }, allowed: ['owner'] },
     // Cohort C's reports are its instructor's; what they show of the owner is checked below.
     { route: `/api/reports/cohorts/${cohortC}/learners/${owner.user.id}`, allowed: ['laterInstructor', 'admin'] },

@@ -1,6 +1,6 @@
 /** A person's data: export, erasure (certificates stay verifiable without the name), and no secrets in logs or the audit trail. */
 import { describe, expect, it } from 'vitest';
-import { correctResponse } from '../../courses/scoring.ts';
+import { rightAnswers } from '../helpers/answers.ts';
 import { jsonLogger } from '../../api/log.ts';
 import { fixtures, makeTestApp, TEST_PASSWORD } from '../helpers/app.ts';
 
@@ -27,9 +27,7 @@ describe('export and erasure of one person', async () => {
   const { attempt } = await (
     await t.request('/api/courses/fixture-course/attempts', { cookie: learner.cookie, json: {} })
   ).json();
-  const responses = Object.fromEntries(
-    attempt.questions.map((q: { id: string }) => [q.id, correctResponse(pool.get(q.id)!)]),
-  );
+  const responses = rightAnswers(pool, attempt.questions);
   await t.request(`/api/attempts/${attempt.id}/submit`, { cookie: learner.cookie, json: { responses } });
   const cert = await t.deps.db
     .selectFrom('certificates')
@@ -46,6 +44,7 @@ describe('export and erasure of one person', async () => {
     expect(data.account).not.toHaveProperty('password_hash');
     expect(data.progress_events.length).toBeGreaterThanOrEqual(3);
     expect(data.attempts[0].responses).toHaveLength(attempt.questions.length);
+    expect(data.attempts[0]).toMatchObject({ finished_by: 'learner', late: null, saved_answers: [] });
     expect(data.certificates[0].code).toBe(cert.code);
     expect(data.cohort_invitations).toEqual([]);
     expect(JSON.stringify(data)).not.toContain('$argon2id');

@@ -12,6 +12,8 @@ export interface OpenAttempt {
   deadline_at: string | null;
   server_now?: string;
   time_limit_minutes: number | null;
+  /** Answers the server holds (saved as the learner went), under this attempt's ids. */
+  answers?: Record<string, Answer>;
 }
 
 export interface ReviewItem {
@@ -28,7 +30,11 @@ export interface AttemptResult {
   score?: number | null;
   passed?: boolean;
   pass_mark?: number;
+  /** Per module: questions fully right out of those drawn (review policies `after-final` and up). */
+  modules?: { module: string; right: number; total: number }[];
   review?: ReviewItem[];
+  /** A submission that arrived after the deadline: counts only once an instructor accepts it. */
+  late?: { status: 'pending' | 'accepted' | 'rejected'; submitted_at: string | null };
 }
 
 export interface AttemptSummary {
@@ -49,6 +55,8 @@ export interface AssessmentBackend {
   start(): Promise<OpenAttempt>;
   resume(id: string): Promise<OpenAttempt | AttemptResult>;
   submit(id: string, responses: Record<string, Answer>, elapsedMs: number): Promise<AttemptResult>;
+  /** Save answers on the server as the learner goes (`null` clears one); absent where there is no server. */
+  saveAnswers?(id: string, answers: Record<string, Answer | null>): Promise<void>;
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
@@ -78,6 +86,9 @@ export function apiBackend(course: string, locale: string): AssessmentBackend {
         .attempt,
     resume: async (id) =>
       (await call<{ attempt: OpenAttempt & AttemptResult & { submitted: boolean } }>(`/api/attempts/${id}`)).attempt,
+    saveAnswers: async (id, answers) => {
+      await call(`/api/attempts/${id}/answers`, { ...json({ answers }), method: 'PUT' });
+    },
     submit: async (id, responses, elapsed_ms) =>
       (await call<{ attempt: AttemptResult }>(`/api/attempts/${id}/submit`, json({ responses, elapsed_ms }))).attempt,
   };

@@ -1,7 +1,9 @@
 /**
  * State of a graded attempt in the browser. Answers are written to the device (localStorage) as the
  * learner gives them, so a reload, a power cut or a lost connection loses nothing; a submission that
- * cannot reach the server stays queued and is sent when the connection returns.
+ * cannot reach the server stays queued and is sent when the connection returns. Answers are also
+ * saved on the server as the learner goes (debounced): the server's clock decides, and at the
+ * deadline it scores what it holds, so what it holds should be as recent as the connection allows.
  */
 import type { Response } from '../../../courses/schema/question.ts';
 import { signedInUser } from '../../scripts/session-hint.ts';
@@ -35,6 +37,16 @@ export class AssessmentRun {
   error = $state('');
   offline = $state(false);
   private saved: Saved | null = null;
+  /** Questions answered since the last save the server confirmed, with the answer's version. */
+  // Bookkeeping for saves, never rendered: no reactivity wanted.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private unsaved = new Map<string, number>();
+  private version = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving = false;
+  /** Debounce of server saves; a retry after a failed save waits RETRY_MS. */
+  static SAVE_MS = 1500;
+  static RETRY_MS = 10000;
 
   constructor(
     private backend: AssessmentBackend,
@@ -83,7 +95,12 @@ export class AssessmentRun {
       if (saved.submittedElapsed !== undefined) {
         this.phase = 'queued';
         void this.flush();
-      } else this.phase = 'answering';
+      } else {
+        this.phase = 'answering';
+        // Answers given offline before a reload: the server may not hold them yet (saves are idempotent).
+        for (const id of Object.keys(saved.responses)) this.unsaved.set(id, ++this.version);
+        this.scheduleSave(0);
+      }
       return;
     }
     try {
@@ -99,8 +116,9 @@ export class AssessmentRun {
 
   private begin(a: OpenAttempt) {
     this.attempt = a;
-    this.responses = {};
-    this.saved = { attempt: a, responses: {}, receivedAt: Date.now() };
+    // Resuming on another device: start from the answers the server holds.
+    this.responses = { ...(a.answers ?? {}) };
+    this.saved = { attempt: a, responses: { ...(a.answers ?? {}) }, receivedAt: Date.now() };
     this.persist();
     this.phase = 'answering';
   }
@@ -118,10 +136,49 @@ export class AssessmentRun {
     if (r === undefined) delete this.responses[id];
     else this.responses[id] = r;
     this.persist();
+    this.unsaved.set(id, ++this.version);
+    this.scheduleSave(AssessmentRun.SAVE_MS);
+  }
+
+  private scheduleSave(ms: number) {
+    if (!this.backend.saveAnswers || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveNow();
+    }, ms);
+  }
+
+  /** Send the answers given since the last confirmed save; on a lost connection keep them and retry. */
+  private async saveNow() {
+    const s = this.saved;
+    if (!s || !this.backend.saveAnswers || this.saving || !this.unsaved.size || s.submittedElapsed !== undefined)
+      return;
+    this.saving = true;
+    // A snapshot of what this save carries, not state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const sent = new Map(this.unsaved);
+    const answers = Object.fromEntries([...sent.keys()].map((id) => [id, $state.snapshot(this.responses[id]) ?? null]));
+    try {
+      await this.backend.saveAnswers(s.attempt.id, answers as Record<string, Response | null>);
+      // Keep what changed while the save was under way.
+      for (const [id, v] of sent) if (this.unsaved.get(id) === v) this.unsaved.delete(id);
+      if (this.unsaved.size) this.scheduleSave(AssessmentRun.SAVE_MS);
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if (e instanceof Offline || status === undefined || status >= 500) {
+        addEventListener('online', () => this.scheduleSave(0), { once: true });
+        this.scheduleSave(AssessmentRun.RETRY_MS);
+      }
+      // 409: the deadline passed or the attempt was finished elsewhere; the submit path reports it.
+    } finally {
+      this.saving = false;
+    }
   }
 
   async submit() {
     if (!this.saved) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
     this.persist();
     this.saved.submittedElapsed = Date.now() - this.saved.receivedAt;
     this.persist();
