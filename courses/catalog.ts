@@ -261,6 +261,16 @@ function loadCourse(
         return { module: data.module, locale, file, data, body };
       });
   }
+  for (const id of Object.keys(course.minMinutes)) {
+    const page = modules.uk.find((p) => p.id === id);
+    if (page && !/<(Quiz|Scenario)\b/.test(page.body))
+      throw new ContentError(`${dir}/course.yaml`, [
+        {
+          field: `minMinutes.${id}`,
+          message: `module "${id}" has no quiz or scenario, so its page sends no study-time heartbeats; remove the floor or add a <Quiz>`,
+        },
+      ]);
+  }
   const planIds = (l: Locale) => plans[l].map((p) => p.module).join(',');
   if (planIds('uk') !== planIds('en'))
     throw new ContentError(`${dir}`, [

@@ -13,7 +13,8 @@ import { drawQuestions, publicQuestion, reviewOf } from '../../courses/assessmen
 import { correctResponse, isPassed, responseShapeError, scoreAttempt } from '../../courses/scoring.ts';
 import { responseSchema, type Question } from '../../courses/schema/question.ts';
 import { attemptsRepo, type StoredDraw } from '../../db/repos/attempts.ts';
-import { checkCompletion } from '../completion.ts';
+import { checkCompletion, cycleOf } from '../completion.ts';
+import { attemptsInCycle } from '../../courses/cycles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
@@ -123,13 +124,16 @@ export function attemptRoutes() {
       async (c, { params }) => {
         const deps = c.get('deps');
         const { settings, course } = poolOf(deps, params.courseId);
-        const mine = await attemptsRepo(deps.db).forUser(c.get('user')!.id, params.courseId);
+        // Attempts are counted per certification cycle (a renewal starts afresh; issue #18, item 6).
+        const { cycle, attempts: mine } = await cycleOf(deps, c.get('user')!.id, course);
         const submitted = mine.filter((a) => a.submitted_at);
+        const inCycle = attemptsInCycle(cycle, submitted);
         return c.json({
           questions: settings.questions,
           time_limit_minutes: settings.timeLimitMinutes ?? null,
           max_attempts: settings.maxAttempts ?? null,
-          attempts_left: settings.maxAttempts ? Math.max(0, settings.maxAttempts - submitted.length) : null,
+          attempts_left: settings.maxAttempts ? Math.max(0, settings.maxAttempts - inCycle.length) : null,
+          cycle: { index: cycle.index, kind: cycle.kind, opens_at: cycle.opensAt, deadline: cycle.deadline },
           pass_mark: course.passMark,
           open: mine.find((a) => !a.submitted_at)?.id ?? null,
           attempts: submitted.map((a) => ({
@@ -155,7 +159,7 @@ export function attemptRoutes() {
         const user = c.get('user')!;
         const { pool, settings, course } = poolOf(deps, params.courseId);
         const repo = attemptsRepo(deps.db);
-        const mine = await repo.forUser(user.id, course.id);
+        const { cycle, attempts: mine } = await cycleOf(deps, user.id, course);
         const open = mine.find((a) => !a.submitted_at);
         const now = deps.now();
         if (open && (!open.deadline_at || Date.parse(open.deadline_at) + OFFLINE_GRACE_MS > now.getTime())) {
@@ -163,9 +167,16 @@ export function attemptRoutes() {
             attempt: open.id,
           });
         }
-        const used = mine.filter((a) => a.submitted_at || a !== open).length;
+        // Every attempt of this cycle counts, except (as before) an open one abandoned past its grace period.
+        const used = attemptsInCycle(cycle, mine).filter((a) => a.submitted_at || a !== open).length;
         if (settings.maxAttempts && used >= settings.maxAttempts)
-          throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
+          throw new AppError(
+            409,
+            'conflict',
+            cycle.completed && cycle.nextOpensAt
+              ? `no attempts left in this cycle (limit ${settings.maxAttempts}); renewal opens on ${cycle.nextOpensAt.slice(0, 10)}`
+              : `no attempts left (limit ${settings.maxAttempts})`,
+          );
         const drawn = drawQuestions([...pool.values()], settings.questions, random);
         const id = crypto.randomUUID();
         const deadline = settings.timeLimitMinutes

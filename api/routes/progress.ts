@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { courseProgress } from '../../courses/completion.ts';
+import { courseProgress, type MissingForCompletion } from '../../courses/completion.ts';
+import type { Deps } from '../deps.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
@@ -56,6 +57,27 @@ export const completeForm = z
   .object({ course: z.string().min(1).max(80), module: z.string().min(1).max(80), back: pagePath })
   .strict();
 
+/** What a learner reads when a module they marked complete does not count yet (issue #18, item 5). */
+export function missingMessage(missing: MissingForCompletion[], m: { minMinutes: number; practiceMark: number }) {
+  const parts = missing
+    .filter((x) => x !== 'mark')
+    .map((x) =>
+      x === 'time'
+        ? `spend at least ${m.minMinutes} minutes on the module (time counts while its page is open)`
+        : `pass its practice quiz with at least ${m.practiceMark} %`,
+    );
+  return `marked complete, but it does not count yet: ${parts.join(' and ')}`;
+}
+
+/** Modules of `course` that a learner marked complete but that do not count yet, with what is missing. */
+async function incompleteMarks(deps: Deps, userId: number, courseId: string, modules: Set<string>) {
+  const loaded = deps.catalog.courses.get(courseId)!;
+  const progress = courseProgress(loaded.course, await progressRepo(deps.db).activity(userId, courseId), loaded);
+  return progress.modules
+    .filter((m) => modules.has(m.id) && !m.completed)
+    .map((m) => ({ course: courseId, module: m.id, missing: m.missing, message: missingMessage(m.missing, m) }));
+}
+
 export function progressRoutes() {
   return new Resource('/api', 'progress')
     .route(
@@ -91,12 +113,17 @@ export function progressRoutes() {
         if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
         const userId = c.get('user')!.id;
         const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
-        // Completing the last module may complete the course (when the assessment is already passed).
-        if (result.stored > 0) {
-          for (const course of new Set(events.filter((e) => e.kind === 'completed').map((e) => e.course_id)))
-            await checkCompletion(c.get('deps'), userId, course);
+        // Completing the last module may complete the course (when the assessment is already passed). A mark
+        // is stored whatever it claims; the answer says which marked modules do not count yet, and why.
+        const marked = new Map<string, Set<string>>();
+        for (const e of events)
+          if (e.kind === 'completed') marked.set(e.course_id, (marked.get(e.course_id) ?? new Set()).add(e.module_id));
+        const incomplete = [];
+        for (const [course, modules] of marked) {
+          if (result.stored > 0) await checkCompletion(c.get('deps'), userId, course);
+          incomplete.push(...(await incompleteMarks(c.get('deps'), userId, course, modules)));
         }
-        return c.json(result);
+        return c.json({ ...result, ...(incomplete.length ? { incomplete } : {}) });
       },
     )
     .route(
@@ -136,6 +163,13 @@ export function progressRoutes() {
           now,
         );
         await checkCompletion(deps, user.id, body.course);
+        // Without JavaScript the page cannot ask: the fragment opens the note that says what is missing (CSS :target).
+        const [incomplete] = await incompleteMarks(deps, user.id, body.course, new Set([body.module]));
+        if (incomplete)
+          return c.redirect(
+            `${body.back}#not-counted-${incomplete.missing.filter((m) => m !== 'mark').join('-')}`,
+            303,
+          );
         return c.redirect(`${body.back}#completed`, 303);
       },
     )
@@ -162,7 +196,9 @@ export function progressRoutes() {
         const { db, catalog } = c.get('deps');
         const course = catalog.courses.get(params.course);
         if (!course) throw new AppError(404, 'not_found', `unknown course "${params.course}"`);
-        return c.json(courseProgress(course.course, await progressRepo(db).activity(c.get('user')!.id, params.course)));
+        return c.json(
+          courseProgress(course.course, await progressRepo(db).activity(c.get('user')!.id, params.course), course),
+        );
       },
     );
 }

@@ -14,6 +14,7 @@ import { correctResponse } from '../../courses/scoring.ts';
 import { fixtures, tempDir } from '../helpers/app.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 const pool = new Map(
   fixtures()
@@ -204,30 +205,22 @@ describe('offline learning', async () => {
     await saveCourse(page, server.url);
     // Complete the course through the API (modules + a perfect attempt) to get a certificate.
     const answers = Object.fromEntries([...pool.values()].map((q) => [q.id, correctResponse(q)]));
-    const code = await page.evaluate(async (answers) => {
+    const events = studyEvents(fixtures().courses.get('fixture-course')!, { end: new Date(Date.now() - 60_000) });
+    const code = await page.evaluate(async ([answers, events]) => {
       const post = (url: string, body: unknown) =>
         fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         }).then((r) => r.json());
-      const at = new Date(Date.now() - 60_000).toISOString();
-      await post('/api/progress/events', {
-        events: ['words', 'response', 'check'].map((m) => ({
-          id: `cert-offline-${m}`,
-          course: 'fixture-course',
-          module: m,
-          kind: 'completed',
-          at,
-        })),
-      });
+      await post('/api/progress/events', { events });
       const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
       await post(`/api/attempts/${attempt.id}/submit`, {
         responses: Object.fromEntries(attempt.questions.map((q: { id: string }) => [q.id, answers[q.id]])),
       });
       const { certificates } = await fetch('/api/me/certificates').then((r) => r.json());
       return certificates[0].code as string;
-    }, answers);
+    }, [answers, events] as const);
     const download = () =>
       page.evaluate(async (code) => {
         const r = await fetch(`/api/certificates/${code}.pdf`);
