@@ -22,7 +22,11 @@ export default function setup() {
 }
 
 function buildAll() {
-  build({ CONTENT_DIR: 'tests/fixtures/content' }, FIXTURE_SITE);
+  // The fixture pool is deliberately small (8 questions drawn 8 at a time): the pool rules only report there.
+  build({ CONTENT_DIR: 'tests/fixtures/content', OBERIH_POOL_RULE: 'warn' }, FIXTURE_SITE);
   // SKIP_REAL_BUILD=1 while courses are being written; CI always builds the real site.
-  if (process.env.SKIP_REAL_BUILD !== '1') build({ CONTENT_DIR: 'content' }, REAL_SITE);
+  // Until the grown pools land (issue #18, item 3) the real courses break the pool rules: report, do not fail.
+  // The lead removes the `?? 'warn'` default here (and any OBERIH_POOL_RULE=warn in CI) once they land.
+  if (process.env.SKIP_REAL_BUILD !== '1')
+    build({ CONTENT_DIR: 'content', OBERIH_POOL_RULE: process.env.OBERIH_POOL_RULE ?? 'warn' }, REAL_SITE);
 }
