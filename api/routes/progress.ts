@@ -115,14 +115,18 @@ export function progressRoutes() {
         const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
         // Completing the last module may complete the course (when the assessment is already passed). A mark
         // is stored whatever it claims; the answer says which marked modules do not count yet, and why.
+        // A practice pass can be the last step of a module marked earlier, so it may complete the course too.
         const marked = new Map<string, Set<string>>();
-        for (const e of events)
+        const touched = new Set<string>();
+        for (const e of events) {
+          if (e.kind === 'viewed') continue;
+          touched.add(e.course_id);
           if (e.kind === 'completed') marked.set(e.course_id, (marked.get(e.course_id) ?? new Set()).add(e.module_id));
-        const incomplete = [];
-        for (const [course, modules] of marked) {
-          if (result.stored > 0) await checkCompletion(c.get('deps'), userId, course);
-          incomplete.push(...(await incompleteMarks(c.get('deps'), userId, course, modules)));
         }
+        if (result.stored > 0) for (const course of touched) await checkCompletion(c.get('deps'), userId, course);
+        const incomplete = [];
+        for (const [course, modules] of marked)
+          incomplete.push(...(await incompleteMarks(c.get('deps'), userId, course, modules)));
         return c.json({ ...result, ...(incomplete.length ? { incomplete } : {}) });
       },
     )

@@ -205,9 +205,42 @@ describe('progress events', async () => {
       const progress = await (await t.request('/api/me/progress/fixture-course', { cookie })).json();
       expect(progress.modulesDone).toBe(false);
       expect(progress.completedModules).toBe(1); // "words" is text-only: no quiz, no measurable time
-      expect(
-        await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute(),
-      ).toEqual([]);
+      expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toEqual(
+        [],
+      );
+    });
+
+    it('a practice pass after an early mark completes the module and, with the final passed, the course', async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      const studied = studyEvents(loaded);
+      const late = studied.filter((e) => e.kind === 'practice');
+      await t.request('/api/progress/events', {
+        cookie,
+        json: { events: studied.filter((e) => e.kind !== 'practice') },
+      });
+      // The final is passed while two modules still lack their practice pass: no completion yet.
+      await t.deps.db
+        .insertInto('attempts')
+        .values({
+          id: crypto.randomUUID(),
+          user_id: user.id,
+          course_id: 'fixture-course',
+          content_version: '1.0.0',
+          locale: 'uk',
+          questions: '[]',
+          started_at: '2026-11-29T09:10:00.000Z',
+          deadline_at: null,
+          submitted_at: '2026-11-29T09:20:00.000Z',
+          score: 90,
+          passed: 1,
+        })
+        .execute();
+      const completions = () =>
+        t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute();
+      expect(await completions()).toEqual([]);
+      const res = await t.request('/api/progress/events', { cookie, json: { events: late } });
+      expect(res.status).toBe(200);
+      expect(await completions()).toHaveLength(1);
     });
 
     it('the no-JavaScript form stores the mark and sends the learner to the note that says what is missing', async () => {
