@@ -12,7 +12,7 @@ import {
   type LessonPlanFrontmatter,
   type ModuleFrontmatter,
 } from './schema/module.ts';
-import { questionSetSchema, type Question } from './schema/question.ts';
+import { assessmentFileSchema, questionSetSchema, type Question } from './schema/question.ts';
 import { scenarioSchema, type Scenario } from './schema/scenario.ts';
 import { glossaryFileSchema, type Term } from './schema/glossary.ts';
 import { legalFileSchema, type LegalAct, type LegalActEntry } from './schema/legal.ts';
@@ -52,8 +52,10 @@ export interface LoadedCourse {
   plans: Record<Locale, LessonPlanPage[]>;
   scenarios: Map<string, Scenario>;
   practice: Map<string, Question[]>;
-  /** The graded pool, or null. Only the server and the SCORM export may read it. */
+  /** The graded pool, or null. Only the server and check-content read it (never the SCORM build). */
   pool: Question[] | null;
+  /** The SCORM package's own pool (`assessment.yaml` → `scormPool`), or null. */
+  scormPool: Question[] | null;
 }
 
 export interface Catalog {
@@ -74,7 +76,12 @@ function yamlFiles(fs: ContentFs, dir: string): string[] {
 }
 
 /** Load the whole content tree at `root` (the `content/` folder). Throws `ContentError` on the first bad file. */
-export function loadCatalog(fs: ContentFs, root: string, opts: { withPools?: boolean } = {}): Catalog {
+/**
+ * `withPools`: true (the default) reads both pools; false reads neither (the platform build: no key may
+ * reach a page); 'scorm' reads only the SCORM pool and drops the graded assessment of a course that has
+ * none, so a SCORM package never carries the platform's pool.
+ */
+export function loadCatalog(fs: ContentFs, root: string, opts: { withPools?: boolean | 'scorm' } = {}): Catalog {
   const glossary = new Map<string, Term>();
   for (const f of yamlFiles(fs, `${root}/glossary`)) {
     const file = `glossary/${f}`;
@@ -133,10 +140,10 @@ function loadCourse(
   root: string,
   slug: string,
   shared: { glossary: Map<string, Term>; legal: Map<string, LegalAct> },
-  withPool: boolean,
+  withPool: boolean | 'scorm',
 ): LoadedCourse {
   const dir = `courses/${slug}`;
-  const course = parseYamlWith(courseSchema, fs.read(`${root}/${dir}/course.yaml`), `${dir}/course.yaml`);
+  let course = parseYamlWith(courseSchema, fs.read(`${root}/${dir}/course.yaml`), `${dir}/course.yaml`);
   if (course.id !== slug)
     throw new ContentError(`${dir}/course.yaml`, [
       { line: 1, field: 'id', message: `must equal the folder name "${slug}", got "${course.id}"` },
@@ -162,22 +169,33 @@ function loadCourse(
     practice.set(f.replace(/\.yaml$/, ''), set.questions);
   }
   let pool: Question[] | null = null;
+  let scormPool: Question[] | null = null;
   const poolFile = `${dir}/assessment.yaml`;
   if (fs.exists(`${root}/${poolFile}`)) {
     if (!course.assessment)
       throw new ContentError(poolFile, [
         { field: '', message: 'course.yaml has no "assessment" settings for this pool' },
       ]);
+    const settings = course.assessment;
     if (withPool) {
-      pool = parseYamlWith(questionSetSchema, fs.read(`${root}/${poolFile}`), poolFile).questions;
-      checkQuestionModules(pool, course, poolFile);
-      if (pool.length < course.assessment.questions) {
-        throw new ContentError(poolFile, [
-          {
-            field: 'questions',
-            message: `the pool has ${pool.length} questions but course.yaml draws ${course.assessment.questions}`,
-          },
-        ]);
+      const file = parseYamlWith(assessmentFileSchema, fs.read(`${root}/${poolFile}`), poolFile);
+      scormPool = file.scormPool ?? null;
+      // The SCORM package draws from its own pool only; without one it has no graded assessment.
+      if (withPool === 'scorm' && !scormPool) course = { ...course, assessment: undefined };
+      if (withPool === true) pool = file.questions;
+      for (const [field, questions] of [
+        ['questions', pool],
+        ['scormPool', scormPool],
+      ] as const) {
+        if (!questions) continue;
+        checkQuestionModules(questions, course, poolFile);
+        if (questions.length < settings.questions)
+          throw new ContentError(poolFile, [
+            {
+              field,
+              message: `${field === 'questions' ? 'the pool' : 'scormPool'} has ${questions.length} questions but course.yaml draws ${settings.questions}`,
+            },
+          ]);
       }
     }
   } else if (course.assessment) {
@@ -261,6 +279,16 @@ function loadCourse(
         return { module: data.module, locale, file, data, body };
       });
   }
+  for (const id of Object.keys(course.minMinutes)) {
+    const page = modules.uk.find((p) => p.id === id);
+    if (page && !/<(Quiz|Scenario)\b/.test(page.body))
+      throw new ContentError(`${dir}/course.yaml`, [
+        {
+          field: `minMinutes.${id}`,
+          message: `module "${id}" has no quiz or scenario, so its page sends no study-time heartbeats; remove the floor or add a <Quiz>`,
+        },
+      ]);
+  }
   const planIds = (l: Locale) => plans[l].map((p) => p.module).join(',');
   if (planIds('uk') !== planIds('en'))
     throw new ContentError(`${dir}`, [
@@ -269,7 +297,7 @@ function loadCourse(
         message: `lesson plans differ between locales: uk [${planIds('uk')}] vs en [${planIds('en')}]`,
       },
     ]);
-  return { course, modules, plans, scenarios, practice, pool };
+  return { course, modules, plans, scenarios, practice, pool, scormPool };
 }
 
 function checkQuestionModules(questions: Question[], course: Course, file: string) {

@@ -176,14 +176,18 @@ export async function verifyToken(
     : { ok: false, reason: 'bad_signature', payload: decoded.payload };
 }
 
-export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
 
-/** Revocation wins over expiry; a certificate expires at the start of its expiry instant. */
+/**
+ * Revocation wins over everything, then supersession (a renewal issued a newer certificate; this one keeps
+ * its own dates), then expiry; a certificate expires at the start of its expiry instant.
+ */
 export function certificateStatus(
-  c: { revoked_at: string | null; expires_at: string | null },
+  c: { revoked_at: string | null; expires_at: string | null; superseded_at?: string | null },
   now: Date,
 ): CertificateStatus {
   if (c.revoked_at) return 'revoked';
+  if (c.superseded_at && Date.parse(c.superseded_at) <= now.getTime()) return 'superseded';
   if (c.expires_at && Date.parse(c.expires_at) <= now.getTime()) return 'expired';
   return 'valid';
 }

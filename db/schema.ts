@@ -170,6 +170,9 @@ export interface CertificatesTable {
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
   signature: string;
+  /** Code of the certificate that replaced this one (a renewal); the old one stays verifiable as superseded. */
+  superseded_by: ColumnType<string | null, string | null | undefined, string | null>;
+  superseded_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PasswordResetsTable {

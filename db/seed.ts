@@ -250,8 +250,9 @@ export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: bo
           occurred_at: at(d, minutes),
           received_at: at(d, minutes),
         });
-      push('viewed', 0);
-      push('practice', 20, Math.round(50 + 50 * Math.min(1, l.ability + rand() * 0.3)));
+      // Heartbeats every 2 minutes (the cap per gap) and a practice pass: modules that count under the mastery rule.
+      for (let minute = 0; minute < 35; minute += 2) push('viewed', minute);
+      push('practice', 20, Math.round(80 + 20 * Math.min(1, l.ability + rand() * 0.3)));
       push('completed', 35);
     }
     if (reached < mods.length && reached > 0 && rand() > 0.3) {

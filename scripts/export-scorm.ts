@@ -209,7 +209,8 @@ export async function main(argv = process.argv.slice(2)) {
   const contentDir = process.env.CONTENT_DIR ?? './content';
   const siteDir = path.resolve(process.env.SCORM_SITE_OUT ?? 'dist/scorm-site');
   const outDir = path.resolve(values.out!);
-  const catalog = loadCatalog(contentFsFrom(fs), contentDir, { withPools: true });
+  // The packages carry only each course's scormPool; a course without one gets no graded assessment.
+  const catalog = loadCatalog(contentFsFrom(fs), contentDir, { withPools: 'scorm' });
   if (values.course && !catalog.courses.has(values.course)) {
     throw new Error(`unknown course "${values.course}"; courses: ${[...catalog.courses.keys()].join(', ')}`);
   }
@@ -217,6 +218,11 @@ export async function main(argv = process.argv.slice(2)) {
   const locales: Locale[] = values.locale ? [values.locale as Locale] : ['uk', 'en'];
   const versions: ScormVersion[] = values.version ? [values.version as ScormVersion] : ['1.2', '2004'];
 
+  for (const loaded of courses)
+    if (!loaded.scormPool)
+      console.log(
+        `${loaded.course.id}: no scormPool in assessment.yaml, so its packages have no graded assessment (modules and practice only)`,
+      );
   const started = Date.now();
   if (values.build && !values['no-build']) {
     console.log(`building the SCORM-mode site from ${contentDir} …`);
@@ -254,7 +260,11 @@ export async function main(argv = process.argv.slice(2)) {
     '\nlargest cmi.suspend_data (every module done, an open attempt with every question answered at its longest):',
   );
   for (const loaded of courses) {
-    const m = measureSuspendData(loaded.course, loaded.pool, '1.2');
+    if (!loaded.scormPool) {
+      console.log(`  ${loaded.course.id}: no graded assessment in the package (no scormPool)`);
+      continue;
+    }
+    const m = measureSuspendData(loaded.course, loaded.scormPool, '1.2');
     console.log(
       `  ${loaded.course.id}: ${m.chars} of ${SUSPEND_DATA_LIMIT['1.2']} characters (SCORM 1.2)${m.draftKept ? '' : ' — the open attempt would be kept on the device only'}`,
     );

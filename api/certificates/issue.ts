@@ -77,8 +77,19 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
     .selectAll()
     .where('completion_id', '=', c.completionId)
     .executeTakeFirstOrThrow();
-  if (stored.code === row.code)
+  if (stored.code === row.code) {
+    // A renewal replaces the earlier certificates of the course: they stay verifiable, as superseded.
+    await deps.db
+      .updateTable('certificates')
+      .set({ superseded_by: row.code, superseded_at: issuedAt })
+      .where('user_id', '=', c.userId)
+      .where('course_id', '=', c.courseId)
+      .where('code', '!=', row.code)
+      .where('superseded_by', 'is', null)
+      .where('issued_at', '<=', issuedAt)
+      .execute();
     deps.log.info('certificate issued', { code: stored.code, user: c.userId, course: c.courseId });
+  }
   return stored;
 }
 

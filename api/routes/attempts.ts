@@ -28,6 +28,8 @@ import {
 } from '../attempt-core.ts';
 import { attemptMask } from '../attempt-mask.ts';
 import { checkCompletion } from '../completion.ts';
+import { cycleOf } from '../completion.ts';
+import { attemptsInCycle } from '../../courses/cycles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
@@ -86,14 +88,21 @@ export function attemptRoutes() {
       async (c, { params }) => {
         const deps = c.get('deps');
         const { settings, course } = poolOf(deps, params.courseId);
-        const found = await attemptsRepo(deps.db).forUser(c.get('user')!.id, params.courseId);
-        const mine = await Promise.all(found.map((a) => closeIfExpired(deps, a)));
+        const user = c.get('user')!;
+        // Expired attempts are scored at their deadline first, so the cycle below sees their result.
+        await Promise.all(
+          (await attemptsRepo(deps.db).forUser(user.id, params.courseId)).map((a) => closeIfExpired(deps, a)),
+        );
+        // Attempts are counted per certification cycle (a renewal starts afresh; issue #18, item 6).
+        const { cycle, attempts: mine } = await cycleOf(deps, user.id, course);
         const submitted = mine.filter((a) => a.submitted_at);
+        const inCycle = attemptsInCycle(cycle, submitted);
         return c.json({
           questions: settings.questions,
           time_limit_minutes: settings.timeLimitMinutes ?? null,
           max_attempts: settings.maxAttempts ?? null,
-          attempts_left: settings.maxAttempts ? Math.max(0, settings.maxAttempts - submitted.length) : null,
+          attempts_left: settings.maxAttempts ? Math.max(0, settings.maxAttempts - inCycle.length) : null,
+          cycle: { index: cycle.index, kind: cycle.kind, opens_at: cycle.opensAt, deadline: cycle.deadline },
           pass_mark: course.passMark,
           open: mine.find((a) => !a.submitted_at)?.id ?? null,
           attempts: submitted.map((a) => ({
@@ -120,14 +129,23 @@ export function attemptRoutes() {
         const user = c.get('user')!;
         const { pool, settings, course } = poolOf(deps, params.courseId);
         const repo = attemptsRepo(deps.db);
-        const mine = await Promise.all((await repo.forUser(user.id, course.id)).map((a) => closeIfExpired(deps, a)));
+        await Promise.all((await repo.forUser(user.id, course.id)).map((a) => closeIfExpired(deps, a)));
+        const { cycle, attempts: mine } = await cycleOf(deps, user.id, course);
         const open = mine.find((a) => !a.submitted_at);
         if (open)
           throw new AppError(409, 'conflict', `an attempt is already open (${open.id}); finish it first`, {
             attempt: open.id,
           });
-        if (settings.maxAttempts && mine.length >= settings.maxAttempts)
-          throw new AppError(409, 'conflict', `no attempts left (limit ${settings.maxAttempts})`);
+        // Every attempt of this cycle counts (an open one was refused above; expired ones were closed).
+        const used = attemptsInCycle(cycle, mine).length;
+        if (settings.maxAttempts && used >= settings.maxAttempts)
+          throw new AppError(
+            409,
+            'conflict',
+            cycle.completed && cycle.nextOpensAt
+              ? `no attempts left in this cycle (limit ${settings.maxAttempts}); renewal opens on ${cycle.nextOpensAt.slice(0, 10)}`
+              : `no attempts left (limit ${settings.maxAttempts})`,
+          );
         const drawn = drawAttempt([...pool.values()], settings.questions, random, attemptMask());
         const id = crypto.randomUUID();
         const now = deps.now();

@@ -57,6 +57,7 @@ function view(c: Context<AppEnv>, cert: Certificate, locale: 'uk' | 'en') {
     expires_at: cert.expires_at,
     revoked_at: cert.revoked_at,
     revoked_reason: cert.revoked_reason,
+    superseded_at: cert.superseded_at,
     status: certificateStatus(cert, deps.now()),
     pdf_url: `/api/certificates/${cert.code}.pdf`,
     verify_url: verifyUrl(publicOrigin(c), locale, tokenOf(cert)),

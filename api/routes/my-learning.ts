@@ -1,4 +1,5 @@
 import { courseProgress, type CourseProgress } from '../../courses/completion.ts';
+import { currentCycle, type Cycle } from '../../courses/cycles.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import type { Deps } from '../deps.ts';
 
@@ -10,11 +11,22 @@ export interface MyCourse extends CourseProgress {
   assigned: boolean;
   assessment: { attempts: number; bestScore: number | null; passed: boolean; open: string | null } | null;
   completedAt: string | null;
-  certificates: { code: string; issued_at: string; expires_at: string | null; revoked: boolean }[];
+  certificates: {
+    code: string;
+    issued_at: string;
+    expires_at: string | null;
+    revoked: boolean;
+    superseded: boolean;
+  }[];
+  /** The current certification cycle: initial or n-th renewal, attempts left in it and its deadline. */
+  cycle: Cycle;
 }
 
 /** Everything "My learning" shows: assigned or started courses with progress, due dates, attempts and certificates. */
-export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, userId: number): Promise<MyCourse[]> {
+export async function myCourseSummaries(
+  deps: Pick<Deps, 'db' | 'catalog' | 'now'>,
+  userId: number,
+): Promise<MyCourse[]> {
   const { db, catalog } = deps;
   const [activity, assigned, attempts, completions, certificates] = await Promise.all([
     progressRepo(db).activity(userId),
@@ -28,7 +40,7 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
       .execute(),
     db
       .selectFrom('attempts')
-      .select(['id', 'course_id', 'score', 'passed', 'submitted_at'])
+      .select(['id', 'course_id', 'score', 'passed', 'started_at', 'submitted_at'])
       .where('user_id', '=', userId)
       .execute(),
     db
@@ -39,7 +51,7 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
       .execute(),
     db
       .selectFrom('certificates')
-      .select(['code', 'course_id', 'issued_at', 'expires_at', 'revoked_at'])
+      .select(['code', 'course_id', 'issued_at', 'expires_at', 'revoked_at', 'superseded_by'])
       .where('user_id', '=', userId)
       .orderBy('issued_at', 'desc')
       .execute(),
@@ -60,10 +72,18 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
       .filter((a) => a.course_id === id && a.due_on)
       .map((a) => a.due_on!)
       .sort();
+    const cycle = currentCycle(
+      course,
+      completions.filter((c) => c.course_id === id),
+      mine,
+      deps.now(),
+      dues[0] ?? null,
+    );
     out.push({
       ...courseProgress(
         course,
         activity.filter((a) => a.course_id === id),
+        loaded,
       ),
       title: course.title,
       audience: course.audience,
@@ -80,7 +100,14 @@ export async function myCourseSummaries(deps: Pick<Deps, 'db' | 'catalog'>, user
       completedAt: completions.filter((c) => c.course_id === id).at(-1)?.completed_at ?? null,
       certificates: certificates
         .filter((c) => c.course_id === id)
-        .map((c) => ({ code: c.code, issued_at: c.issued_at, expires_at: c.expires_at, revoked: !!c.revoked_at })),
+        .map((c) => ({
+          code: c.code,
+          issued_at: c.issued_at,
+          expires_at: c.expires_at,
+          revoked: !!c.revoked_at,
+          superseded: !!c.superseded_by,
+        })),
+      cycle,
     });
   }
   return out.sort((a, b) => course_order(a) - course_order(b));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { courseProgress } from '../../courses/completion.ts';
+import { courseProgress, type MissingForCompletion } from '../../courses/completion.ts';
+import type { Deps } from '../deps.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
@@ -57,6 +58,27 @@ export const completeForm = z
   .object({ course: z.string().min(1).max(80), module: z.string().min(1).max(80), back: pagePath })
   .strict();
 
+/** What a learner reads when a module they marked complete does not count yet (issue #18, item 5). */
+export function missingMessage(missing: MissingForCompletion[], m: { minMinutes: number; practiceMark: number }) {
+  const parts = missing
+    .filter((x) => x !== 'mark')
+    .map((x) =>
+      x === 'time'
+        ? `spend at least ${m.minMinutes} minutes on the module (time counts while its page is open)`
+        : `pass its practice quiz with at least ${m.practiceMark} %`,
+    );
+  return `marked complete, but it does not count yet: ${parts.join(' and ')}`;
+}
+
+/** Modules of `course` that a learner marked complete but that do not count yet, with what is missing. */
+async function incompleteMarks(deps: Deps, userId: number, courseId: string, modules: Set<string>) {
+  const loaded = deps.catalog.courses.get(courseId)!;
+  const progress = courseProgress(loaded.course, await progressRepo(deps.db).activity(userId, courseId), loaded);
+  return progress.modules
+    .filter((m) => modules.has(m.id) && !m.completed)
+    .map((m) => ({ course: courseId, module: m.id, missing: m.missing, message: missingMessage(m.missing, m) }));
+}
+
 export function progressRoutes() {
   let limits: ProgressQuota | undefined;
   return new Resource('/api', 'progress')
@@ -98,12 +120,21 @@ export function progressRoutes() {
         const first = Object.entries(fields)[0];
         if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
         const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
-        // Completing the last module may complete the course (when the assessment is already passed).
-        if (result.stored > 0) {
-          for (const course of new Set(events.filter((e) => e.kind === 'completed').map((e) => e.course_id)))
-            await checkCompletion(c.get('deps'), userId, course);
+        // Completing the last module may complete the course (when the assessment is already passed). A mark
+        // is stored whatever it claims; the answer says which marked modules do not count yet, and why.
+        // A practice pass can be the last step of a module marked earlier, so it may complete the course too.
+        const marked = new Map<string, Set<string>>();
+        const touched = new Set<string>();
+        for (const e of events) {
+          if (e.kind === 'viewed') continue;
+          touched.add(e.course_id);
+          if (e.kind === 'completed') marked.set(e.course_id, (marked.get(e.course_id) ?? new Set()).add(e.module_id));
         }
-        return c.json(result);
+        if (result.stored > 0) for (const course of touched) await checkCompletion(c.get('deps'), userId, course);
+        const incomplete = [];
+        for (const [course, modules] of marked)
+          incomplete.push(...(await incompleteMarks(c.get('deps'), userId, course, modules)));
+        return c.json({ ...result, ...(incomplete.length ? { incomplete } : {}) });
       },
     )
     .route(
@@ -143,6 +174,13 @@ export function progressRoutes() {
           now,
         );
         await checkCompletion(deps, user.id, body.course);
+        // Without JavaScript the page cannot ask: the fragment opens the note that says what is missing (CSS :target).
+        const [incomplete] = await incompleteMarks(deps, user.id, body.course, new Set([body.module]));
+        if (incomplete)
+          return c.redirect(
+            `${body.back}#not-counted-${incomplete.missing.filter((m) => m !== 'mark').join('-')}`,
+            303,
+          );
         return c.redirect(`${body.back}#completed`, 303);
       },
     )
@@ -169,7 +207,9 @@ export function progressRoutes() {
         const { db, catalog } = c.get('deps');
         const course = catalog.courses.get(params.course);
         if (!course) throw new AppError(404, 'not_found', `unknown course "${params.course}"`);
-        return c.json(courseProgress(course.course, await progressRepo(db).activity(c.get('user')!.id, params.course)));
+        return c.json(
+          courseProgress(course.course, await progressRepo(db).activity(c.get('user')!.id, params.course), course),
+        );
       },
     );
 }

@@ -383,6 +383,7 @@ export function reportRoutes() {
           const progress = courseProgress(
             loaded.course,
             activity.filter((a) => a.course_id === course_id),
+            loaded,
           );
           const titles = Object.fromEntries(
             loaded.modules.uk.map((m) => [

@@ -49,6 +49,8 @@ export function verifyRoutes() {
         issued_at: cert.issued_at,
         expires_at: cert.expires_at,
         ...(cert.revoked_at ? { revoked_at: cert.revoked_at } : {}),
+        // A renewed certificate: genuine, with its own dates, replaced by a newer one (whose code is not shown).
+        ...(cert.superseded_at ? { superseded_at: cert.superseded_at } : {}),
       });
     },
   );

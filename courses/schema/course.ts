@@ -64,6 +64,22 @@ export const courseSchema = z
     certificateValidityMonths: z.number().int().min(1).max(120).nullable(),
     /** Final assessment settings; omit for a course without a graded assessment. */
     assessment: assessmentSettingsSchema.optional(),
+    /**
+     * Percentage a module's practice quiz must reach before the module counts as completed (mastery rule,
+     * checked on the server from stored `practice` events). @defaultValue 80
+     */
+    practiceMark: z.number().min(0).max(100).default(80),
+    /**
+     * Minimum study time per module, in minutes, before a module counts as completed (measured on the
+     * server from stored `viewed` heartbeats). Modules not listed default to a third of their estimated
+     * `minutes` (rounded down, at least 1). Keys are module ids.
+     */
+    minMinutes: z.record(idSchema, z.number().int().min(0).max(600)).default({}),
+    /**
+     * Days before a certificate expires when its renewal cycle opens: attempts are counted afresh and a
+     * pass issues a new certificate. Only meaningful with `certificateValidityMonths`. @defaultValue 60
+     */
+    renewalWindowDays: z.number().int().min(1).max(365).default(60),
   })
   .strict()
   .superRefine((course, ctx) => {
@@ -73,6 +89,13 @@ export const courseSchema = z
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['modules', i], message: `duplicate module id "${id}"` });
       seen.add(id);
     });
+    for (const id of Object.keys(course.minMinutes))
+      if (!course.modules.includes(id))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['minMinutes', id],
+          message: `unknown module "${id}"; expected one of ${course.modules.join(', ')}`,
+        });
   });
 
 export type CourseInput = z.input<typeof courseSchema>;

@@ -171,6 +171,35 @@ export const questionSetSchema = z
 export type QuestionSet = z.output<typeof questionSetSchema>;
 
 /**
+ * `assessment.yaml`: the platform's graded pool and, optionally, a separate pool for SCORM packages.
+ * A SCORM package is scored in the browser, so its keys ship inside it: it must never carry the
+ * platform's pool. Without `scormPool` a course's SCORM package has no graded assessment.
+ */
+export const assessmentFileSchema = z
+  .object({
+    /** The platform's graded pool (drawn and scored on the server only). */
+    questions: z.array(questionSchema).min(1),
+    /** Questions for the SCORM export only; ids and stems must not repeat the platform pool's. */
+    scormPool: z.array(questionSchema).min(1).optional(),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    for (const key of ['questions', 'scormPool'] as const) {
+      const seen = new Set<string>();
+      (file[key] ?? []).forEach((q, i) => {
+        if (seen.has(q.id))
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [key, i, 'id'],
+            message: `duplicate question id "${q.id}"`,
+          });
+        seen.add(q.id);
+      });
+    }
+  });
+export type AssessmentFile = z.output<typeof assessmentFileSchema>;
+
+/**
  * A learner's response to one question, by type:
  * single → option id; multiple → option ids; true-false → boolean; matching → { promptPairId: matchedPairId };
  * ordering → item ids in the learner's order; numeric → number; text → string.

@@ -4,6 +4,7 @@ import * as initial from './2026-11-29T0001-initial.ts';
 import * as instructorReports from './2026-11-29T0600-instructor-reports.ts';
 import * as progressDropRedundantIndex from './2026-11-29T1200-progress-drop-redundant-index.ts';
 import * as integrityServerClock from './2026-12-04T1000-integrity-server-clock.ts';
+import * as cyclesCertificateSupersession from './2026-12-04T1100-cycles-certificate-supersession.ts';
 import * as secDataInvitationsArchive from './2026-12-04T1300-sec-data-invitations-archive.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T0600-instructor-reports': instructorReports,
   '2026-11-29T1200-progress-drop-redundant-index': progressDropRedundantIndex,
   '2026-12-04T1000-integrity-server-clock': integrityServerClock,
+  '2026-12-04T1100-cycles-certificate-supersession': cyclesCertificateSupersession,
   '2026-12-04T1300-sec-data-invitations-archive': secDataInvitationsArchive,
 };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
 import type { GroupCommitter } from '../group-commit.ts';
-import type { ModuleActivity } from '../../courses/completion.ts';
+import { HEARTBEAT_GAP_CAP_SECONDS, type ModuleActivity } from '../../courses/completion.ts';
 import type SQLite from 'better-sqlite3';
 
 export interface IncomingEvent {
@@ -81,21 +81,43 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
         return { stored, duplicates: events.length - stored };
       });
     },
-    /** Per-module activity of one user, for every course (or one). */
+    /**
+     * Per-module activity of one user, for every course (or one). Study time sums the gaps between
+     * consecutive `viewed` heartbeats of a module, each capped (see courses/completion.ts), so only
+     * time with the page open counts.
+     */
     async activity(userId: number, courseId?: string): Promise<(ModuleActivity & { course_id: string })[]> {
-      let q = db
+      let events = db
         .selectFrom('progress_events')
+        .select([
+          'course_id',
+          'module_id',
+          'kind',
+          'score',
+          'occurred_at',
+          sql<number | null>`(julianday(occurred_at) - julianday(lag(occurred_at) over (partition by course_id, module_id, kind order by occurred_at))) * 86400`.as(
+            'gap',
+          ),
+        ])
+        .where('user_id', '=', userId);
+      if (courseId) events = events.where('course_id', '=', courseId);
+      const rows = await db
+        .selectFrom(events.as('e'))
         .select([
           'course_id',
           'module_id',
           sql<string | null>`max(case when kind = 'viewed' then occurred_at end)`.as('viewed_at'),
           sql<string | null>`min(case when kind = 'completed' then occurred_at end)`.as('completed_at'),
           sql<number | null>`max(case when kind = 'practice' then score end)`.as('practice_best'),
+          sql<
+            number | null
+          >`sum(case when kind = 'viewed' then min(gap, ${sql.lit(HEARTBEAT_GAP_CAP_SECONDS)}) end)`.as(
+            'viewed_seconds',
+          ),
         ])
-        .where('user_id', '=', userId)
-        .groupBy(['course_id', 'module_id']);
-      if (courseId) q = q.where('course_id', '=', courseId);
-      return q.execute();
+        .groupBy(['course_id', 'module_id'])
+        .execute();
+      return rows.map((r) => ({ ...r, viewed_seconds: r.viewed_seconds === null ? null : Math.round(r.viewed_seconds) }));
     },
     countFor: (userId: number) =>
       db

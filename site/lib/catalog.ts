@@ -1,6 +1,7 @@
 /**
  * The course catalog as the site sees it. In platform mode the graded pools are never read here,
- * so no answer key can reach the built pages; the SCORM build reads them (scored in the browser there).
+ * so no answer key can reach the built pages; the SCORM build reads only the separate `scormPool`
+ * (scored in the browser there).
  */
 import fs from 'node:fs';
 import { contentFsFrom, loadCatalog, type Catalog } from '../../courses/catalog.ts';
@@ -11,7 +12,8 @@ const CONTENT_DIR = (import.meta.env.CONTENT_DIR ?? './content') as string;
 
 let cached: Catalog | undefined;
 export function catalog(): Catalog {
-  return (cached ??= loadCatalog(contentFsFrom(fs), CONTENT_DIR, { withPools: MODE === 'scorm' }));
+  // The SCORM build reads only each course's `scormPool` (the platform pool never ships in a package).
+  return (cached ??= loadCatalog(contentFsFrom(fs), CONTENT_DIR, { withPools: MODE === 'scorm' ? 'scorm' : false }));
 }
 
 export function courseList() {

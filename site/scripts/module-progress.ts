@@ -1,6 +1,7 @@
 /** Module page behaviour for a signed-in reader: record "viewed", "mark complete" and practice results through the device queue. */
 import { enqueue, onState, startAutoSync, type SyncState } from './progress-queue.ts';
 import { setSignedIn } from './session-hint.ts';
+import { HEARTBEAT_SECONDS } from '../../courses/completion.ts';
 
 const root = document.querySelector<HTMLElement>('[data-module-page]');
 if (root) {
@@ -29,23 +30,44 @@ if (root) {
     done.classList.add('shown');
   };
 
+  type ModuleProgress = { id: string; completed: boolean; completedAt: string | null; missing: string[] };
+  /** A mark counts only with enough study time and a practice pass (server rule): say what is missing. */
+  const showModule = (m: ModuleProgress | undefined) => {
+    root.querySelectorAll<HTMLElement>('[data-not-counted]').forEach((n) => n.classList.remove('shown'));
+    if (m?.completed) return markDone();
+    if (!m?.completedAt) return;
+    const key = m.missing.filter((x) => x !== 'mark').join('-');
+    root.querySelector<HTMLElement>(`[data-not-counted="${key}"]`)?.classList.add('shown');
+  };
+  const refresh = () =>
+    fetch(`/api/me/progress/${encodeURIComponent(course)}`, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : r.status === 401 ? (show('signed-out'), null) : null))
+      .then((p: { modules: ModuleProgress[] } | null) => p && showModule(p.modules.find((m) => m.id === module)))
+      .catch(() => {});
+  let markPending = false;
+
   hint.hidden = true;
-  onState(show);
+  onState((s) => {
+    show(s);
+    if (s === 'synced' && markPending) {
+      markPending = false;
+      void refresh();
+    }
+  });
   startAutoSync();
   void enqueue({ course, module, kind: 'viewed' });
+  // Study time is measured on the server from these heartbeats (only while the page is visible).
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void enqueue({ course, module, kind: 'viewed' });
+  }, HEARTBEAT_SECONDS * 1000);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    markDone();
+    markPending = true;
     void enqueue({ course, module, kind: 'completed' });
   });
   root.addEventListener('oberih:practice', (e) => {
     const { score } = (e as CustomEvent<{ score: number }>).detail;
     void enqueue({ course, module, kind: 'practice', score: Math.round(score * 100) / 100 });
   });
-  fetch(`/api/me/progress/${encodeURIComponent(course)}`, { credentials: 'same-origin' })
-    .then((r) => (r.ok ? r.json() : r.status === 401 ? (show('signed-out'), null) : null))
-    .then((p: { modules: { id: string; completed: boolean }[] } | null) => {
-      if (p?.modules.find((m) => m.id === module)?.completed) markDone();
-    })
-    .catch(() => {});
+  void refresh();
 }

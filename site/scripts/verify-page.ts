@@ -16,7 +16,8 @@ interface PageData {
   strings: Record<string, string>;
 }
 interface RegisterAnswer {
-  status: 'valid' | 'expired' | 'revoked';
+  status: 'valid' | 'expired' | 'revoked' | 'superseded';
+  superseded_at?: string;
   name: string | null;
   course: { id: string; title: { uk: string; en: string } };
   issued_at: string;
@@ -115,9 +116,11 @@ async function askRegister(code: string, signed?: CertificatePayload): Promise<R
   const text =
     answer.status === 'revoked'
       ? s('status.revoked', { date: fmt(answer.revoked_at!) })
-      : answer.status === 'expired'
-        ? s('status.expired', { date: fmt(answer.expires_at!) })
-        : s('status.valid');
+      : answer.status === 'superseded'
+        ? s('status.superseded', { date: fmt(answer.superseded_at!) })
+        : answer.status === 'expired'
+          ? s('status.expired', { date: fmt(answer.expires_at!) })
+          : s('status.valid');
   // An erased holder's name is no longer in the register: only the other fields can be compared.
   const differs =
     signed &&

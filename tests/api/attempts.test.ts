@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rightAnswers } from '../helpers/answers.ts';
 import { makeTestApp, fixtures } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 const pool = () =>
   new Map(
@@ -11,13 +12,7 @@ const pool = () =>
 const KEYS = ['KEYEXPL-UK', 'KEYEXPL-EN', '"correct"', '"answer"', '"accepted"', '"explanation"', '"feedback"'];
 
 async function completeModules(t: Awaited<ReturnType<typeof makeTestApp>>, cookie: string) {
-  const events = ['words', 'response', 'check'].map((m, i) => ({
-    id: `done-${m}-${i}-${Math.random().toString(36).slice(2)}`,
-    course: 'fixture-course',
-    module: m,
-    kind: 'completed',
-    at: '2026-11-29T09:00:00Z',
-  }));
+  const events = studyEvents(fixtures().courses.get('fixture-course')!);
   expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
 }
 

@@ -12,6 +12,7 @@ import { KEY_FILE, loadSigner } from '../../api/certificates/keys.ts';
 import { checkCompletion } from '../../api/completion.ts';
 import { silentLogger } from '../../api/log.ts';
 import { fixtures, makeTestApp, tempDir, type TestApp } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 const COURSE = 'fixture-course';
 const pool = () =>
@@ -21,17 +22,9 @@ const pool = () =>
       .pool!.map((q) => [q.id, q]),
   );
 
-/** Complete both modules and pass the graded assessment with full marks, as a learner would. */
+/** Study every module (mastery rule) and pass the graded assessment with full marks, as a learner would. */
 async function completeCourse(t: TestApp, cookie: string) {
-  const events = fixtures()
-    .courses.get(COURSE)!
-    .course.modules.map((m) => ({
-      id: `done-${m}-${crypto.randomUUID()}`,
-      course: COURSE,
-      module: m,
-      kind: 'completed',
-      at: '2026-11-29T09:00:00Z',
-    }));
+  const events = studyEvents(fixtures().courses.get(COURSE)!);
   expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
   const { attempt } = await (
     await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } })
@@ -153,15 +146,7 @@ describe('certificates', async () => {
   });
 
   it('is idempotent: repeated completion events and a repeated listener call never issue twice', async () => {
-    const events = fixtures()
-      .courses.get(COURSE)!
-      .course.modules.map((m) => ({
-        id: `again-${m}-${crypto.randomUUID()}`,
-        course: COURSE,
-        module: m,
-        kind: 'completed',
-        at: '2026-11-29T09:30:00Z',
-      }));
+    const events = studyEvents(fixtures().courses.get(COURSE)!, { end: new Date('2026-11-29T09:30:00Z') });
     expect((await t.request('/api/progress/events', { cookie: ownerCookie, json: { events } })).status).toBe(200);
     expect(await checkCompletion(t.deps, owner.id, COURSE)).not.toBeNull();
     const completion = await t.deps.db
@@ -392,6 +377,7 @@ describe('certificates', async () => {
           issued_at: '2026-11-29T10:00:00.000Z',
           expires_at: '2027-11-29T10:00:00.000Z',
           revoked: false,
+          superseded: false,
         },
       ]);
       const code = course.certificates[0].code as string;
@@ -404,6 +390,88 @@ describe('certificates', async () => {
       expect((await myCertificates(t, cookie))[0]!.status).toBe('expired');
       // An expired certificate is still the learner's record: the PDF stays downloadable.
       expect((await t.request(`/api/certificates/${code}.pdf`, { cookie })).status).toBe(200);
+      now = new Date('2026-11-29T10:00:00Z');
+    });
+  });
+
+  describe('certification cycles', () => {
+    /** Start an attempt and answer `correct` of its questions right (the rest are left blank). */
+    async function attempt(cookie: string, correct: number) {
+      const res = await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const { attempt: a } = await res.json();
+      const responses = rightAnswers(pool(), a.questions.slice(0, correct));
+      const sub = await t.request(`/api/attempts/${a.id}/submit`, { cookie, json: { responses } });
+      expect(sub.status).toBe(200);
+      return (await sub.json()).attempt as { score: number; passed: boolean };
+    }
+    const courseIn = async (cookie: string) =>
+      (await (await t.request('/api/me/progress', { cookie })).json()).courses.find(
+        (c: { courseId: string }) => c.courseId === COURSE,
+      );
+
+    it('a renewal after 11 months with 3 earlier attempts and a lower score issues a new certificate; the old one verifies as superseded', async () => {
+      const officer = await t.createUser('officer', `renew-${crypto.randomUUID()}@test.ua`, 'Оксана Нова');
+      now = new Date('2026-01-10T10:00:00Z');
+      let cookie = await t.login(officer.email);
+      const events = studyEvents(fixtures().courses.get(COURSE)!, { end: new Date('2026-01-10T09:00:00Z') });
+      expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
+      // Initial cycle: two fails, then a pass with full marks on the last of 3 attempts.
+      expect((await attempt(cookie, 0)).passed).toBe(false);
+      expect((await attempt(cookie, 1)).passed).toBe(false);
+      expect(await attempt(cookie, 8)).toMatchObject({ score: 100, passed: true });
+      const [first] = await myCertificates(t, cookie);
+      expect(first).toMatchObject({ issued_at: '2026-01-10T10:00:00.000Z', expires_at: '2027-01-10T10:00:00.000Z' });
+
+      // Certified, renewal not open yet: no attempts left in this cycle, and the refusal says when renewal opens.
+      now = new Date('2026-06-10T10:00:00Z');
+      cookie = await t.login(officer.email);
+      const early = await t.request(`/api/courses/${COURSE}/attempts`, { cookie, json: { locale: 'uk' } });
+      expect(early.status).toBe(409);
+      expect((await early.json()).error.message).toContain('renewal opens on 2026-11-11');
+
+      // 11 months on: the renewal window (60 days before expiry) is open, with a fresh set of attempts.
+      now = new Date('2026-12-10T10:00:00Z');
+      cookie = await t.login(officer.email);
+      const before = await courseIn(cookie);
+      expect(before.cycle).toMatchObject({
+        index: 1,
+        kind: 'renewal',
+        completed: false,
+        opensAt: '2026-11-11T10:00:00.000Z',
+        deadline: '2027-01-10T10:00:00.000Z',
+        attemptsUsed: 0,
+        attemptsLeft: 3,
+      });
+      const list = await (await t.request(`/api/courses/${COURSE}/attempts`, { cookie })).json();
+      expect(list).toMatchObject({ attempts_left: 3, cycle: { index: 1, kind: 'renewal' } });
+      const renewal = await attempt(cookie, 7);
+      expect(renewal.passed).toBe(true);
+      expect(renewal.score).toBeLessThan(100);
+
+      const certs = await myCertificates(t, cookie);
+      expect(certs).toHaveLength(2);
+      const [latest, old] = certs;
+      expect(latest).toMatchObject({
+        status: 'valid',
+        score: renewal.score,
+        issued_at: '2026-12-10T10:00:00.000Z',
+        expires_at: '2027-12-10T10:00:00.000Z',
+      });
+      expect(old).toMatchObject({ code: first!.code, status: 'superseded' });
+      const verified = await (await t.request(`/api/verify/${first!.code}`)).json();
+      expect(verified).toMatchObject({
+        status: 'superseded',
+        issued_at: '2026-01-10T10:00:00.000Z',
+        expires_at: '2027-01-10T10:00:00.000Z',
+        superseded_at: '2026-12-10T10:00:00.000Z',
+      });
+      expect(JSON.stringify(verified)).not.toContain(latest!.code);
+      expect((await (await t.request(`/api/verify/${latest!.code}`)).json()).status).toBe('valid');
+
+      const after = await courseIn(cookie);
+      expect(after.cycle).toMatchObject({ index: 1, completed: true, nextOpensAt: '2027-10-11T10:00:00.000Z' });
+      expect(after.certificates.map((c: { superseded: boolean }) => c.superseded)).toEqual([false, true]);
       now = new Date('2026-11-29T10:00:00Z');
     });
   });

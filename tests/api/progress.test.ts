@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BURST, MAX_EVENTS_PER_MODULE, RATE_PER_MINUTE } from '../../api/middleware/progress-quota.ts';
 import { MAX_BATCH } from '../../api/routes/progress.ts';
-import { makeTestApp } from '../helpers/app.ts';
+import { fixtures, makeTestApp } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({
   id: `event-${id}`,
@@ -220,6 +221,145 @@ describe('progress events', async () => {
           [joined.user.id, '2026-11-25T08:00:00.000Z'],
         ]),
       );
+    });
+  });
+
+  describe('mastery: a module counts only with enough study time and a practice pass (issue #18, item 5)', () => {
+    const loaded = fixtures().courses.get('fixture-course')!;
+    const moduleState = async (cookie: string, id: string) =>
+      (await (await t.request('/api/me/progress/fixture-course', { cookie })).json()).modules.find(
+        (m: { id: string }) => m.id === id,
+      );
+    const form = (cookie: string, module: string) =>
+      t.request('/api/progress/complete', {
+        cookie,
+        body: new URLSearchParams({
+          course: 'fixture-course',
+          module,
+          back: `/en/courses/fixture-course/${module}/`,
+        }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+
+    it('a bare "completed" mark is stored but does not count, and the answer says what is missing', async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      const res = await t.request('/api/progress/events', {
+        cookie,
+        json: { events: [ev('bare-1', { module: 'response', kind: 'completed' })] },
+      });
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body).toMatchObject({
+        stored: 1,
+        incomplete: [{ course: 'fixture-course', module: 'response', missing: ['time', 'practice'] }],
+      });
+      // The response module estimates 20 minutes: its floor is a third, 6 minutes; the practice mark is 80 %.
+      expect(body.incomplete[0].message).toContain('at least 6 minutes');
+      expect(body.incomplete[0].message).toContain('at least 80 %');
+      expect(await moduleState(cookie, 'response')).toMatchObject({
+        completed: false,
+        status: 'completed-quickly',
+        minMinutes: 6,
+        practiceRequired: true,
+      });
+      const stored = await t.deps.db
+        .selectFrom('progress_events')
+        .select('kind')
+        .where('user_id', '=', user.id)
+        .execute();
+      expect(stored).toEqual([{ kind: 'completed' }]);
+    });
+
+    it('enough time but a practice score under the mark does not count; a pass at the mark does', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const events = studyEvents(loaded, { modules: ['response'], practice: 70 });
+      const res = await t.request('/api/progress/events', { cookie, json: { events } });
+      expect((await res.json()).incomplete).toMatchObject([{ module: 'response', missing: ['practice'] }]);
+      expect(await moduleState(cookie, 'response')).toMatchObject({ completed: false, status: 'in-progress' });
+      await t.request('/api/progress/events', {
+        cookie,
+        json: { events: [ev('pass-80', { module: 'response', kind: 'practice', score: 80 })] },
+      });
+      expect(await moduleState(cookie, 'response')).toMatchObject({ completed: true, status: 'completed' });
+    });
+
+    it('study time sums heartbeat gaps, each capped: two views an hour apart are not an hour of study', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      await t.request('/api/progress/events', {
+        cookie,
+        json: {
+          events: [
+            ev('gap-1', { module: 'check', at: '2026-11-29T08:00:00Z' }),
+            ev('gap-2', { module: 'check', at: '2026-11-29T09:00:00Z' }),
+            ev('gap-3', { module: 'check', kind: 'practice', score: 100 }),
+            ev('gap-4', { module: 'check', kind: 'completed' }),
+          ],
+        },
+      });
+      expect(await moduleState(cookie, 'check')).toMatchObject({
+        completed: false,
+        status: 'completed-quickly',
+        minutesSpent: 2,
+        minMinutes: 3,
+        missing: ['time'],
+      });
+    });
+
+    it('the course is not completed (no certificate) from bare marks and a passed final', async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      const events = loaded.course.modules.map((m) => ev(`bare-all-${m}`, { module: m, kind: 'completed' }));
+      await t.request('/api/progress/events', { cookie, json: { events } });
+      const progress = await (await t.request('/api/me/progress/fixture-course', { cookie })).json();
+      expect(progress.modulesDone).toBe(false);
+      expect(progress.completedModules).toBe(1); // "words" is text-only: no quiz, no measurable time
+      expect(await t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute()).toEqual(
+        [],
+      );
+    });
+
+    it('a practice pass after an early mark completes the module and, with the final passed, the course', async () => {
+      const { user, cookie } = await t.userWithSession('cadet');
+      const studied = studyEvents(loaded);
+      const late = studied.filter((e) => e.kind === 'practice');
+      await t.request('/api/progress/events', {
+        cookie,
+        json: { events: studied.filter((e) => e.kind !== 'practice') },
+      });
+      // The final is passed while two modules still lack their practice pass: no completion yet.
+      await t.deps.db
+        .insertInto('attempts')
+        .values({
+          id: crypto.randomUUID(),
+          user_id: user.id,
+          course_id: 'fixture-course',
+          content_version: '1.0.0',
+          locale: 'uk',
+          questions: '[]',
+          started_at: '2026-11-29T09:10:00.000Z',
+          deadline_at: null,
+          submitted_at: '2026-11-29T09:20:00.000Z',
+          score: 90,
+          passed: 1,
+        })
+        .execute();
+      const completions = () =>
+        t.deps.db.selectFrom('completions').select('id').where('user_id', '=', user.id).execute();
+      expect(await completions()).toEqual([]);
+      const res = await t.request('/api/progress/events', { cookie, json: { events: late } });
+      expect(res.status).toBe(200);
+      expect(await completions()).toHaveLength(1);
+    });
+
+    it('the no-JavaScript form stores the mark and sends the learner to the note that says what is missing', async () => {
+      const { cookie } = await t.userWithSession('cadet');
+      const bare = await form(cookie, 'response');
+      expect(bare.status).toBe(303);
+      expect(bare.headers.get('location')).toBe('/en/courses/fixture-course/response/#not-counted-time-practice');
+      const studied = studyEvents(loaded, { modules: ['check'] }).filter((e) => e.kind !== 'completed');
+      await t.request('/api/progress/events', { cookie, json: { events: studied } });
+      const ok = await form(cookie, 'check');
+      expect(ok.headers.get('location')).toBe('/en/courses/fixture-course/check/#completed');
+      expect(await moduleState(cookie, 'check')).toMatchObject({ completed: true });
     });
   });
 });

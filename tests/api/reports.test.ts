@@ -3,16 +3,24 @@ import { hashPassword } from '../../api/auth/password.ts';
 import { seedAttempts } from '../../db/seed-attempts.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../../db/seed.ts';
 import { fixtures, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const t: TestApp = await makeTestApp({ now: () => NOW });
-const course = fixtures().courses.get('fixture-course')!.course;
+const loaded = fixtures().courses.get('fixture-course')!;
+const course = loaded.course;
 const modules = course.modules;
 const instructor = await t.userWithSession('instructor');
 const admin = await t.userWithSession('admin');
 
 let n = 0;
-async function progress(userId: number, module: string, kind: 'viewed' | 'completed', at: string) {
+async function progress(
+  userId: number,
+  module: string,
+  kind: 'viewed' | 'completed' | 'practice',
+  at: string,
+  score: number | null = null,
+) {
   await t.deps.db
     .insertInto('progress_events')
     .values({
@@ -21,7 +29,7 @@ async function progress(userId: number, module: string, kind: 'viewed' | 'comple
       course_id: course.id,
       module_id: module,
       kind,
-      score: null,
+      score,
       occurred_at: at,
       received_at: at,
     })
@@ -81,7 +89,10 @@ describe('the cohort report on a small hand-made cohort', async () => {
     .where('cohort_id', '=', cohort.id)
     .execute();
   // Anna: every module (one per day from 1 Nov), fails with 60, passes with 80, completes, has a certificate.
-  for (const [i, m] of modules.entries()) await progress(anna, m, 'completed', `2026-11-0${i + 1}T10:00:00.000Z`);
+  // She studies each module (enough time, practice passed) before marking it: the mastery rule.
+  for (const [i, m] of modules.entries())
+    for (const e of studyEvents(loaded, { modules: [m], end: new Date(`2026-11-0${i + 1}T10:00:00.000Z`) }))
+      await progress(anna, m, e.kind, e.at, e.score ?? null);
   await attempt(anna, 60, '2026-11-05T10:00:00.000Z', [
     ['g-single', 'b', 0],
     ['g-tf', true, 1],

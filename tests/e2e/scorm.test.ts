@@ -34,8 +34,8 @@ describe('SCORM packages in Chromium with scorm-again as the LMS', async () => {
   const content = writeScormContent(path.join(dir, 'content'));
   const { out } = exportPackages(content, dir, ['--locale', 'en']);
   const catalog = loadCatalog(contentFsFrom(fs), content);
-  const pool = catalog.courses.get('fixture-course')!.pool!;
-  const bigPool = catalog.courses.get('big-course')!.pool!;
+  const pool = catalog.courses.get('fixture-course')!.scormPool!;
+  const bigPool = catalog.courses.get('big-course')!.scormPool!;
   const browser = await launchBrowser();
   const zip = (course: string, version: '1.2' | '2004') =>
     path.join(out, `${course}-en-scorm${version === '1.2' ? '12' : '2004'}.zip`);

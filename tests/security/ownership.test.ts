@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { rightAnswers } from '../helpers/answers.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 /**
  * `laterInstructor` owns cohort C, which the owner joined (through an admin) only after doing all their
@@ -55,13 +56,7 @@ describe('own vs other resources', async () => {
     .execute();
 
   // The owner completes the course: a submitted attempt and a certificate; plus an open attempt for submit checks.
-  const events = ['words', 'response', 'check'].map((m) => ({
-    id: `own-${m}-completed`,
-    course: 'fixture-course',
-    module: m,
-    kind: 'completed',
-    at: new Date(Date.now() - 60_000).toISOString(),
-  }));
+  const events = studyEvents(fixtures().courses.get('fixture-course')!, { end: new Date(Date.now() - 60_000) });
   await t.request('/api/progress/events', { cookie: owner.cookie, json: { events } });
   const { attempt: done } = await (
     await t.request('/api/courses/fixture-course/attempts', { cookie: owner.cookie, json: {} })

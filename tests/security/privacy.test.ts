@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rightAnswers } from '../helpers/answers.ts';
 import { jsonLogger } from '../../api/log.ts';
 import { fixtures, makeTestApp, TEST_PASSWORD } from '../helpers/app.ts';
+import { studyEvents } from '../helpers/study.ts';
 
 describe('export and erasure of one person', async () => {
   const lines: string[] = [];
@@ -16,13 +17,7 @@ describe('export and erasure of one person', async () => {
   );
 
   // The learner completes the fixture course and gets a certificate.
-  const events = ['words', 'response', 'check'].map((m) => ({
-    id: `privacy-${m}-event`,
-    course: 'fixture-course',
-    module: m,
-    kind: 'completed',
-    at: new Date(Date.now() - 60_000).toISOString(),
-  }));
+  const events = studyEvents(fixtures().courses.get('fixture-course')!, { end: new Date(Date.now() - 60_000) });
   expect((await t.request('/api/progress/events', { cookie: learner.cookie, json: { events } })).status).toBe(200);
   const { attempt } = await (
     await t.request('/api/courses/fixture-course/attempts', { cookie: learner.cookie, json: {} })

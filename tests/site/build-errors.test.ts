@@ -5,13 +5,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/app.ts';
 
-function buildWith(change: (content: string) => void) {
+function buildWith(change: (content: string) => void, poolRule = 'warn') {
   const dir = tempDir('oberih-badbuild-');
   const content = path.join(dir, 'content');
   fs.cpSync('tests/fixtures/content', content, { recursive: true });
   change(content);
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {
-    env: { ...process.env, CONTENT_DIR: content, SITE_OUT: path.join(dir, 'site') },
+    // The fixture pool is small by design: pool rules only report unless a test asks for them.
+    env: { ...process.env, CONTENT_DIR: content, SITE_OUT: path.join(dir, 'site'), OBERIH_POOL_RULE: poolRule },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -39,5 +40,13 @@ describe('the build refuses malformed courses', () => {
     const missing = buildWith((c) => fs.rmSync(path.join(c, 'courses/fixture-course/en/03-check.mdx')));
     expect(missing.status).not.toBe(0);
     expect(missing.stdout + missing.stderr).toMatch(/module "check" has no en page/);
+  });
+
+  it('fails on the pool rules unless OBERIH_POOL_RULE=warn (issue #18)', { timeout: 120_000 }, () => {
+    const strict = buildWith(() => {}, '');
+    expect(strict.status).not.toBe(0);
+    expect(strict.stdout + strict.stderr).toMatch(
+      /fixture-course pool-size: assessment\.yaml has 8 questions; 8 per attempt × 3 attempts needs at least 24/,
+    );
   });
 });

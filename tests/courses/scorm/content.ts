@@ -1,5 +1,6 @@
 /**
- * Content for the SCORM tests, generated into a temp folder: the fixture course, the same course
+ * Content for the SCORM tests, generated into a temp folder: the fixture course (its authored pool as the
+ * `scormPool`, a generated platform pool beside it), the same course
  * without a graded assessment (`plain-course`), and one whose pool and draw are 200 questions
  * (`big-course`, the schema's maximum) with the longest responses the schema allows.
  */
@@ -74,6 +75,18 @@ export function bigPool(modules: string[]) {
   });
 }
 
+/** A platform pool that shares no id or stem with the SCORM pools (it never ships in a package). */
+export function platformPool(modules: string[], n: number) {
+  return bigPool(modules)
+    .slice(0, n)
+    .map((q, i) => ({
+      ...q,
+      id: `platform-${i}`,
+      uk: { stem: `Серверне питання номер ${i} про інше?`, explanation: 'Пояснення.' },
+      en: { stem: `Server side item number ${i} about something else?`, explanation: 'Explanation.' },
+    }));
+}
+
 /** Write the test content tree into `dir` and return it. */
 export function writeScormContent(dir: string): string {
   fs.cpSync(FIXTURES, dir, { recursive: true });
@@ -104,7 +117,17 @@ export function writeScormContent(dir: string): string {
       .replace(/^assessment:.*$/m, 'assessment: { questions: 200, maxAttempts: 3, review: score-only }')
       .replace(/title: \{[^}]+\}/, 'title: { uk: "Великий курс", en: "Big course" }'),
   );
-  // JSON is YAML.
-  fs.writeFileSync(path.join(big, 'assessment.yaml'), JSON.stringify({ questions: bigPool(modules) }, null, 1));
+  // JSON is YAML. The packages carry only the scormPool; the platform pool is a separate set.
+  fs.writeFileSync(
+    path.join(big, 'assessment.yaml'),
+    JSON.stringify({ questions: platformPool(modules, 200), scormPool: bigPool(modules) }, null, 1),
+  );
+  // The fixture course's authored pool becomes its SCORM pool here, so the package tests keep its question types.
+  const poolFile = path.join(fixture, 'assessment.yaml');
+  fs.writeFileSync(
+    poolFile,
+    fs.readFileSync(poolFile, 'utf8').replace(/^questions:/m, 'scormPool:') +
+      `\nquestions: ${JSON.stringify(platformPool(modules, 8))}\n`,
+  );
   return dir;
 }

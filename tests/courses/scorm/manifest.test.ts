@@ -66,9 +66,10 @@ describe('exported packages', () => {
   const testContent = writeScormContent(path.join(dir, 'test-content'));
   const real = exportPackages(path.resolve('content'), path.join(dir, 'real'));
   const tests = exportPackages(testContent, path.join(dir, 'tests'));
+  // As the SCORM build sees them: a course has a graded assessment in its packages only with a scormPool.
   const catalogs = {
-    real: loadCatalog(contentFsFrom(fs), 'content'),
-    tests: loadCatalog(contentFsFrom(fs), testContent),
+    real: loadCatalog(contentFsFrom(fs), 'content', { withPools: 'scorm' }),
+    tests: loadCatalog(contentFsFrom(fs), testContent, { withPools: 'scorm' }),
   };
   const zips = [
     ...fs.readdirSync(real.out).map((f) => ({ set: 'real' as const, zip: path.join(real.out, f) })),
@@ -90,7 +91,14 @@ describe('exported packages', () => {
     }
     expect(real.stdout).toMatch(/\[12\/12\]/);
     expect(real.stdout).toMatch(/^total\s+\d+\s+[\d.]+ KB$/m);
-    expect(real.stdout).toMatch(/initial-online-abuse: \d+ of 4096 characters \(SCORM 1\.2\)/);
+    expect(real.stdout).toMatch(
+      /initial-online-abuse: (\d+ of 4096 characters \(SCORM 1\.2\)|no graded assessment in the package \(no scormPool\))/,
+    );
+    // The test content: the fixture course has a scormPool; plain-course has no assessment at all.
+    expect(tests.stdout).toMatch(/fixture-course: \d+ of 4096 characters \(SCORM 1\.2\)/);
+    expect(tests.stdout).toContain(
+      'plain-course: no scormPool in assessment.yaml, so its packages have no graded assessment',
+    );
   });
 
   for (const { set, zip } of zips) {
