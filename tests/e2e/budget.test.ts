@@ -58,6 +58,16 @@ async function shippedJs(
   };
 }
 
+/** Every built course page of one locale (`/uk/courses/…/`), the course list excepted. */
+function coursePages(siteDir: string, locale = 'uk'): string[] {
+  const root = path.join(siteDir, locale, 'courses');
+  return fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('index.html') && f !== 'index.html')
+    .map((f) => `/${locale}/courses/${path.dirname(f).split(path.sep).join('/')}/`)
+    .sort();
+}
+
 export const TARGET_QUIZ_PAGE = 25 * 1024;
 const cadet = { email: 'cadet@oberih.demo', password: 'demo-cadet-2026' };
 
@@ -82,6 +92,19 @@ describe('JavaScript shipped by module pages', async () => {
     expect(signedIn.files.filter((f) => f.includes('module-islands'))).toHaveLength(1);
     expect(anonymous.bytes).toBeLessThanOrEqual(TARGET_QUIZ_PAGE);
     expect(signedIn.bytes).toBeLessThanOrEqual(TARGET_QUIZ_PAGE);
+  });
+
+  it('every built course page (overview, module, plan, assessment) stays within 25 KB gzip for a signed-in learner', async () => {
+    const pages = coursePages(site);
+    // The fixture has every kind of course page: a course overview, module pages and the graded assessment.
+    expect(pages.some((p) => p.endsWith('/assessment/'))).toBe(true);
+    const over: string[] = [];
+    for (const p of pages) {
+      const { bytes, files } = await shippedJs(browser, server.url, site, p, cadet);
+      console.log(`${p}: ${bytes} B gzip JS signed in (${files.join(', ')})`);
+      if (bytes > TARGET_QUIZ_PAGE) over.push(`${p}: ${bytes} B`);
+    }
+    expect(over).toEqual([]);
   });
 
   it('a page with a scenario and a quiz loads one islands script and stays within the budget too', async () => {
