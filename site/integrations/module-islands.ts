@@ -28,10 +28,16 @@ export interface IslandBundle {
   code: string;
 }
 
-/** The island bundles: the define that carries each one's URL, and its entry script (`site/scripts/<name>.ts`). */
+/**
+ * The bundles: the define that carries each one's URL, its entry script (`site/scripts/<entry>.ts`)
+ * and its format. The header script is a classic (`iife`) script: it runs as soon as the parser
+ * reaches it, before the rest of the page is laid out, so showing who is signed in shifts nothing.
+ */
 export const ISLAND_BUNDLES = {
-  OBERIH_ISLANDS_URL: 'module-islands',
-  OBERIH_ASSESSMENT_URL: 'assessment-island',
+  OBERIH_ISLANDS_URL: { entry: 'module-islands', format: 'es' },
+  OBERIH_ASSESSMENT_URL: { entry: 'assessment-island', format: 'es' },
+  OBERIH_HEADER_URL: { entry: 'site-header', format: 'iife' },
+  OBERIH_SIGN_OUT_URL: { entry: 'sign-out-now', format: 'es' },
 } as const;
 
 /** Bundle one entry script (default: the module-page islands) for this mode (`platform` | `scorm`). */
@@ -39,6 +45,7 @@ export async function buildModuleIslands(opts: {
   mode: string;
   compilerOptions: Record<string, unknown>;
   entry?: string;
+  format?: 'es' | 'iife';
 }): Promise<IslandBundle> {
   const entry = opts.entry ?? 'module-islands';
   const out = (await build({
@@ -60,7 +67,7 @@ export async function buildModuleIslands(opts: {
       cssCodeSplit: false,
       rollupOptions: {
         input: path.resolve(`site/scripts/${entry}.ts`),
-        output: { format: 'es', inlineDynamicImports: true, entryFileNames: `${entry}.[hash].js` },
+        output: { format: opts.format ?? 'es', inlineDynamicImports: true, entryFileNames: `${entry}.[hash].js` },
       },
     },
   })) as Rollup.RollupOutput | Rollup.RollupOutput[];
@@ -78,8 +85,8 @@ export function moduleIslands(opts: { mode: string; compilerOptions: Record<stri
     hooks: {
       'astro:config:setup': async ({ updateConfig, logger }) => {
         const define: Record<string, string> = {};
-        for (const [key, entry] of Object.entries(ISLAND_BUNDLES)) {
-          const bundle = await buildModuleIslands({ ...opts, entry });
+        for (const [key, { entry, format }] of Object.entries(ISLAND_BUNDLES)) {
+          const bundle = await buildModuleIslands({ ...opts, entry, format });
           bundles.set(url(bundle), bundle);
           define[`import.meta.env.${key}`] = JSON.stringify(url(bundle));
           logger.info(`${entry}: ${url(bundle)} (${bundle.code.length} bytes)`);
