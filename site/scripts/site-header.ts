@@ -20,12 +20,12 @@ function show(who: Who | null) {
   const roles = JSON.parse(header.dataset.roles ?? '{}') as Record<string, string>;
   const each = (selector: string, visible: boolean) =>
     header.querySelectorAll<HTMLElement>(selector).forEach((el) => (el.hidden = !visible));
-  each('[data-sign-in]', !who);
-  each('[data-account]', !!who);
-  each('[data-staff]', !!who && STAFF.has(who.role));
-  each('[data-admin]', who?.role === 'admin');
+  each('[data-header-sign-in]', !who);
+  each('[data-header-account]', !!who);
+  each('[data-header-staff]', !!who && STAFF.has(who.role));
+  each('[data-header-admin]', who?.role === 'admin');
   if (who)
-    header.querySelectorAll('[data-who]').forEach((el) => {
+    header.querySelectorAll('[data-header-who]').forEach((el) => {
       el.textContent = `${who.name} (${roles[who.role] ?? who.role})`;
     });
 }
@@ -37,7 +37,7 @@ if (header) {
     const button = (e.target as Element).closest<HTMLButtonElement>('[data-header-sign-out]');
     if (!button) return;
     button.disabled = true;
-    import(/* @vite-ignore */ header.dataset.signOut!).catch(() => (button.disabled = false));
+    import(/* @vite-ignore */ header.dataset.signOutSrc!).catch(() => (button.disabled = false));
   });
   if (signedInUser() && (!who || Date.now() - who.checked > RECHECK_MS)) {
     fetch('/api/me', { credentials: 'same-origin' })

@@ -54,7 +54,7 @@ const layoutShift = (page: Page) =>
 const header = (page: Page) => ({
   signIn: page.locator('header.site').getByRole('link', { name: 'Увійти' }),
   signOut: page.locator('header.site').getByRole('button', { name: 'Вийти' }),
-  who: page.locator('header.site [data-who]').first(),
+  who: page.locator('header.site [data-header-who]').first(),
   my: page.locator('header.site').getByRole('link', { name: 'Моє навчання' }),
   instructor: page.locator('header.site').getByRole('link', { name: 'Кабінет викладача' }),
   admin: page.locator('header.site').getByRole('link', { name: 'Адміністрування' }),
