@@ -16,10 +16,10 @@ import { startServer } from '../helpers/server.ts';
 const SITE = '.tmp/fixture-site';
 const PHONE = { width: 360, height: 800 };
 
-/** Every built page (`/uk/…/`, `/en/…/`), from the HTML files of the fixture site. */
-function builtPages(): string[] {
+/** Every built page (`/uk/…/`, `/en/…/`), from the HTML files of a built site. */
+function builtPages(site = SITE): string[] {
   return fs
-    .readdirSync(SITE, { recursive: true, encoding: 'utf8' })
+    .readdirSync(site, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('index.html') && /^(uk|en)\//.test(f))
     .map((f) => `/${path.dirname(f).split(path.sep).join('/')}/`)
     .sort();
@@ -127,4 +127,17 @@ describe('every page at 360 × 800 px', async () => {
     await check(page, 'cohort dashboard');
     await page.context().close();
   });
+
+  it('the real courses (when built): no page scrolls sideways, signed out', async () => {
+    const REAL = 'dist/site';
+    if (!fs.existsSync(REAL)) return; // SKIP_REAL_BUILD=1: the fixture site above covers every kind of page
+    const real = await startServer({ SITE_DIR: REAL, CONTENT_DIR: 'content' });
+    const page = await signedInPage(browser, real.url);
+    for (const url of builtPages(REAL)) {
+      await page.goto(real.url + url);
+      await page.waitForLoadState('load');
+      await check(page, url);
+    }
+    await page.context().close();
+  }, 300_000);
 });
