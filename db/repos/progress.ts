@@ -95,7 +95,9 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
           'kind',
           'score',
           'occurred_at',
-          sql<number | null>`(julianday(occurred_at) - julianday(lag(occurred_at) over (partition by course_id, module_id, kind order by occurred_at))) * 86400`.as(
+          sql<
+            number | null
+          >`(julianday(occurred_at) - julianday(lag(occurred_at) over (partition by course_id, module_id, kind order by occurred_at))) * 86400`.as(
             'gap',
           ),
         ])
@@ -117,7 +119,10 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
         ])
         .groupBy(['course_id', 'module_id'])
         .execute();
-      return rows.map((r) => ({ ...r, viewed_seconds: r.viewed_seconds === null ? null : Math.round(r.viewed_seconds) }));
+      return rows.map((r) => ({
+        ...r,
+        viewed_seconds: r.viewed_seconds === null ? null : Math.round(r.viewed_seconds),
+      }));
     },
     countFor: (userId: number) =>
       db

@@ -34,7 +34,5 @@ export const otherLocale = (l: Locale): Locale => (l === 'uk' ? 'en' : 'uk');
 /** The same page in the other locale: paths are identical apart from the locale prefix. */
 export const switchPath = (path: string, to: Locale) => path.replace(/^\/(uk|en)(\/|$)/, `/${to}$2`);
 
-export const formatDate = (iso: string, locale: Locale) =>
-  new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Kyiv' }).format(
-    new Date(iso),
-  );
+/** Dates, numbers and percentages: one formatter for the whole project (courses/format.ts). */
+export { formatDate, formatNumber, formatPercent } from '../../courses/format.ts';

@@ -1,5 +1,5 @@
 /** Sign-in and enrolment forms: JSON to the API, then on to "My learning" (or the page the learner came from). */
-import { isSignedIn, setSignedIn } from './session-hint.ts';
+import { isSignedIn, setSignedIn, setSignedInWho } from './session-hint.ts';
 import { signOut } from './sign-out.ts';
 
 function safeNext(locale: string): string {
@@ -26,8 +26,13 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
         body: JSON.stringify(data),
       });
       if (res.ok) {
-        const body = (await res.json().catch(() => null)) as { user?: { id: number } } | null;
-        setSignedIn(body?.user?.id ?? 'unknown');
+        const body = (await res.json().catch(() => null)) as {
+          user?: { id: number; full_name?: string; role?: string };
+        } | null;
+        const user = body?.user;
+        // Name and role too, for the header on every page (site/scripts/site-header.ts).
+        if (user?.full_name && user.role) setSignedInWho({ id: user.id, full_name: user.full_name, role: user.role });
+        else setSignedIn(user?.id ?? 'unknown');
         location.assign(safeNext(form.dataset.locale ?? 'uk'));
         return;
       }
@@ -60,11 +65,12 @@ if (login && panel && isSignedIn()) {
   fetch('/api/me', { credentials: 'same-origin' })
     .then((r) =>
       r.ok
-        ? (r.json() as Promise<{ user: { full_name: string; role: string } }>)
+        ? (r.json() as Promise<{ user: { id: number; full_name: string; role: string } }>)
         : (r.status === 401 && setSignedIn(false), null),
     )
     .then((me) => {
       if (!me) return;
+      setSignedInWho(me.user);
       const strings = JSON.parse(document.getElementById('login-strings')?.textContent ?? '{}') as Record<
         string,
         string

@@ -3,16 +3,10 @@
  * (the page switches only when the learner says so, so a page never mixes versions); and runs the
  * "Save for offline" button on a course page, with the size shown before saving.
  */
+import { formatBytes } from '../../courses/format.ts';
+
 const strings = (): Record<string, string> =>
   JSON.parse(document.getElementById('offline-strings')?.textContent ?? '{}');
-
-function formatBytes(n: number, locale: string) {
-  return new Intl.NumberFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', {
-    style: 'unit',
-    unit: n > 1e6 ? 'megabyte' : 'kilobyte',
-    maximumFractionDigits: 1,
-  }).format(n > 1e6 ? n / 1e6 : n / 1e3);
-}
 
 function ask<T>(worker: ServiceWorker, message: object, replyType: string): Promise<T> {
   return new Promise((resolve) => {
@@ -58,7 +52,7 @@ async function wireSaveButton(reg: ServiceWorkerRegistration) {
     button.hidden = saved;
     status.textContent = saved ? s['offline.saved']! : '';
   };
-  button.textContent = `${s['offline.save']} (${s['offline.size']}: ${formatBytes(course.bytes, locale)})`;
+  button.textContent = `${s['offline.save']} (${s['offline.size']}: ${formatBytes(course.bytes, locale === 'en' ? 'en' : 'uk')})`;
   show(course.saved);
   button.addEventListener('click', async () => {
     button.disabled = true;

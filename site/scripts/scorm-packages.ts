@@ -1,4 +1,6 @@
 /** The instructor workspace's list of exported SCORM packages, with download links. */
+import { formatBytes } from '../../courses/format.ts';
+
 const box = document.querySelector<HTMLElement>('[data-scorm-packages]');
 if (box) {
   const s = JSON.parse(document.getElementById('scorm-dl-strings')!.textContent!) as Record<string, string>;
@@ -21,7 +23,12 @@ if (box) {
         }
         for (const p of data.packages) {
           const tr = document.createElement('tr');
-          const cells = [titles[p.course] ?? p.course, p.locale, p.version, `${(p.bytes / 1e6).toFixed(1)} MB`];
+          const cells = [
+            titles[p.course] ?? p.course,
+            p.locale,
+            p.version,
+            formatBytes(p.bytes, document.documentElement.lang === 'en' ? 'en' : 'uk'),
+          ];
           for (const text of cells) tr.appendChild(Object.assign(document.createElement('td'), { textContent: text }));
           const link = Object.assign(document.createElement('a'), {
             href: p.url,

@@ -273,7 +273,7 @@ describe('offline learning', async () => {
     await page.getByRole('button', { name: 'Mark this module complete' }).click();
     await expect.poll(async () => (await queued(page)).length).toBeGreaterThan(0);
     await page.goto(`${server.url}/en/my/`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('main').getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/en/');
     expect(await page.evaluate(() => caches.has('oberih-personal'))).toBe(false);
     expect((await queued(page)).length).toBeGreaterThan(0); // kept, marked as A's

@@ -1,4 +1,6 @@
 /** Small fetch helpers for the instructor and admin islands: JSON in and out, same-origin cookies. */
+import { formatDate } from '../../../courses/format.ts';
+import type { Locale } from '../../../courses/schema/common.ts';
 export interface ApiResult<T> {
   ok: boolean;
   status: number;
@@ -37,11 +39,7 @@ export const fmt =
   (key: string, vars: Record<string, string | number> = {}) =>
     (strings[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 
-export const dateFmt = (locale: string) => {
-  const f = new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', {
-    dateStyle: 'medium',
-    timeZone: 'Europe/Kyiv',
-  });
-  return (iso: string | null | undefined) =>
-    iso ? f.format(new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso)) : '—';
-};
+export const dateFmt =
+  (locale: Locale) =>
+  (iso: string | null | undefined): string =>
+    iso ? formatDate(iso, locale, 'medium') : '—';
