@@ -21,7 +21,12 @@ async function cohortOf(t: TestApp, learnerId: number) {
   const cohort = (await res.json()).cohort.id as number;
   await t.deps.db
     .insertInto('cohort_members')
-    .values({ cohort_id: cohort, user_id: learnerId, joined_at: new Date(T0).toISOString() })
+    .values({ cohort_id: cohort, user_id: learnerId, joined_at: new Date(T0 - 86_400_000).toISOString() })
+    .execute();
+  // An instructor sees a learner's attempts in the courses assigned to their cohort (api/access.ts).
+  await t.deps.db
+    .insertInto('cohort_courses')
+    .values({ cohort_id: cohort, course_id: 'fixture-course', due_on: null })
     .execute();
   return instructor;
 }

@@ -47,7 +47,12 @@ describe('review policy after-final (fixture course: 3 attempts, pass mark 75)',
     ).cohort.id as number;
     await t.deps.db
       .insertInto('cohort_members')
-      .values({ cohort_id: cohort, user_id: user.id, joined_at: new Date().toISOString() })
+      .values({ cohort_id: cohort, user_id: user.id, joined_at: '2026-01-01T00:00:00.000Z' })
+      .execute();
+    // An instructor sees a learner's attempts in the courses assigned to their cohort (api/access.ts).
+    await t.deps.db
+      .insertInto('cohort_courses')
+      .values({ cohort_id: cohort, course_id: 'fixture-course', due_on: null })
       .execute();
     const staff = await (await t.request(`/api/attempts/${a.id}`, { cookie: instructor.cookie })).json();
     expect(staff.attempt.review).toHaveLength(8);

@@ -73,6 +73,7 @@ describe('certificates', async () => {
   let now = new Date('2026-11-29T10:00:00Z');
   const t = await makeTestApp({ now: () => now, config: { trustProxy: true } });
   const dir = tempDir('oberih-cert-');
+  const monthAgo = new Date(now.getTime() - 30 * 86_400_000).toISOString();
 
   // A cohort owned by one instructor, with our cadet in it; a second instructor owns another cohort.
   const owner = await t.createUser('cadet', `cadet-${crypto.randomUUID()}@test.ua`, 'Олена Ґудзь-Їжакевич');
@@ -108,8 +109,9 @@ describe('certificates', async () => {
   await t.deps.db
     .insertInto('cohort_members')
     .values([
-      { cohort_id: cohort.id, user_id: owner.id, joined_at: now.toISOString() },
-      { cohort_id: otherCohort.id, user_id: otherCadet.user.id, joined_at: now.toISOString() },
+      // Joined a month ago: the study history (tests/helpers/study.ts) comes after joining.
+      { cohort_id: cohort.id, user_id: owner.id, joined_at: monthAgo },
+      { cohort_id: otherCohort.id, user_id: otherCadet.user.id, joined_at: monthAgo },
     ])
     .execute();
   // The instructor sees certificates of the courses assigned to their cohort (api/access.ts).
@@ -411,8 +413,9 @@ describe('certificates', async () => {
       );
 
     it('a renewal after 11 months with 3 earlier attempts and a lower score issues a new certificate; the old one verifies as superseded', async () => {
-      const officer = await t.createUser('officer', `renew-${crypto.randomUUID()}@test.ua`, 'Оксана Нова');
       now = new Date('2026-01-10T10:00:00Z');
+      // Created by the app's clock of January (an account that existed before its study history).
+      const officer = await t.createUser('officer', `renew-${crypto.randomUUID()}@test.ua`, 'Оксана Нова');
       let cookie = await t.login(officer.email);
       const events = studyEvents(fixtures().courses.get(COURSE)!, { end: new Date('2026-01-10T09:00:00Z') });
       expect((await t.request('/api/progress/events', { cookie, json: { events } })).status).toBe(200);
@@ -510,7 +513,7 @@ describe('certificates', async () => {
       const sly = await t.createUser('cadet', `sly-${crypto.randomUUID()}@test.ua`, '=HYPERLINK("http://evil")');
       await t.deps.db
         .insertInto('cohort_members')
-        .values({ cohort_id: cohort.id, user_id: sly.id, joined_at: now.toISOString() })
+        .values({ cohort_id: cohort.id, user_id: sly.id, joined_at: monthAgo })
         .execute();
       await completeCourse(t, await t.login(sly.email));
       const text = await (

@@ -11,6 +11,8 @@ import { silentLogger } from '../../api/log.ts';
 import type { Role } from '../../db/schema.ts';
 
 export const ORIGIN = 'http://localhost';
+/** How long before the app's "now" a test account is created. */
+export const ACCOUNT_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 let fixtureCatalog: Catalog | undefined;
 export const fixtures = () => (fixtureCatalog ??= loadCatalog(contentFsFrom(fs), 'tests/fixtures/content'));
 
@@ -84,7 +86,9 @@ export async function makeTestApp(
         role,
         password_hash: await passwordHash,
         locale: 'uk',
-        created_at: new Date().toISOString(),
+        // An account that has existed for a while by the app's clock: the server refuses progress
+        // event times from before an account existed (api/middleware/progress-quota.ts).
+        created_at: new Date((opts.now?.() ?? new Date()).getTime() - ACCOUNT_AGE_MS).toISOString(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

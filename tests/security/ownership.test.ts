@@ -42,7 +42,8 @@ describe('own vs other resources', async () => {
     (await (await t.request('/api/cohorts', { cookie, json: { name, unit: 'ЛьвДУВС' } })).json()).cohort.id as number;
   const cohortA = await mk(cohortInstructor.cookie, 'Група А');
   const cohortB = await mk(otherInstructor.cookie, 'Група Б');
-  const now = new Date().toISOString();
+  // Joined a month ago: the study history below comes after joining.
+  const now = new Date(Date.now() - 30 * 86_400_000).toISOString();
   await t.deps.db
     .insertInto('cohort_members')
     .values([
