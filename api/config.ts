@@ -28,6 +28,8 @@ const envSchema = z.object({
   /** Certificate look-ups per minute per address on `GET /api/verify/:code` (the benchmark raises it). */
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Days an audit_log row is kept; older rows are deleted daily. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
 });

@@ -5,6 +5,7 @@ import type { GroupCommitter } from '../db/group-commit.ts';
 import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
 
@@ -32,7 +33,17 @@ export interface Deps {
   config: Config;
   log: Logger;
   now: () => Date;
-  limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
+  limits: {
+    login: LoginThrottle;
+    verify: RateLimiter;
+    redeem: RateLimiter;
+    /** Password reset attempts per address. */
+    reset: RateLimiter;
+    /** Second-factor and re-authentication checks per account. */
+    reauth: RateLimiter;
+    /** One audit row per event and key per window for unauthenticated noise (failed and limited sign-ins). */
+    auditOnce: RateLimiter;
+  };
   /** Validated sessions in memory (api/auth/session-cache.ts); bootstrap always sets it. */
   sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */

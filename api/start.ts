@@ -16,6 +16,7 @@ import { seedAttempts } from '../db/seed-attempts.ts';
 import { issueMissingCertificates } from './certificates/issue.ts';
 import { scheduleBackups } from '../db/backup.ts';
 import { usersRepo } from '../db/repos/users.ts';
+import { scheduleAuditPrune } from './audit-retention.ts';
 
 const env = readEnv();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
@@ -69,6 +70,8 @@ for (const a of DEMO_ACCOUNTS) {
       );
   }
 }
+
+scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
 
 if (env.BACKUP_INTERVAL > 0)
   scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);

@@ -6,6 +6,9 @@ import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
 import { hashToken, sessions } from '../auth/session.ts';
 import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { AppError } from '../errors.ts';
+import { addressKey, type RateLimiter } from '../middleware/rate-limit.ts';
+import { enrolmentCodesRepo } from '../../db/repos/enrolment-codes.ts';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import { clearSessionCookie, writeSessionCookie } from '../middleware/session.ts';
 import { Resource } from '../route.ts';
 import { emailField, nameField, newPasswordField, passwordField } from './fields.ts';
@@ -57,6 +60,36 @@ export const clientIp = (c: Context<AppEnv>) => {
 const INVALID_REDEEM =
   'this enrolment code cannot be used with this email (the code may be unknown, expired, revoked or full; if you already have an account, sign in instead)';
 
+/** Count a hit for the client's address (a /64 for IPv6) or answer 429. Synchronous: no await between check and count. */
+function rateLimit(limiter: RateLimiter, ip: string) {
+  const key = addressKey(ip);
+  const wait = limiter.retryAfter(key);
+  if (wait > 0)
+    throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
+      'Retry-After': String(wait),
+    });
+  limiter.hit(key);
+}
+
+/**
+ * Audit an unauthenticated failure at most once per event, account and address per window, through
+ * the group commit: a flood of guesses must not become a flood of fsync'd rows. Not awaited: the
+ * answer does not depend on it, and a failed write is logged.
+ */
+function auditOnce(
+  c: Context<AppEnv>,
+  event: 'login.failed' | 'login.limited',
+  email: string,
+  ip: string,
+  actor: number | null = null,
+) {
+  const { db, sqlite, writer, limits, log } = c.get('deps');
+  if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
+  auditRepo(db)
+    .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
+    .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
+}
+
 async function startSession(c: Context<AppEnv>, userId: number) {
   const deps = c.get('deps');
   // A new token at every login: a token planted before login (session fixation) is never promoted.
@@ -79,24 +112,32 @@ export function authRoutes() {
       async (c, { body }) => {
         const { db, limits, log } = c.get('deps');
         const ip = clientIp(c);
-        const wait = Math.max(limits.loginByAccount.retryAfter(body.email), limits.loginByIp.retryAfter(ip));
-        if (wait > 0) {
-          await auditRepo(db).record({ event: 'login.limited', target: body.email, ip });
-          throw new AppError(429, 'rate_limited', `too many failed sign-ins; try again in ${wait} s`, undefined, {
-            'Retry-After': String(wait),
-          });
+        // Reserved synchronously, before the first await: see api/auth/login-throttle.ts.
+        const ticket = limits.login.begin(body.email, ip);
+        if (!ticket.ok) {
+          auditOnce(c, 'login.limited', body.email, ip);
+          throw new AppError(
+            429,
+            'rate_limited',
+            `too many failed sign-ins; try again in ${ticket.retryAfter} s`,
+            undefined,
+            { 'Retry-After': String(ticket.retryAfter) },
+          );
         }
-        const user = await usersRepo(db).byEmail(body.email);
-        // Verify against a dummy hash when there is no such user, so timing does not reveal which emails exist.
-        const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
-        if (!user || !ok || !user.active) {
-          limits.loginByAccount.hit(body.email);
-          limits.loginByIp.hit(ip);
-          await auditRepo(db).record({ event: 'login.failed', target: body.email, actor_id: user?.id ?? null, ip });
+        let user: Awaited<ReturnType<ReturnType<typeof usersRepo>['byEmail']>>;
+        let ok = false;
+        try {
+          user = await usersRepo(db).byEmail(body.email);
+          // Verify against a dummy hash when there is no such user, so timing does not reveal which emails exist.
+          ok = (await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password)) && !!user?.active;
+        } finally {
+          ticket.done(ok);
+        }
+        if (!user || !ok) {
+          auditOnce(c, 'login.failed', body.email, ip, user?.id ?? null);
           log.info('login failed', { ip });
           throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         }
-        limits.loginByAccount.reset(body.email);
         await startSession(c, user.id);
         await auditRepo(db).record({ event: 'login.ok', actor_id: user.id, ip });
         return c.json({
@@ -130,12 +171,13 @@ export function authRoutes() {
       async (c, { body }) => {
         const { db, limits, now } = c.get('deps');
         const ip = clientIp(c);
-        const wait = limits.redeem.retryAfter(ip);
-        if (wait > 0)
-          throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
-            'Retry-After': String(wait),
-          });
-        limits.redeem.hit(ip);
+        rateLimit(limits.redeem, ip);
+        // The code and the email are checked before the Argon2 hash: a wrong code costs the server nothing.
+        // (Checked again inside the transaction below, which is what decides.)
+        const pre = await enrolmentCodesRepo(db).usable(hashCode(body.code), now().toISOString());
+        if (!pre || (await usersRepo(db).byEmail(body.email)))
+          throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
+        checkPasswordPolicy(body.password, body.email, 'password');
         const passwordHash = await hashPassword(body.password);
         const t = now().toISOString();
         const user = await db.transaction().execute(async (trx) => {
@@ -203,19 +245,30 @@ export function authRoutes() {
         body: resetBody,
       },
       async (c, { body }) => {
-        const { db, now } = c.get('deps');
+        const { db, limits, now } = c.get('deps');
+        rateLimit(limits.reset, clientIp(c));
         const t = now().toISOString();
-        const passwordHash = await hashPassword(body.new_password);
-        const userId = await passwordResetsRepo(db).consume(hashToken(body.token), t);
-        const user = userId === null ? undefined : await usersRepo(db).byId(userId);
+        const tokenHash = hashToken(body.token);
+        // The token is checked before the Argon2 hash: an unknown token costs the server nothing.
+        const holder = await passwordResetsRepo(db).peek(tokenHash, t);
+        const owner = holder === null ? undefined : await usersRepo(db).byId(holder);
         // One answer for unknown, used and expired tokens and deactivated accounts.
-        if (!user || !user.active)
-          throw new AppError(
+        const invalid = () =>
+          new AppError(
             400,
             'validation_failed',
             'this reset link is not valid (unknown, already used or expired); ask for a new one',
-            { token: 'not valid' },
+            {
+              token: 'not valid',
+            },
           );
+        if (!owner || !owner.active) throw invalid();
+        // Before the token is used up, so a refused password leaves the link working.
+        checkPasswordPolicy(body.new_password, owner.email, 'new_password');
+        const passwordHash = await hashPassword(body.new_password);
+        const userId = await passwordResetsRepo(db).consume(tokenHash, t);
+        const user = userId === owner.id ? owner : undefined;
+        if (!user) throw invalid();
         await usersRepo(db).setPassword(user.id, passwordHash);
         await passwordResetsRepo(db).expireOthers(user.id, t);
         await sessions(db, now).invalidateAllFor(user.id);
