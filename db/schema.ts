@@ -26,7 +26,10 @@ export interface SessionsTable {
   id: string;
   user_id: number;
   expires_at: Timestamp;
+  /** Sign-in time: the session ends 30 days after it whatever happens (absolute lifetime). */
   created_at: Timestamp;
+  /** When the session last proved the password (sign-in or re-authentication). */
+  reauth_at: Timestamp | null;
 }
 
 export interface AuditLogTable {

@@ -80,6 +80,7 @@ export function adminUserRoutes() {
       {
         method: 'patch',
         path: '/:id',
+        fresh: true,
         summary: "Change a user's role, name or active flag",
         access: ADMIN,
         params: idParam,
@@ -125,6 +126,7 @@ export function adminUserRoutes() {
       {
         method: 'post',
         path: '/:id/reset-link',
+        fresh: true,
         summary: 'Create a single-use password reset link (expires in 24 h; shown once, only its hash is stored)',
         access: ADMIN,
         params: idParam,

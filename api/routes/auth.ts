@@ -14,6 +14,7 @@ import { Resource } from '../route.ts';
 import { emailField, nameField, newPasswordField, passwordField } from './fields.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
+import type { Role } from '../../db/schema.ts';
 
 export const loginBody = z
   .object({
@@ -30,6 +31,8 @@ export const redeemBody = z
     locale: z.enum(['uk', 'en']).default('uk'),
   })
   .strict();
+
+export const reauthBody = z.object({ password: passwordField }).strict();
 
 export const resetBody = z
   .object({
@@ -90,12 +93,12 @@ function auditOnce(
     .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
 }
 
-async function startSession(c: Context<AppEnv>, userId: number) {
+async function startSession(c: Context<AppEnv>, user: { id: number; role: Role }) {
   const deps = c.get('deps');
   // A new token at every login: a token planted before login (session fixation) is never promoted.
   const old = c.get('sessionId');
   if (old) await sessions(deps.db, deps.now).invalidate(old);
-  const { token, expiresAt } = await sessions(deps.db, deps.now).create(userId);
+  const { token, expiresAt } = await sessions(deps.db, deps.now).create(user.id, user.role);
   writeSessionCookie(c, token, expiresAt);
 }
 
@@ -138,7 +141,7 @@ export function authRoutes() {
           log.info('login failed', { ip });
           throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         }
-        await startSession(c, user.id);
+        await startSession(c, user);
         await auditRepo(db).record({ event: 'login.ok', actor_id: user.id, ip });
         return c.json({
           user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
@@ -157,6 +160,38 @@ export function authRoutes() {
         await sessions(deps.db, deps.now).invalidate(c.get('sessionId')!);
         await auditRepo(deps.db).record({ event: 'logout', actor_id: c.get('user')!.id, ip: clientIp(c) });
         clearSessionCookie(c);
+        return c.json({ ok: true });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/reauth',
+        summary: 'Confirm the password of the signed-in account; dangerous actions need this within 10 minutes',
+        access: 'authenticated',
+        body: reauthBody,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const me = c.get('user')!;
+        const key = String(me.id);
+        // Counted before the first await, like sign-in: a stolen session cannot guess the password quickly.
+        if (!deps.limits.reauth.take(key)) {
+          const wait = deps.limits.reauth.retryAfter(key);
+          throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
+            'Retry-After': String(wait),
+          });
+        }
+        const user = await usersRepo(deps.db).byId(me.id);
+        const ok = !!user && (await verifyPassword(user.password_hash, body.password));
+        await auditRepo(deps.db).record({
+          event: ok ? 'reauth.ok' : 'reauth.failed',
+          actor_id: me.id,
+          ip: clientIp(c),
+        });
+        if (!ok) throw new AppError(400, 'validation_failed', 'the password is wrong', { password: 'wrong password' });
+        deps.limits.reauth.release(key);
+        await sessions(deps.db, deps.now).markFresh(c.get('sessionId')!);
         return c.json({ ok: true });
       },
     )
@@ -232,7 +267,7 @@ export function authRoutes() {
             .execute();
           return created;
         });
-        await startSession(c, user.id);
+        await startSession(c, user);
         return c.json({ user }, 201);
       },
     )

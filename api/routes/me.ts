@@ -41,7 +41,7 @@ export function meRoutes() {
         // a new token), stops working once the password changes.
         await passwordResetsRepo(deps.db).expireOthers(me.id, deps.now().toISOString());
         await sessions(deps.db, deps.now).invalidateAllFor(me.id);
-        const { token, expiresAt } = await sessions(deps.db, deps.now).create(me.id);
+        const { token, expiresAt } = await sessions(deps.db, deps.now).create(me.id, me.role);
         writeSessionCookie(c, token, expiresAt);
         await auditRepo(deps.db).record({
           event: 'password.changed',
