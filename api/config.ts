@@ -28,6 +28,8 @@ const envSchema = z.object({
   /** Certificate look-ups per minute per address on `GET /api/verify/:code` (the benchmark raises it). */
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** `0`: never seed the demo accounts, not even into an empty database (production never seeds). */
+  SEED_DEMO: z.enum(['0', '1']).default('1'),
   /** Days an audit_log row is kept; older rows are deleted daily. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
@@ -37,7 +39,18 @@ const envSchema = z.object({
 export type Env = z.output<typeof envSchema>;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: string } {
-  const r = envSchema.safeParse(env);
+  // In production, reset, set-up and certificate links must never be built from the request's Host header.
+  const r = envSchema
+    .superRefine((e, ctx) => {
+      if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['PUBLIC_URL'],
+          message:
+            'required with NODE_ENV=production (links in emails and QR codes are built from it, never from the Host header)',
+        });
+    })
+    .safeParse(env);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

@@ -35,6 +35,14 @@ export function expiryFor(role: Role, createdAt: number, t: number): number {
   return isStaff(role) ? Math.min(t + STAFF_IDLE, absolute) : absolute;
 }
 export const SESSION_COOKIE = 'oberih_session';
+/**
+ * The cookie's name in production: the `__Host-` prefix makes browsers accept it only with Secure,
+ * Path=/ and no Domain, so a sibling subdomain or a plain-HTTP response cannot plant or overwrite it
+ * (RFC 6265bis 4.1.3.2; ASVS 5.0 3.3.1).
+ */
+export const SESSION_COOKIE_PRODUCTION = '__Host-oberih_session';
+export const sessionCookieName = (config: { production: boolean }) =>
+  config.production ? SESSION_COOKIE_PRODUCTION : SESSION_COOKIE;
 
 export interface SessionUser {
   id: number;

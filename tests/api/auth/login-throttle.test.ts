@@ -41,7 +41,7 @@ describe('login throttling', async () => {
     expect(statuses.filter((s) => s === 429).length).toBe(2000 - counter.verify);
     // Still limited afterwards from that address, the right password included.
     expect((await login(t, victim.email, TEST_PASSWORD, '203.0.113.50')).status).toBe(429);
-  });
+  }, 60_000);
 
   it('a burst from many addresses at one account gets at most 10 through (the per-account limit)', async () => {
     const victim = await t.createUser('instructor');
@@ -63,7 +63,7 @@ describe('login throttling', async () => {
       if (i < 2) expect((await login(t, mate.email, 'a typo here', nat)).status).toBe(401);
       expect((await login(t, mate.email, TEST_PASSWORD, nat)).status, `classmate ${i}`).toBe(200);
     }
-  });
+  }, 120_000);
 
   it('credential stuffing from one address is stopped after 100 failures at different accounts', async () => {
     const ip = '203.0.113.99';
@@ -71,7 +71,7 @@ describe('login throttling', async () => {
     for (let i = 0; i < 105; i++) statuses.push((await login(t, `stuffed${i}@x.ua`, 'Summer2026!', ip)).status);
     expect(statuses.slice(0, 100).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(100).every((s) => s === 429)).toBe(true);
-  });
+  }, 120_000);
 
   it('a correct password for an account that is not locked passes, and gives its slot back', async () => {
     const user = await t.createUser('officer');

@@ -14,9 +14,9 @@ describe('RateLimiter', () => {
     const grown = process.memoryUsage().heapUsed - before;
     expect(limiter.size).toBeLessThanOrEqual(50_000);
     expect(grown).toBeLessThan(64 * 1024 * 1024);
-    // O(1) per hit: a million hits in well under the time an O(n) prune per hit would take.
-    expect(ms).toBeLessThan(5_000);
-  });
+    // O(1) per hit: ~1 s on an idle 2-core machine; the O(n) eviction it replaced took 90 s. Generous for a busy one.
+    expect(ms).toBeLessThan(45_000);
+  }, 120_000);
 
   it('evicts the least recently used key, not a key in use', () => {
     const limiter = new RateLimiter(1, 60_000, () => 0, 3);
