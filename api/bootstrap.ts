@@ -9,6 +9,7 @@ import type { Config, Deps } from './deps.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { MfaChallenges } from './auth/mfa-challenges.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
@@ -86,9 +87,11 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       redeem: new RateLimiter(10, 15 * 60 * 1000, clock),
       reset: new RateLimiter(10, 15 * 60 * 1000, clock),
       reauth: new RateLimiter(5, 15 * 60 * 1000, clock),
+      totp: new RateLimiter(5, 15 * 60 * 1000, clock),
       auditOnce: new RateLimiter(1, 15 * 60 * 1000, clock),
     },
     checkpointer,
+    mfaChallenges: new MfaChallenges(clock),
     async close() {
       writer.flush();
       await checkpointer?.close();

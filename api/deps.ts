@@ -6,6 +6,7 @@ import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
 
@@ -21,6 +22,8 @@ export interface Config {
   production: boolean;
   /** Behind a reverse proxy: believe the last X-Forwarded-For hop and X-Forwarded-Proto. */
   trustProxy?: boolean;
+  /** Admins must have a second factor before any admin route answers (on in production). */
+  requireAdminMfa?: boolean;
 }
 
 export interface Deps {
@@ -39,11 +42,15 @@ export interface Deps {
     redeem: RateLimiter;
     /** Password reset attempts per address. */
     reset: RateLimiter;
-    /** Second-factor and re-authentication checks per account. */
+    /** Re-authentication checks per account. */
     reauth: RateLimiter;
+    /** Second-factor codes per account (sign-in step, enrolment). */
+    totp: RateLimiter;
     /** One audit row per event and key per window for unauthenticated noise (failed and limited sign-ins). */
     auditOnce: RateLimiter;
   };
+  /** Sign-ins waiting for their second factor. */
+  mfaChallenges: MfaChallenges;
   /** Validated sessions in memory (api/auth/session-cache.ts); bootstrap always sets it. */
   sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */

@@ -94,6 +94,13 @@ export function authorize(c: Context<AppEnv>, access: Access) {
   if (access === 'authenticated') return;
   if (!access.includes(user.role))
     throw new AppError(403, 'forbidden', `this action needs the role ${access.join(' or ')}`);
+  // ASVS 5.0 6.3.3: admins work with a second factor. Until they enrol, only their own account's routes answer.
+  if (user.role === 'admin' && !user.mfa && c.get('deps').config.requireAdminMfa)
+    throw new AppError(
+      403,
+      'mfa_enrolment_required',
+      'set up the second factor first (POST /api/auth/totp/setup, then /enable): admins must use one',
+    );
 }
 
 /** The re-authentication check of `fresh` routes (after the role check, before any input is read). */

@@ -48,6 +48,7 @@ const deps = await bootstrap({
     bodyLimit: env.BODY_LIMIT,
     production,
     trustProxy: env.TRUST_PROXY === '1',
+    requireAdminMfa: production,
   },
 });
 

@@ -50,6 +50,8 @@ export interface SessionUser {
   full_name: string;
   role: Role;
   locale: 'uk' | 'en';
+  /** The account has a second factor (TOTP) switched on. */
+  mfa: boolean;
 }
 
 /** 160 bits of randomness (the design asks for at least 128). */
@@ -70,6 +72,7 @@ const sessionUser = (row: SessionWithUser): SessionUser => ({
   full_name: row.full_name,
   role: row.role,
   locale: row.locale as 'uk' | 'en',
+  mfa: !!row.totp_enabled_at,
 });
 
 /**

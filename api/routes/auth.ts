@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { addressKey, type RateLimiter } from '../middleware/rate-limit.ts';
 import { enrolmentCodesRepo } from '../../db/repos/enrolment-codes.ts';
 import { checkPasswordPolicy } from '../auth/password-policy.ts';
+import { checkSecondFactor } from '../auth/second-factor.ts';
 import { clearSessionCookie, writeSessionCookie } from '../middleware/session.ts';
 import { Resource } from '../route.ts';
 import { emailField, nameField, newPasswordField, passwordField } from './fields.ts';
@@ -32,7 +33,16 @@ export const redeemBody = z
   })
   .strict();
 
-export const reauthBody = z.object({ password: passwordField }).strict();
+export const reauthBody = z
+  .object({ password: passwordField.optional(), code: z.string().trim().min(6).max(32).optional() })
+  .strict()
+  .refine((b) => (b.password === undefined) !== (b.code === undefined), 'send either password or code (second factor)');
+export const loginTotpBody = z
+  .object({
+    challenge: z.string().trim().min(16, 'at least 16 characters').max(64, 'at most 64 characters'),
+    code: z.string().trim().min(6, 'at least 6 characters').max(32, 'at most 32 characters'),
+  })
+  .strict();
 
 export const resetBody = z
   .object({
@@ -141,8 +151,44 @@ export function authRoutes() {
           log.info('login failed', { ip });
           throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         }
+        // With a second factor, the password only opens the second step (POST /api/auth/login/totp).
+        if (user.totp_enabled_at)
+          return c.json({ mfa_required: true, challenge: c.get('deps').mfaChallenges.create(user.id) });
         await startSession(c, user);
         await auditRepo(db).record({ event: 'login.ok', actor_id: user.id, ip });
+        return c.json({
+          user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
+        });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/login/totp',
+        summary: 'Second sign-in step: the challenge from /login with a TOTP or recovery code; sets the session cookie',
+        access: 'public',
+        body: loginTotpBody,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const userId = deps.mfaChallenges.userOf(body.challenge);
+        const invalid = () =>
+          new AppError(401, 'invalid_credentials', 'the sign-in expired or the code is wrong; sign in again');
+        if (userId === null) throw invalid();
+        const ok = await checkSecondFactor(deps, userId, body.code);
+        const user = ok ? await usersRepo(deps.db).byId(userId) : undefined;
+        if (!user || !user.active) {
+          auditOnce(c, 'login.failed', `user:${userId}`, clientIp(c), userId);
+          throw invalid();
+        }
+        deps.mfaChallenges.finish(body.challenge);
+        await startSession(c, user);
+        await auditRepo(deps.db).record({
+          event: 'login.ok',
+          actor_id: user.id,
+          details: { mfa: true },
+          ip: clientIp(c),
+        });
         return c.json({
           user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
         });
@@ -183,13 +229,20 @@ export function authRoutes() {
           });
         }
         const user = await usersRepo(deps.db).byId(me.id);
-        const ok = !!user && (await verifyPassword(user.password_hash, body.password));
+        const ok =
+          !!user &&
+          (body.code !== undefined
+            ? !!user.totp_enabled_at && (await checkSecondFactor(deps, me.id, body.code))
+            : await verifyPassword(user.password_hash, body.password!));
         await auditRepo(deps.db).record({
           event: ok ? 'reauth.ok' : 'reauth.failed',
           actor_id: me.id,
           ip: clientIp(c),
         });
-        if (!ok) throw new AppError(400, 'validation_failed', 'the password is wrong', { password: 'wrong password' });
+        if (!ok)
+          throw new AppError(400, 'validation_failed', 'the password or code is wrong', {
+            [body.code !== undefined ? 'code' : 'password']: 'wrong',
+          });
         deps.limits.reauth.release(key);
         await sessions(deps.db, deps.now).markFresh(c.get('sessionId')!);
         return c.json({ ok: true });

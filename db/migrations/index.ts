@@ -4,10 +4,12 @@ import * as initial from './2026-11-29T0001-initial.ts';
 import * as instructorReports from './2026-11-29T0600-instructor-reports.ts';
 import * as progressDropRedundantIndex from './2026-11-29T1200-progress-drop-redundant-index.ts';
 import * as authSessionReauth from './2026-12-04T1200-auth-session-reauth.ts';
+import * as authTotp from './2026-12-04T1201-auth-totp.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
   '2026-11-29T0600-instructor-reports': instructorReports,
   '2026-11-29T1200-progress-drop-redundant-index': progressDropRedundantIndex,
   '2026-12-04T1200-auth-session-reauth': authSessionReauth,
+  '2026-12-04T1201-auth-totp': authTotp,
 };

@@ -19,7 +19,9 @@ export type AuditEvent =
   | 'user.exported'
   | 'backup.downloaded'
   | 'reauth.ok'
-  | 'reauth.failed';
+  | 'reauth.failed'
+  | 'mfa.enabled'
+  | 'mfa.disabled';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -16,6 +16,7 @@ const withUserQuery = (db: DB, id: string) =>
       'users.role',
       'users.locale',
       'users.active',
+      'users.totp_enabled_at',
     ])
     .where('sessions.id', '=', id);
 

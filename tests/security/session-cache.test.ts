@@ -188,6 +188,7 @@ describe('SessionCache', () => {
     full_name: 'Тест',
     role: 'cadet' as const,
     locale: 'uk' as const,
+    mfa: false,
   });
 
   it('is bounded: the oldest entries go first', async () => {
