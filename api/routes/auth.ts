@@ -158,6 +158,8 @@ export function authRoutes() {
         await auditRepo(db).record({ event: 'login.ok', actor_id: user.id, ip });
         return c.json({
           user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
+          // An admin without a second factor is sent to set one up (admin routes answer 403 until then).
+          ...(user.role === 'admin' && c.get('deps').config.requireAdminMfa ? { mfa_enrolment_required: true } : {}),
         });
       },
     )

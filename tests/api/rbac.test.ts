@@ -43,13 +43,14 @@ describe('routes that need a fresh password (fresh: true)', async () => {
   const t = await makeTestApp();
   const fresh = t.app.docs.filter((r) => r.fresh);
 
-  it('cover backup download, erasure, user changes (role), reset links and certificate revocation', () => {
+  it('cover backup download, erasure, user changes (role), reset links, certificate revocation and removing the second factor', () => {
     expect(fresh.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual([
       'GET /api/admin/backup',
       'PATCH /api/admin/users/:id',
       'POST /api/admin/certificates/:code/revoke',
       'POST /api/admin/users/:id/erase',
       'POST /api/admin/users/:id/reset-link',
+      'POST /api/auth/totp/disable',
     ]);
   });
 
