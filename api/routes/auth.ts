@@ -98,7 +98,7 @@ function auditOnce(
 ) {
   const { db, sqlite, writer, limits, log } = c.get('deps');
   if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
-  auditRepo(db)
+  void auditRepo(db)
     .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
     .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
 }
