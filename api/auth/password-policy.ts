@@ -27,11 +27,14 @@ export const isCommonPassword = (password: string) => commonPasswords().has(pass
 export const COMMON_PASSWORD_MESSAGE =
   'this password is one of the 100,000 most common passwords, which attackers try first; choose another (a phrase of a few unrelated words works well)';
 
-/** The pieces of an email's local part worth refusing: the whole of it, and its parts of 4+ characters. */
-function emailNames(email: string): string[] {
+/**
+ * The email's local part, when long enough to mean something (a one- or two-letter one would refuse
+ * half of all passwords). Its separate words are not refused: "offline" in offline.trainer@… is no
+ * clue to a password.
+ */
+function emailName(email: string): string | null {
   const local = email.toLowerCase().split('@')[0] ?? '';
-  const parts = local.split(/[._+-]+/).filter((p) => p.length >= 4);
-  return [...new Set([local, ...parts])].filter((p) => p.length >= 3);
+  return local.length >= 3 ? local : null;
 }
 
 /**
@@ -40,9 +43,8 @@ function emailNames(email: string): string[] {
  * handler knows.
  */
 export function checkPasswordPolicy(password: string, email: string, field: string) {
-  const lower = password.toLowerCase();
-  const found = emailNames(email).find((n) => lower.includes(n));
-  if (found)
+  const found = emailName(email);
+  if (found && password.toLowerCase().includes(found))
     throw new AppError(
       400,
       'validation_failed',

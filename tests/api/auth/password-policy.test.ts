@@ -27,7 +27,7 @@ describe('password policy', async () => {
   it("refuses a password containing the email's local part, and says why", async () => {
     const user = await t.createUser('officer', 'petrenko.ivan@police.test');
     const cookie = await t.login(user.email);
-    for (const pw of ['Petrenko.Ivan2026', 'my name is petrenko!']) {
+    for (const pw of ['Petrenko.Ivan2026', 'i am petrenko.ivan, hello']) {
       const res = await t.request('/api/me/password', {
         cookie,
         json: { current_password: TEST_PASSWORD, new_password: pw },
