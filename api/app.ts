@@ -11,6 +11,7 @@ import { apiDocsHtml, openApiDocument } from './openapi.ts';
 import type { Resource, RouteDoc } from './route.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
+import { totpRoutes } from './routes/totp.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { progressRoutes } from './routes/progress.ts';
@@ -29,6 +30,7 @@ export function resources(): Resource[] {
   return [
     healthRoutes(),
     authRoutes(),
+    totpRoutes(),
     meRoutes(),
     progressRoutes(),
     attemptRoutes(),

@@ -8,6 +8,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Config, Deps } from './deps.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { MfaChallenges } from './auth/mfa-challenges.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
@@ -80,12 +82,16 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     },
     limits: {
       // OWASP: throttle per account and per source; windows expire, so no permanent lockout.
-      loginByAccount: new RateLimiter(5, 15 * 60 * 1000, clock),
-      loginByIp: new RateLimiter(30, 15 * 60 * 1000, clock),
+      login: new LoginThrottle(clock),
       verify: new RateLimiter(opts.verifyRateLimit ?? 60, 60 * 1000, clock),
       redeem: new RateLimiter(10, 15 * 60 * 1000, clock),
+      reset: new RateLimiter(10, 15 * 60 * 1000, clock),
+      reauth: new RateLimiter(5, 15 * 60 * 1000, clock),
+      totp: new RateLimiter(5, 15 * 60 * 1000, clock),
+      auditOnce: new RateLimiter(1, 15 * 60 * 1000, clock),
     },
     checkpointer,
+    mfaChallenges: new MfaChallenges(clock),
     async close() {
       writer.flush();
       await checkpointer?.close();

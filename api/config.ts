@@ -32,6 +32,10 @@ const envSchema = z.object({
   PROGRESS_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
   /** Progress events kept per learner and module. */
   PROGRESS_MODULE_QUOTA: z.coerce.number().int().min(1).default(2000),
+  /** `0`: never seed the demo accounts, not even into an empty database (production never seeds). */
+  SEED_DEMO: z.enum(['0', '1']).default('1'),
+  /** Days an audit_log row is kept; older rows are deleted daily. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
@@ -41,7 +45,18 @@ const envSchema = z.object({
 export type Env = z.output<typeof envSchema>;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: string } {
-  const r = envSchema.safeParse(env);
+  // In production, reset, set-up and certificate links must never be built from the request's Host header.
+  const r = envSchema
+    .superRefine((e, ctx) => {
+      if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['PUBLIC_URL'],
+          message:
+            'required with NODE_ENV=production (links in emails and QR codes are built from it, never from the Host header)',
+        });
+    })
+    .safeParse(env);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

@@ -6,6 +6,8 @@ import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
 import type { ProgressLimits } from './middleware/progress-quota.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
 
@@ -23,6 +25,8 @@ export interface Config {
   trustProxy?: boolean;
   /** Progress ingestion quotas per learner (api/middleware/progress-quota.ts); defaults there. */
   progressQuota?: ProgressLimits;
+  /** Admins must have a second factor before any admin route answers (on in production). */
+  requireAdminMfa?: boolean;
 }
 
 export interface Deps {
@@ -35,7 +39,21 @@ export interface Deps {
   config: Config;
   log: Logger;
   now: () => Date;
-  limits: { loginByAccount: RateLimiter; loginByIp: RateLimiter; verify: RateLimiter; redeem: RateLimiter };
+  limits: {
+    login: LoginThrottle;
+    verify: RateLimiter;
+    redeem: RateLimiter;
+    /** Password reset attempts per address. */
+    reset: RateLimiter;
+    /** Re-authentication checks per account. */
+    reauth: RateLimiter;
+    /** Second-factor codes per account (sign-in step, enrolment). */
+    totp: RateLimiter;
+    /** One audit row per event and key per window for unauthenticated noise (failed and limited sign-ins). */
+    auditOnce: RateLimiter;
+  };
+  /** Sign-ins waiting for their second factor. */
+  mfaChallenges: MfaChallenges;
   /** Validated sessions in memory (api/auth/session-cache.ts); bootstrap always sets it. */
   sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */

@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'gone'
   | 'time_limit_exceeded'
+  | 'reauth_required'
+  | 'mfa_enrolment_required'
   | 'internal';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */

@@ -147,7 +147,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       operationId,
       summary: r.summary,
       tags: [r.tag],
-      description: `Access: ${accessText(r.access)}.`,
+      description: `Access: ${accessText(r.access)}${r.fresh ? ', with a password confirmed in the last 10 minutes (POST /api/auth/reauth)' : ''}.`,
       ...(r.access === 'public' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body

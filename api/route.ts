@@ -8,6 +8,7 @@ import { type z, type ZodTypeAny } from 'zod';
 import { AppError, zodFields } from './errors.ts';
 import type { AppEnv } from './env.ts';
 import type { Role } from '../db/schema.ts';
+import { sessions } from './auth/session.ts';
 
 /** Who may call a route: anyone, any signed-in user, or the listed roles. */
 export type Access = 'public' | 'authenticated' | readonly Role[];
@@ -28,6 +29,11 @@ export interface RouteDoc {
   form?: boolean;
   /** The OpenAPI operationId when the one derived from method and path (`resource.action`) reads badly. */
   operationId?: string;
+  /**
+   * A dangerous action: the session must have proved its password (sign-in or `POST /api/auth/reauth`)
+   * within the last 10 minutes (ASVS 5.0 7.5.3), so a stolen or unattended session cannot do it.
+   */
+  fresh?: boolean;
 }
 
 type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
@@ -64,12 +70,14 @@ export class Resource {
       produces?: string;
       form?: boolean;
       operationId?: string;
+      fresh?: boolean;
     },
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
     this.docs.push({ ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag });
     this.app.on(meta.method.toUpperCase(), meta.path, async (c) => {
       authorize(c, meta.access);
+      if (meta.fresh) await requireFresh(c);
       const input = {
         params: meta.params ? parse(meta.params, c.req.param(), 'path parameter') : undefined,
         query: meta.query ? parse(meta.query, c.req.query(), 'query parameter') : undefined,
@@ -89,6 +97,25 @@ export function authorize(c: Context<AppEnv>, access: Access) {
   if (access === 'authenticated') return;
   if (!access.includes(user.role))
     throw new AppError(403, 'forbidden', `this action needs the role ${access.join(' or ')}`);
+  // ASVS 5.0 6.3.3: admins work with a second factor. Until they enrol, only their own account's routes answer.
+  if (user.role === 'admin' && !user.mfa && c.get('deps').config.requireAdminMfa)
+    throw new AppError(
+      403,
+      'mfa_enrolment_required',
+      'set up the second factor first (POST /api/auth/totp/setup, then /enable): admins must use one',
+    );
+}
+
+/** The re-authentication check of `fresh` routes (after the role check, before any input is read). */
+async function requireFresh(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const id = c.get('sessionId');
+  if (!id || !(await sessions(deps.db, deps.now).isFresh(id)))
+    throw new AppError(
+      403,
+      'reauth_required',
+      'confirm your password first (POST /api/auth/reauth): this action needs a sign-in within the last 10 minutes',
+    );
 }
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {

@@ -6,11 +6,13 @@ import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { createDb } from './connection.ts';
 import { backupTo, restoreFrom } from './backup.ts';
 import { migrateToLatest, migrateDown } from './migrate.ts';
-import { seedDemo } from './seed.ts';
+import { demoSeedRefusal, seedDemo } from './seed.ts';
 import { seedAttempts } from './seed-attempts.ts';
 
 const [command, arg] = process.argv.slice(2);
 const env = readEnv();
+// Backups and databases this command writes are for this user only (see db/file-modes.ts).
+process.umask(0o077);
 
 async function main() {
   switch (command) {
@@ -28,7 +30,8 @@ async function main() {
       return;
     }
     case 'seed': {
-      if (env.NODE_ENV === 'production') throw new Error('refusing to seed demo accounts with NODE_ENV=production');
+      const refusal = demoSeedRefusal(env);
+      if (refusal) throw new Error(`refusing to seed demo accounts: ${refusal}`);
       const { db } = createDb(env.dbFile);
       await migrateToLatest(db);
       const catalog = loadCatalog(contentFsFrom(fs), env.CONTENT_DIR);

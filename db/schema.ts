@@ -19,6 +19,18 @@ export interface UsersTable {
   created_at: Timestamp;
   /** Set when the person's data was erased on request; the row stays so certificates stay verifiable. */
   erased_at: Timestamp | null;
+  /** TOTP secret (base32, RFC 6238); set at enrolment, in use once `totp_enabled_at` is set. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** The last 30-second step whose code was accepted: a code works once. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface RecoveryCodesTable {
+  /** SHA-256 of the code, hex: the code itself is shown once and never stored. */
+  code_hash: string;
+  user_id: number;
+  used_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -26,7 +38,10 @@ export interface SessionsTable {
   id: string;
   user_id: number;
   expires_at: Timestamp;
+  /** Sign-in time: the session ends 30 days after it whatever happens (absolute lifetime). */
   created_at: Timestamp;
+  /** When the session last proved the password (sign-in or re-authentication). */
+  reauth_at: Timestamp | null;
 }
 
 export interface AuditLogTable {
@@ -198,6 +213,7 @@ export interface Database {
   completions: CompletionsTable;
   certificates: CertificatesTable;
   password_resets: PasswordResetsTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 export type User = Selectable<UsersTable>;

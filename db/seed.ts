@@ -83,16 +83,38 @@ export interface SeedOptions {
   afterProgress?: (db: DB, learners: { id: number; ability: number }[], rand: () => number) => Promise<void>;
 }
 
+/**
+ * Seed the demo into an empty database, in one transaction. Only a database without any user is
+ * seeded: an account that was erased or renamed (or any real data) is never re-created or mixed with
+ * demo rows. Whether to seed at all (never in production, not with SEED_DEMO=0) is the caller's
+ * decision: see `demoSeedRefusal`.
+ */
 export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: boolean }> {
-  const existing = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', DEMO_ACCOUNTS[0]!.email)
-    .executeTakeFirst();
-  if (existing) return { created: false };
+  if (await hasUsers(db)) return { created: false };
+  // Hashed before the transaction: the write lock should not wait on Argon2.
+  const hashes = new Map<string, string>();
+  for (const p of new Set([...DEMO_ACCOUNTS.map((a) => a.password), DEMO_LEARNER_PASSWORD]))
+    hashes.set(p, await opts.hash(p));
+  return db.transaction().execute(async (trx) => {
+    if (await hasUsers(trx)) return { created: false };
+    await fill(trx, opts, hashes);
+    return { created: true };
+  });
+}
+
+const hasUsers = async (db: DB) => !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+
+/** Why the demo must not be seeded here, or null when it may (first start of an empty database in development). */
+export function demoSeedRefusal(env: { NODE_ENV?: string; SEED_DEMO?: string }): string | null {
+  if (env.NODE_ENV === 'production')
+    return 'NODE_ENV=production: demo accounts with published passwords are never created';
+  if (env.SEED_DEMO === '0') return 'SEED_DEMO=0';
+  return null;
+}
+
+async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
   // The same PRNG as attempt draws: the demo is the same on every machine.
   const rand = seededRng(20261129);
-  const hashes = new Map<string, string>();
   const hashOf = async (p: string) => hashes.get(p) ?? (hashes.set(p, await opts.hash(p)), hashes.get(p)!);
   const day = 86400000;
   const at = (daysAgo: number, minutes = 0) =>
@@ -279,5 +301,4 @@ export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: bo
       learners.map(({ id, ability }) => ({ id, ability })),
       rand,
     );
-  return { created: true };
 }

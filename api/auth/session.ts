@@ -1,7 +1,12 @@
 /**
  * Sessions after Lucia's published design (lucia-auth.com/sessions/basic): a 20-byte random token
- * (base32) goes to the browser; only its SHA-256 is stored; 30-day expiry, renewed when less than 15
- * days are left (sliding); deleted on logout and on password change.
+ * (base32) goes to the browser; only its SHA-256 is stored; deleted on logout and on password change.
+ *
+ * Lifetimes (ASVS 5.0 7.3.1, 7.3.2): every session ends 30 days after sign-in, used or not (absolute).
+ * Staff sessions (instructors, admins) also end after 12 hours without use (idle): their expiry is
+ * moved to 12 h ahead when less than 11 h are left, so the idle timeout is between 11 and 12 h and a
+ * busy session costs at most one write an hour. Learners keep the 30 days: they study on shared
+ * phones less than staff handle other people's data.
  */
 import { createHash } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
@@ -11,9 +16,33 @@ import type { Role } from '../../db/schema.ts';
 import type { SessionCache } from './session-cache.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+/** Absolute lifetime: from sign-in, whatever happens. */
 export const SESSION_TTL = 30 * DAY;
-export const SESSION_RENEW_BEFORE = 15 * DAY;
+/** Idle timeout of staff sessions. */
+export const STAFF_IDLE = 12 * HOUR;
+/** A staff session's expiry is moved forward when less than this is left. */
+export const STAFF_RENEW_BEFORE = 11 * HOUR;
+/** How recent a password (or second factor) must be for dangerous actions (ASVS 5.0 7.5.3). */
+export const REAUTH_WINDOW = 10 * 60 * 1000;
+
+const STAFF: readonly Role[] = ['instructor', 'admin'];
+export const isStaff = (role: Role) => STAFF.includes(role);
+
+/** The expiry a session of `role` signed in at `createdAt` should have when used at `t`. */
+export function expiryFor(role: Role, createdAt: number, t: number): number {
+  const absolute = createdAt + SESSION_TTL;
+  return isStaff(role) ? Math.min(t + STAFF_IDLE, absolute) : absolute;
+}
 export const SESSION_COOKIE = 'oberih_session';
+/**
+ * The cookie's name in production: the `__Host-` prefix makes browsers accept it only with Secure,
+ * Path=/ and no Domain, so a sibling subdomain or a plain-HTTP response cannot plant or overwrite it
+ * (RFC 6265bis 4.1.3.2; ASVS 5.0 3.3.1).
+ */
+export const SESSION_COOKIE_PRODUCTION = '__Host-oberih_session';
+export const sessionCookieName = (config: { production: boolean }) =>
+  config.production ? SESSION_COOKIE_PRODUCTION : SESSION_COOKIE;
 
 export interface SessionUser {
   id: number;
@@ -21,6 +50,8 @@ export interface SessionUser {
   full_name: string;
   role: Role;
   locale: 'uk' | 'en';
+  /** The account has a second factor (TOTP) switched on. */
+  mfa: boolean;
 }
 
 /** 160 bits of randomness (the design asks for at least 128). */
@@ -41,6 +72,7 @@ const sessionUser = (row: SessionWithUser): SessionUser => ({
   full_name: row.full_name,
   role: row.role,
   locale: row.locale as 'uk' | 'en',
+  mfa: !!row.totp_enabled_at,
 });
 
 /**
@@ -50,9 +82,9 @@ const sessionUser = (row: SessionWithUser): SessionUser => ({
 export function sessions(db: DB, now: () => Date = () => new Date(), cache?: SessionCache) {
   const repo = sessionsRepo(db);
   return {
-    async create(userId: number): Promise<{ token: string; expiresAt: Date }> {
+    async create(userId: number, role: Role): Promise<{ token: string; expiresAt: Date }> {
       const token = generateToken();
-      const expiresAt = new Date(now().getTime() + SESSION_TTL);
+      const expiresAt = new Date(expiryFor(role, now().getTime(), now().getTime()));
       await repo.create({
         id: hashToken(token),
         user_id: userId,
@@ -70,26 +102,35 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
       const t = now().getTime();
       const hit = cache?.get(id);
       // A hit is used only while no renewal is due (which also means it has not expired).
-      if (hit && hit.expiresAt - t >= SESSION_RENEW_BEFORE)
+      if (hit && hit.expiresAt - t > (isStaff(hit.user.role) ? STAFF_RENEW_BEFORE : 0))
         return { user: hit.user, sessionId: id, expiresAt: new Date(hit.expiresAt), renewed: false };
       const row = cache ? cache.lookup(id) : await repo.withUser(id);
       if (!row) return null;
-      let expiresAt = new Date(row.expires_at);
-      if (t >= expiresAt.getTime() || !row.active) {
+      const expiresAt = Date.parse(row.expires_at);
+      const target = expiryFor(row.role, Date.parse(row.session_created_at), t);
+      if (t >= expiresAt || t >= target || !row.active) {
         await repo.delete(id);
         return null;
       }
       const user = sessionUser(row);
-      if (expiresAt.getTime() - t < SESSION_RENEW_BEFORE) {
-        expiresAt = new Date(t + SESSION_TTL);
-        await repo.extend(id, expiresAt.toISOString());
+      // Renew a staff session that is getting close to its idle end; shorten one that is longer than its
+      // role allows now (a learner made instructor, a session from before these limits).
+      const renew = isStaff(row.role) ? expiresAt - t < STAFF_RENEW_BEFORE && target > expiresAt : false;
+      if (renew || expiresAt > target) {
+        await repo.extend(id, new Date(target).toISOString());
         // Not cached here: the next request reads the renewed row (and caches it) without yielding in between.
-        return { user, sessionId: id, expiresAt, renewed: true };
+        return { user, sessionId: id, expiresAt: new Date(target), renewed: true };
       }
       // Cached in the same synchronous run as the read (see session-cache.ts).
-      cache?.set(id, user, expiresAt.getTime());
-      return { user, sessionId: id, expiresAt, renewed: false };
+      cache?.set(id, user, expiresAt);
+      return { user, sessionId: id, expiresAt: new Date(expiresAt), renewed: false };
     },
+    /** True when the session proved its password within the last REAUTH_WINDOW. */
+    async isFresh(sessionId: string): Promise<boolean> {
+      const at = await repo.reauthAt(sessionId);
+      return !!at && now().getTime() - Date.parse(at) <= REAUTH_WINDOW;
+    },
+    markFresh: (sessionId: string) => repo.markReauth(sessionId, now().toISOString()),
     invalidate: (sessionId: string) => repo.delete(sessionId),
     invalidateAllFor: (userId: number, except?: string) => repo.deleteForUser(userId, except),
   };

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { SESSION_COOKIE } from '../auth/session.ts';
+import { sessionCookieName } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import type { Config } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
@@ -34,7 +34,7 @@ export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
       throw new AppError(403, 'csrf_rejected', `cross-origin request from ${origin.slice(0, 100)} refused`);
     return next();
   }
-  if (getCookie(c, SESSION_COOKIE)) {
+  if (getCookie(c, sessionCookieName(c.get('deps').config))) {
     const site = c.req.header('sec-fetch-site');
     if (site !== 'same-origin')
       throw new AppError(403, 'csrf_rejected', 'state-changing request without a same-origin Origin header refused');

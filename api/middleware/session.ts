@@ -1,18 +1,24 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { sessions, SESSION_COOKIE } from '../auth/session.ts';
+import { sessionCookieName, sessions } from '../auth/session.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
 import { originOf } from './origin.ts';
 
 export function isSecure(c: Parameters<MiddlewareHandler<AppEnv>>[0]): boolean {
-  const { secureCookies, trustProxy } = c.get('deps').config;
-  return secureCookies || originOf(c.req.url).https || (!!trustProxy && c.req.header('x-forwarded-proto') === 'https');
+  const { secureCookies, trustProxy, production } = c.get('deps').config;
+  // Production always: the __Host- cookie requires it, and TLS is terminated in front of the app.
+  return (
+    production ||
+    secureCookies ||
+    originOf(c.req.url).https ||
+    (!!trustProxy && c.req.header('x-forwarded-proto') === 'https')
+  );
 }
 
-/** HttpOnly, SameSite=Lax, Secure when served over HTTPS; Path=/ so the site's pages send it to /api. */
+/** HttpOnly, SameSite=Lax, Secure in production and whenever served over HTTPS; Path=/ so the site's pages send it to /api. */
 export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], token: string, expiresAt: Date) {
-  setCookie(c, SESSION_COOKIE, token, {
+  setCookie(c, sessionCookieName(c.get('deps').config), token, {
     httpOnly: true,
     sameSite: 'Lax',
     secure: isSecure(c),
@@ -22,7 +28,12 @@ export function writeSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], 
 }
 
 export function clearSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c), httpOnly: true, sameSite: 'Lax' });
+  deleteCookie(c, sessionCookieName(c.get('deps').config), {
+    path: '/',
+    secure: isSecure(c),
+    httpOnly: true,
+    sameSite: 'Lax',
+  });
 }
 
 /** One `sessions` per dependency set, not one per request. */
@@ -32,7 +43,7 @@ const perDeps = new WeakMap<Deps, ReturnType<typeof sessions>>();
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('user', null);
   c.set('sessionId', null);
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = getCookie(c, sessionCookieName(c.get('deps').config));
   if (token) {
     const deps = c.get('deps');
     let s = perDeps.get(deps);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { hashPassword } from '../auth/password.ts';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import { generateToken, hashToken, sessions } from '../auth/session.ts';
 import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { resetLink } from './cohorts.ts';
@@ -56,6 +57,7 @@ export function adminUserRoutes() {
         const { db } = c.get('deps');
         if (await usersRepo(db).byEmail(body.email))
           throw new AppError(409, 'conflict', 'a user with this email exists', { email: 'already registered' });
+        checkPasswordPolicy(body.password, body.email, 'password');
         const user = await usersRepo(db).create({
           email: body.email,
           full_name: body.full_name,
@@ -78,6 +80,7 @@ export function adminUserRoutes() {
       {
         method: 'patch',
         path: '/:id',
+        fresh: true,
         summary: "Change a user's role, name or active flag",
         access: ADMIN,
         params: idParam,
@@ -132,6 +135,7 @@ export function adminUserRoutes() {
       {
         method: 'post',
         path: '/:id/reset-link',
+        fresh: true,
         summary: 'Create a single-use password reset link (expires in 24 h; shown once, only its hash is stored)',
         access: ADMIN,
         params: idParam,

@@ -31,6 +31,7 @@ export function adminRoutes() {
       {
         method: 'get',
         path: '/backup',
+        fresh: true,
         summary: 'Download a fresh online backup of the database (SQLite file, integrity-checked)',
         access: ADMIN,
         produces: 'application/vnd.sqlite3',

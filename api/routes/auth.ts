@@ -6,11 +6,16 @@ import { dummyHash, hashPassword, verifyPassword } from '../auth/password.ts';
 import { hashToken, sessions } from '../auth/session.ts';
 import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { AppError } from '../errors.ts';
+import { addressKey, type RateLimiter } from '../middleware/rate-limit.ts';
+import { enrolmentCodesRepo } from '../../db/repos/enrolment-codes.ts';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
+import { checkSecondFactor } from '../auth/second-factor.ts';
 import { clearSessionCookie, writeSessionCookie } from '../middleware/session.ts';
 import { Resource } from '../route.ts';
 import { emailField, nameField, newPasswordField, passwordField } from './fields.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
+import type { Role } from '../../db/schema.ts';
 
 export const loginBody = z
   .object({
@@ -25,6 +30,17 @@ export const redeemBody = z
     email: emailField,
     password: newPasswordField,
     locale: z.enum(['uk', 'en']).default('uk'),
+  })
+  .strict();
+
+export const reauthBody = z
+  .object({ password: passwordField.optional(), code: z.string().trim().min(6).max(32).optional() })
+  .strict()
+  .refine((b) => (b.password === undefined) !== (b.code === undefined), 'send either password or code (second factor)');
+export const loginTotpBody = z
+  .object({
+    challenge: z.string().trim().min(16, 'at least 16 characters').max(64, 'at most 64 characters'),
+    code: z.string().trim().min(6, 'at least 6 characters').max(32, 'at most 32 characters'),
   })
   .strict();
 
@@ -57,12 +73,42 @@ export const clientIp = (c: Context<AppEnv>) => {
 const INVALID_REDEEM =
   'this enrolment code cannot be used with this email (the code may be unknown, expired, revoked or full; if you already have an account, sign in instead)';
 
-async function startSession(c: Context<AppEnv>, userId: number) {
+/** Count a hit for the client's address (a /64 for IPv6) or answer 429. Synchronous: no await between check and count. */
+function rateLimit(limiter: RateLimiter, ip: string) {
+  const key = addressKey(ip);
+  const wait = limiter.retryAfter(key);
+  if (wait > 0)
+    throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
+      'Retry-After': String(wait),
+    });
+  limiter.hit(key);
+}
+
+/**
+ * Audit an unauthenticated failure at most once per event, account and address per window, through
+ * the group commit: a flood of guesses must not become a flood of fsync'd rows. Not awaited: the
+ * answer does not depend on it, and a failed write is logged.
+ */
+function auditOnce(
+  c: Context<AppEnv>,
+  event: 'login.failed' | 'login.limited',
+  email: string,
+  ip: string,
+  actor: number | null = null,
+) {
+  const { db, sqlite, writer, limits, log } = c.get('deps');
+  if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
+  void auditRepo(db)
+    .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
+    .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
+}
+
+async function startSession(c: Context<AppEnv>, user: { id: number; role: Role }) {
   const deps = c.get('deps');
   // A new token at every login: a token planted before login (session fixation) is never promoted.
   const old = c.get('sessionId');
   if (old) await sessions(deps.db, deps.now).invalidate(old);
-  const { token, expiresAt } = await sessions(deps.db, deps.now).create(userId);
+  const { token, expiresAt } = await sessions(deps.db, deps.now).create(user.id, user.role);
   writeSessionCookie(c, token, expiresAt);
 }
 
@@ -79,26 +125,72 @@ export function authRoutes() {
       async (c, { body }) => {
         const { db, limits, log } = c.get('deps');
         const ip = clientIp(c);
-        const wait = Math.max(limits.loginByAccount.retryAfter(body.email), limits.loginByIp.retryAfter(ip));
-        if (wait > 0) {
-          await auditRepo(db).record({ event: 'login.limited', target: body.email, ip });
-          throw new AppError(429, 'rate_limited', `too many failed sign-ins; try again in ${wait} s`, undefined, {
-            'Retry-After': String(wait),
-          });
+        // Reserved synchronously, before the first await: see api/auth/login-throttle.ts.
+        const ticket = limits.login.begin(body.email, ip);
+        if (!ticket.ok) {
+          auditOnce(c, 'login.limited', body.email, ip);
+          throw new AppError(
+            429,
+            'rate_limited',
+            `too many failed sign-ins; try again in ${ticket.retryAfter} s`,
+            undefined,
+            { 'Retry-After': String(ticket.retryAfter) },
+          );
         }
-        const user = await usersRepo(db).byEmail(body.email);
-        // Verify against a dummy hash when there is no such user, so timing does not reveal which emails exist.
-        const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
-        if (!user || !ok || !user.active) {
-          limits.loginByAccount.hit(body.email);
-          limits.loginByIp.hit(ip);
-          await auditRepo(db).record({ event: 'login.failed', target: body.email, actor_id: user?.id ?? null, ip });
+        let user: Awaited<ReturnType<ReturnType<typeof usersRepo>['byEmail']>>;
+        let ok = false;
+        try {
+          user = await usersRepo(db).byEmail(body.email);
+          // Verify against a dummy hash when there is no such user, so timing does not reveal which emails exist.
+          ok = (await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password)) && !!user?.active;
+        } finally {
+          ticket.done(ok);
+        }
+        if (!user || !ok) {
+          auditOnce(c, 'login.failed', body.email, ip, user?.id ?? null);
           log.info('login failed', { ip });
           throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         }
-        limits.loginByAccount.reset(body.email);
-        await startSession(c, user.id);
+        // With a second factor, the password only opens the second step (POST /api/auth/login/totp).
+        if (user.totp_enabled_at)
+          return c.json({ mfa_required: true, challenge: c.get('deps').mfaChallenges.create(user.id) });
+        await startSession(c, user);
         await auditRepo(db).record({ event: 'login.ok', actor_id: user.id, ip });
+        return c.json({
+          user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
+          // An admin without a second factor is sent to set one up (admin routes answer 403 until then).
+          ...(user.role === 'admin' && c.get('deps').config.requireAdminMfa ? { mfa_enrolment_required: true } : {}),
+        });
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/login/totp',
+        summary: 'Second sign-in step: the challenge from /login with a TOTP or recovery code; sets the session cookie',
+        access: 'public',
+        body: loginTotpBody,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const userId = deps.mfaChallenges.userOf(body.challenge);
+        const invalid = () =>
+          new AppError(401, 'invalid_credentials', 'the sign-in expired or the code is wrong; sign in again');
+        if (userId === null) throw invalid();
+        const ok = await checkSecondFactor(deps, userId, body.code);
+        const user = ok ? await usersRepo(deps.db).byId(userId) : undefined;
+        if (!user || !user.active) {
+          auditOnce(c, 'login.failed', `user:${userId}`, clientIp(c), userId);
+          throw invalid();
+        }
+        deps.mfaChallenges.finish(body.challenge);
+        await startSession(c, user);
+        await auditRepo(deps.db).record({
+          event: 'login.ok',
+          actor_id: user.id,
+          details: { mfa: true },
+          ip: clientIp(c),
+        });
         return c.json({
           user: { id: user.id, email: user.email, full_name: user.full_name, role: user.role, locale: user.locale },
         });
@@ -122,6 +214,45 @@ export function authRoutes() {
     .route(
       {
         method: 'post',
+        path: '/reauth',
+        summary: 'Confirm the password of the signed-in account; dangerous actions need this within 10 minutes',
+        access: 'authenticated',
+        body: reauthBody,
+      },
+      async (c, { body }) => {
+        const deps = c.get('deps');
+        const me = c.get('user')!;
+        const key = String(me.id);
+        // Counted before the first await, like sign-in: a stolen session cannot guess the password quickly.
+        if (!deps.limits.reauth.take(key)) {
+          const wait = deps.limits.reauth.retryAfter(key);
+          throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
+            'Retry-After': String(wait),
+          });
+        }
+        const user = await usersRepo(deps.db).byId(me.id);
+        const ok =
+          !!user &&
+          (body.code !== undefined
+            ? !!user.totp_enabled_at && (await checkSecondFactor(deps, me.id, body.code))
+            : await verifyPassword(user.password_hash, body.password!));
+        await auditRepo(deps.db).record({
+          event: ok ? 'reauth.ok' : 'reauth.failed',
+          actor_id: me.id,
+          ip: clientIp(c),
+        });
+        if (!ok)
+          throw new AppError(400, 'validation_failed', 'the password or code is wrong', {
+            [body.code !== undefined ? 'code' : 'password']: 'wrong',
+          });
+        deps.limits.reauth.release(key);
+        await sessions(deps.db, deps.now).markFresh(c.get('sessionId')!);
+        return c.json({ ok: true });
+      },
+    )
+    .route(
+      {
+        method: 'post',
         path: '/redeem',
         summary: 'Create an account with a cohort enrolment code and sign in',
         access: 'public',
@@ -130,12 +261,13 @@ export function authRoutes() {
       async (c, { body }) => {
         const { db, limits, now } = c.get('deps');
         const ip = clientIp(c);
-        const wait = limits.redeem.retryAfter(ip);
-        if (wait > 0)
-          throw new AppError(429, 'rate_limited', `too many attempts; try again in ${wait} s`, undefined, {
-            'Retry-After': String(wait),
-          });
-        limits.redeem.hit(ip);
+        rateLimit(limits.redeem, ip);
+        // The code and the email are checked before the Argon2 hash: a wrong code costs the server nothing.
+        // (Checked again inside the transaction below, which is what decides.)
+        const pre = await enrolmentCodesRepo(db).usable(hashCode(body.code), now().toISOString());
+        if (!pre || (await usersRepo(db).byEmail(body.email)))
+          throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
+        checkPasswordPolicy(body.password, body.email, 'password');
         const passwordHash = await hashPassword(body.password);
         const t = now().toISOString();
         const user = await db.transaction().execute(async (trx) => {
@@ -190,7 +322,7 @@ export function authRoutes() {
             .execute();
           return created;
         });
-        await startSession(c, user.id);
+        await startSession(c, user);
         return c.json({ user }, 201);
       },
     )
@@ -203,19 +335,30 @@ export function authRoutes() {
         body: resetBody,
       },
       async (c, { body }) => {
-        const { db, now } = c.get('deps');
+        const { db, limits, now } = c.get('deps');
+        rateLimit(limits.reset, clientIp(c));
         const t = now().toISOString();
-        const passwordHash = await hashPassword(body.new_password);
-        const userId = await passwordResetsRepo(db).consume(hashToken(body.token), t);
-        const user = userId === null ? undefined : await usersRepo(db).byId(userId);
+        const tokenHash = hashToken(body.token);
+        // The token is checked before the Argon2 hash: an unknown token costs the server nothing.
+        const holder = await passwordResetsRepo(db).peek(tokenHash, t);
+        const owner = holder === null ? undefined : await usersRepo(db).byId(holder);
         // One answer for unknown, used and expired tokens and deactivated accounts.
-        if (!user || !user.active)
-          throw new AppError(
+        const invalid = () =>
+          new AppError(
             400,
             'validation_failed',
             'this reset link is not valid (unknown, already used or expired); ask for a new one',
-            { token: 'not valid' },
+            {
+              token: 'not valid',
+            },
           );
+        if (!owner || !owner.active) throw invalid();
+        // Before the token is used up, so a refused password leaves the link working.
+        checkPasswordPolicy(body.new_password, owner.email, 'new_password');
+        const passwordHash = await hashPassword(body.new_password);
+        const userId = await passwordResetsRepo(db).consume(tokenHash, t);
+        const user = userId === owner.id ? owner : undefined;
+        if (!user) throw invalid();
         await usersRepo(db).setPassword(user.id, passwordHash);
         await passwordResetsRepo(db).expireOthers(user.id, t);
         await sessions(db, now).invalidateAllFor(user.id);

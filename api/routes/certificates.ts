@@ -218,6 +218,7 @@ export function certificateRoutes() {
       {
         method: 'post',
         path: '/admin/certificates/:code/revoke',
+        fresh: true,
         summary: 'Revoke a certificate, with a reason (audit-logged)',
         access: ['admin'],
         params: codeParam,

@@ -1,5 +1,6 @@
 /** Request field schemas shared by several resources. */
 import { z } from 'zod';
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 
 export const emailField = z
   .string()
@@ -9,7 +10,11 @@ export const emailField = z
   .email('not a valid email address');
 export const nameField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
 /** NIST SP 800-63B: at least 8 characters, allow long passphrases; 256 keeps hashing bounded. */
-export const newPasswordField = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
+export const newPasswordField = z
+  .string()
+  .min(10, 'at least 10 characters')
+  .max(256, 'at most 256 characters')
+  .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
 export const localeField = z.enum(['uk', 'en']);
 export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin']);

@@ -3,6 +3,9 @@ import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { sessions } from '../auth/session.ts';
+import { checkPasswordPolicy } from '../auth/password-policy.ts';
+import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
+import { writeSessionCookie } from '../middleware/session.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { newPasswordField, passwordField } from './fields.ts';
@@ -19,7 +22,7 @@ export function meRoutes() {
       {
         method: 'post',
         path: '/password',
-        summary: 'Change password; signs out every other session',
+        summary: 'Change password; signs out every session, gives this one a new token and expires open reset links',
         access: 'authenticated',
         body: passwordBody,
       },
@@ -32,8 +35,14 @@ export function meRoutes() {
             current_password: 'wrong password',
           });
         }
+        checkPasswordPolicy(body.new_password, me.email, 'new_password');
         await usersRepo(deps.db).setPassword(me.id, await hashPassword(body.new_password));
-        await sessions(deps.db, deps.now).invalidateAllFor(me.id, c.get('sessionId')!);
+        // ASVS 7.4.3/6.4.x: a leaked reset or set-up link, or a stolen session (this one included: it gets
+        // a new token), stops working once the password changes.
+        await passwordResetsRepo(deps.db).expireOthers(me.id, deps.now().toISOString());
+        await sessions(deps.db, deps.now).invalidateAllFor(me.id);
+        const { token, expiresAt } = await sessions(deps.db, deps.now).create(me.id, me.role);
+        writeSessionCookie(c, token, expiresAt);
         await auditRepo(deps.db).record({
           event: 'password.changed',
           actor_id: me.id,

@@ -126,6 +126,7 @@ export function privacyRoutes() {
       {
         method: 'post',
         path: '/:id/erase',
+        fresh: true,
         summary:
           "Erase one person's personal data (type their email to confirm); certificates stay verifiable without the name",
         access: ADMIN,

@@ -5,6 +5,8 @@ import * as instructorReports from './2026-11-29T0600-instructor-reports.ts';
 import * as progressDropRedundantIndex from './2026-11-29T1200-progress-drop-redundant-index.ts';
 import * as integrityServerClock from './2026-12-04T1000-integrity-server-clock.ts';
 import * as cyclesCertificateSupersession from './2026-12-04T1100-cycles-certificate-supersession.ts';
+import * as authSessionReauth from './2026-12-04T1200-auth-session-reauth.ts';
+import * as authTotp from './2026-12-04T1201-auth-totp.ts';
 import * as secDataInvitationsArchive from './2026-12-04T1300-sec-data-invitations-archive.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -13,5 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1200-progress-drop-redundant-index': progressDropRedundantIndex,
   '2026-12-04T1000-integrity-server-clock': integrityServerClock,
   '2026-12-04T1100-cycles-certificate-supersession': cyclesCertificateSupersession,
+  '2026-12-04T1200-auth-session-reauth': authSessionReauth,
+  '2026-12-04T1201-auth-totp': authTotp,
   '2026-12-04T1300-sec-data-invitations-archive': secDataInvitationsArchive,
 };

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { DB } from '../connection.ts';
+import { runCompiled, type GroupCommitter } from '../group-commit.ts';
 
 export type AuditEvent =
   | 'login.ok'
@@ -26,29 +28,44 @@ export type AuditEvent =
   | 'user.name_changed'
   | 'attempt.late_submitted'
   | 'attempt.late_accepted'
-  | 'attempt.late_rejected';
+  | 'attempt.late_rejected'
+  | 'reauth.ok'
+  | 'reauth.failed'
+  | 'mfa.enabled'
+  | 'mfa.disabled';
+
+export interface AuditEntry {
+  event: AuditEvent;
+  actor_id?: number | null;
+  target?: string | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+const row = (e: AuditEntry) => ({
+  at: new Date().toISOString(),
+  event: e.event,
+  actor_id: e.actor_id ?? null,
+  target: e.target ?? null,
+  details: e.details ? JSON.stringify(e.details) : null,
+  ip: e.ip ?? null,
+});
 
 export function auditRepo(db: DB) {
   return {
+    /**
+     * Record through the group commit: unauthenticated requests (failed sign-ins) must not each cost an
+     * fsync of their own on the event loop.
+     */
+    recordBatched: (sqlite: SQLite.Database, writer: GroupCommitter, e: AuditEntry) =>
+      writer.run(() => runCompiled(sqlite, db.insertInto('audit_log').values(row(e)).compile())),
+    /** Delete rows older than `before` (ISO time): the retention period (AUDIT_RETENTION_DAYS). */
+    async prune(before: string): Promise<number> {
+      const r = await db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     /** Record a security event. `details` must never hold passwords, tokens or answer keys. */
-    record: (e: {
-      event: AuditEvent;
-      actor_id?: number | null;
-      target?: string | null;
-      details?: Record<string, unknown>;
-      ip?: string | null;
-    }) =>
-      db
-        .insertInto('audit_log')
-        .values({
-          at: new Date().toISOString(),
-          event: e.event,
-          actor_id: e.actor_id ?? null,
-          target: e.target ?? null,
-          details: e.details ? JSON.stringify(e.details) : null,
-          ip: e.ip ?? null,
-        })
-        .execute(),
+    record: (e: AuditEntry) => db.insertInto('audit_log').values(row(e)).execute(),
     /**
      * Erasure: the audit trail keeps what happened to the person but no longer who they were (GDPR
      * art. 17). Their email and recorded names, wherever it was recorded (a failed login records the typed email as its

@@ -8,6 +8,17 @@ export function passwordResetsRepo(db: DB) {
         .insertInto('password_resets')
         .values({ ...r, used_at: null })
         .execute(),
+    /** The user of an open token (unknown, used or expired: null), without using it up. */
+    async peek(token_hash: string, at: string): Promise<number | null> {
+      const row = await db
+        .selectFrom('password_resets')
+        .select('user_id')
+        .where('token_hash', '=', token_hash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      return row?.user_id ?? null;
+    },
     /**
      * Use a token once: marks it used and returns its user, or null when it is unknown, used or
      * expired. The `used_at is null` condition makes a concurrent second use lose.

@@ -9,12 +9,14 @@ const withUserQuery = (db: DB, id: string) =>
     .select([
       'sessions.id as session_id',
       'sessions.expires_at',
+      'sessions.created_at as session_created_at',
       'users.id',
       'users.email',
       'users.full_name',
       'users.role',
       'users.locale',
       'users.active',
+      'users.totp_enabled_at',
     ])
     .where('sessions.id', '=', id);
 
@@ -33,7 +35,15 @@ export function sessionLookup(db: DB, sqlite: SQLite.Database): (id: string) => 
 export function sessionsRepo(db: DB) {
   return {
     create: (s: { id: string; user_id: number; expires_at: string; created_at: string }) =>
-      db.insertInto('sessions').values(s).execute(),
+      db
+        .insertInto('sessions')
+        .values({ ...s, reauth_at: s.created_at })
+        .execute(),
+    /** When the session last proved its password, or undefined when there is no such session. */
+    reauthAt: async (id: string) =>
+      (await db.selectFrom('sessions').select('reauth_at').where('id', '=', id).executeTakeFirst())?.reauth_at,
+    markReauth: (id: string, at: string) =>
+      db.updateTable('sessions').set({ reauth_at: at }).where('id', '=', id).execute(),
     /** The session with its user, or undefined. */
     withUser: (id: string) => withUserQuery(db, id).executeTakeFirst(),
     extend: (id: string, expires_at: string) =>

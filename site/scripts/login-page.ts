@@ -18,6 +18,7 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
     error.hidden = true;
     const data = Object.fromEntries(fields.map((f) => [f, (form.elements.namedItem(f) as HTMLInputElement).value]));
     if (url.endsWith('redeem')) Object.assign(data, { locale: form.dataset.locale });
+    if (form.dataset.challenge) Object.assign(data, { challenge: form.dataset.challenge });
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -28,18 +29,30 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
       if (res.ok) {
         const body = (await res.json().catch(() => null)) as {
           user?: { id: number; full_name?: string; role?: string };
+          mfa_required?: boolean;
+          challenge?: string;
+          mfa_enrolment_required?: boolean;
         } | null;
+        const locale = form.dataset.locale ?? 'uk';
+        // The password was right and a second factor is on: the code form takes over.
+        if (body?.mfa_required && body.challenge && totp) {
+          totp.dataset.challenge = body.challenge;
+          form.hidden = true;
+          totp.hidden = false;
+          totp.querySelector('input')?.focus();
+          return;
+        }
         const user = body?.user;
         // Name and role too, for the header on every page (site/scripts/site-header.ts).
         if (user?.full_name && user.role) setSignedInWho({ id: user.id, full_name: user.full_name, role: user.role });
         else setSignedIn(user?.id ?? 'unknown');
-        location.assign(safeNext(form.dataset.locale ?? 'uk'));
+        location.assign(body?.mfa_enrolment_required ? `/${locale}/my/security/?required=1` : safeNext(locale));
         return;
       }
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       error.textContent =
         res.status === 401
-          ? (strings.failed ?? body?.error?.message ?? '')
+          ? ((form.dataset.challenge ? strings.mfaFailed : strings.failed) ?? body?.error?.message ?? '')
           : res.status === 429
             ? (strings.limited ?? body?.error?.message ?? '')
             : (body?.error?.message ?? `HTTP ${res.status}`);
@@ -51,6 +64,8 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
   });
 }
 
+const totp = document.querySelector<HTMLFormElement>('[data-totp-form]');
+if (totp) wire(totp, '/api/auth/login/totp', ['code']);
 const login = document.querySelector<HTMLFormElement>('[data-login-form]');
 if (login) wire(login, '/api/auth/login', ['email', 'password']);
 const redeem = document.querySelector<HTMLFormElement>('[data-redeem-form]');

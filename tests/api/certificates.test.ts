@@ -544,6 +544,8 @@ describe('certificates', async () => {
 
     it('a revoked certificate shows as revoked, is audit-logged, and its PDF is gone', async () => {
       now = new Date('2026-12-10T12:00:00Z');
+      // Days later: an admin session has ended after 12 h idle, and revocation needs a fresh sign-in anyway.
+      admin.cookie = await t.login(admin.user.email);
       const res = await t.request(`/api/admin/certificates/${cert!.code}/revoke`, {
         cookie: admin.cookie,
         json: { reason: 'Результат анульовано: списування' },

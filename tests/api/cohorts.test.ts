@@ -372,6 +372,8 @@ describe('CSV import', () => {
 describe('admin reset link', () => {
   it('an admin creates a single-use, expiring reset link; it is audit-logged and signs out old sessions', async () => {
     const learner = await t.userWithSession('cadet');
+    // Handing out a reset link needs a password confirmed in the last 10 minutes: sign in again.
+    admin.cookie = await t.login(admin.user.email);
     const res = await t.request(`/api/admin/users/${learner.user.id}/reset-link`, { cookie: admin.cookie, json: {} });
     expect(res.status).toBe(201);
     const { url, expires_at } = await res.json();

@@ -45,3 +45,38 @@ describe('every route × every role', async () => {
     });
   }
 });
+
+describe('routes that need a fresh password (fresh: true)', async () => {
+  const t = await makeTestApp();
+  const fresh = t.app.docs.filter((r) => r.fresh);
+
+  it('cover backup download, erasure, user changes (role), reset links, certificate revocation and removing the second factor', () => {
+    expect(fresh.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual([
+      'GET /api/admin/backup',
+      'PATCH /api/admin/users/:id',
+      'POST /api/admin/certificates/:code/revoke',
+      'POST /api/admin/users/:id/erase',
+      'POST /api/admin/users/:id/reset-link',
+      'POST /api/auth/totp/disable',
+    ]);
+  });
+
+  for (const r of fresh) {
+    it(`${r.method.toUpperCase()} ${r.path} refuses an admin whose password is older than 10 minutes`, async () => {
+      const { user, cookie } = await t.userWithSession('admin');
+      await t.deps.db
+        .updateTable('sessions')
+        .set({ reauth_at: new Date(Date.now() - 11 * 60 * 1000).toISOString() })
+        .where('user_id', '=', user.id)
+        .execute();
+      const path = r.path.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? '999999' : `x-${name}`));
+      const res = await t.request(path, {
+        method: r.method.toUpperCase(),
+        cookie,
+        ...(r.method === 'get' ? {} : { json: {} }),
+      });
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('reauth_required');
+    });
+  }
+});

@@ -432,6 +432,8 @@ describe('the cohort report equals a learner-by-learner recomputation on randomi
     await check();
     const before = await get();
     now = new Date('2026-12-02T09:00:00Z');
+    // The next morning the instructor signs in again (a staff session ends after 12 h without use).
+    instructor.cookie = await t.login(instructor.user.email);
     try {
       const after = await get();
       expect(after).toEqual(await recompute(db, cat, id));

@@ -30,7 +30,7 @@ async function shippedJs(
     await login.goto(`${base}/uk/login/`);
     await login.locator('#email').fill(signIn.email);
     await login.locator('#password').fill(signIn.password);
-    await login.locator('form button[type=submit]').click();
+    await login.locator('[data-login-form] button[type=submit]').click();
     await login.waitForURL('**/my/');
     await login.close();
   }

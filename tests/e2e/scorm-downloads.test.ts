@@ -22,7 +22,7 @@ describe('SCORM downloads in the instructor workspace', async () => {
     await page.goto(`${server.url}/en/login/`);
     await page.locator('#email').fill('instructor@oberih.demo');
     await page.locator('#password').fill('demo-instructor-2026');
-    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-login-form] button[type=submit]').click();
     await page.waitForURL('**/en/my/');
     await page.goto(`${server.url}/en/instructor/`);
     const link = page.locator('[data-scorm-packages] a[href="/api/scorm/fixture-course-uk-scorm12.zip"]');

@@ -81,7 +81,7 @@ function answer(q: PublicQuestion, memory: Memory): Response {
 
 async function learnerPasses(t: TestApp, course: string, n: number): Promise<boolean> {
   const user = await t.createUser('cadet', `attack-${course}-${n}@test.ua`);
-  const { token } = await sessions(t.deps.db).create(user.id);
+  const { token } = await sessions(t.deps.db).create(user.id, 'cadet');
   const cookie = `oberih_session=${token}`;
   const memory: Memory = new Map();
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -6,11 +6,11 @@
  */
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SESSION_RENEW_BEFORE, SESSION_TTL } from '../../api/auth/session.ts';
+import { SESSION_TTL, STAFF_IDLE, STAFF_RENEW_BEFORE } from '../../api/auth/session.ts';
 import { SessionCache } from '../../api/auth/session-cache.ts';
 import { createDb } from '../../db/connection.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
-import { makeTestApp, tempDir, TEST_PASSWORD } from '../helpers/app.ts';
+import { makeTestApp, sessionCookie, tempDir, TEST_PASSWORD } from '../helpers/app.ts';
 import path from 'node:path';
 
 describe('session cache invalidation', async () => {
@@ -59,21 +59,19 @@ describe('session cache invalidation', async () => {
     ).toBe(401);
   });
 
-  it('a password change refuses every other session at once (and keeps the current one)', async () => {
+  it('a password change refuses every other session at once (and the current one continues with a new token)', async () => {
     const { user, cookie: laptop } = await cached();
     const phone = await t.login(user.email);
     expect((await me(phone)).status).toBe(200);
     expect((await me(phone)).status).toBe(200);
-    expect(
-      (
-        await t.request('/api/me/password', {
-          cookie: laptop,
-          json: { current_password: TEST_PASSWORD, new_password: 'another long passphrase' },
-        })
-      ).status,
-    ).toBe(200);
+    const changed = await t.request('/api/me/password', {
+      cookie: laptop,
+      json: { current_password: TEST_PASSWORD, new_password: 'another long passphrase' },
+    });
+    expect(changed.status).toBe(200);
     expect((await me(phone)).status).toBe(401);
-    expect((await me(laptop)).status).toBe(200);
+    expect((await me(laptop)).status).toBe(401);
+    expect((await me(sessionCookie(changed))).status).toBe(200);
   });
 
   it('a password reset through a reset link refuses every session at once', async () => {
@@ -161,11 +159,11 @@ describe('session cache invalidation', async () => {
     expect((await me(cookie)).status).toBe(401);
   });
 
-  it('respects expiry and still slides it forward (the renewal goes to the database)', async () => {
-    const { cookie } = await cached();
+  it('respects expiry and still slides a staff session forward (the renewal goes to the database)', async () => {
+    const { cookie } = await cached('instructor');
     const start = now;
-    // Close to expiry: the cached entry is not used; the session is renewed with a new cookie.
-    now = new Date(start.getTime() + SESSION_TTL - SESSION_RENEW_BEFORE + 3600_000);
+    // Close to the idle end: the cached entry is not used; the session is renewed with a new cookie.
+    now = new Date(start.getTime() + STAFF_IDLE - STAFF_RENEW_BEFORE + 3600_000);
     const renewed = await me(cookie);
     expect(renewed.status).toBe(200);
     expect(renewed.headers.getSetCookie().join()).toMatch(/oberih_session=/);
@@ -190,6 +188,7 @@ describe('SessionCache', () => {
     full_name: 'Тест',
     role: 'cadet' as const,
     locale: 'uk' as const,
+    mfa: false,
   });
 
   it('is bounded: the oldest entries go first', async () => {

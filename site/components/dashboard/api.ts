@@ -1,6 +1,7 @@
 /** Small fetch helpers for the instructor and admin islands: JSON in and out, same-origin cookies. */
 import { formatDate } from '../../../courses/format.ts';
 import type { Locale } from '../../../courses/schema/common.ts';
+import { confirmPassword } from './reauth.ts';
 export interface ApiResult<T> {
   ok: boolean;
   status: number;
@@ -13,6 +14,7 @@ export async function api<T = Record<string, unknown>>(
   url: string,
   method = 'GET',
   body?: unknown,
+  retried = false,
 ): Promise<ApiResult<T>> {
   try {
     const res = await fetch(url, {
@@ -21,7 +23,10 @@ export async function api<T = Record<string, unknown>>(
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const data = (await res.json().catch(() => ({}))) as T & { error?: { message?: string } };
+    const data = (await res.json().catch(() => ({}))) as T & { error?: { code?: string; message?: string } };
+    // A dangerous action with a password older than 10 minutes: confirm it, then try once more.
+    if (res.status === 403 && data?.error?.code === 'reauth_required' && !retried && (await confirmPassword()))
+      return api<T>(url, method, body, true);
     return {
       ok: res.ok,
       status: res.status,
