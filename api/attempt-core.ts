@@ -10,7 +10,8 @@ import { correctResponse, isPassed, responseShapeError, scoreAttempt } from '../
 import type { Question, Response } from '../courses/schema/question.ts';
 import { attemptsRepo, type ScoredResponse, type StoredDraw } from '../db/repos/attempts.ts';
 import type { Attempt } from '../db/schema.ts';
-import { checkCompletion } from './completion.ts';
+import { attemptsInCycle } from '../courses/cycles.ts';
+import { checkCompletion, cycleOf } from './completion.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 
@@ -87,12 +88,34 @@ export function scoreResponses(deps: Deps, a: Attempt, responses: Record<string,
   return { score: result.score, passed: isPassed(result.score, course.passMark), rows };
 }
 
-/** Attempts left in the course for the learner (null: unlimited). */
+/**
+ * Attempts left to the learner in the current certification cycle (null: unlimited), counted as the
+ * start route counts them: a renewal cycle starts with a fresh set, so the review policy must not
+ * treat a renewing officer as out of attempts (and show the key) while the cycle still has some.
+ */
 export async function attemptsLeft(deps: Deps, userId: number, courseId: string): Promise<number | null> {
-  const { settings } = poolOf(deps, courseId);
+  const { settings, course } = poolOf(deps, courseId);
   if (!settings.maxAttempts) return null;
-  const mine = await attemptsRepo(deps.db).forUser(userId, courseId);
-  return Math.max(0, settings.maxAttempts - mine.filter((a) => a.submitted_at).length);
+  const { cycle, attempts } = await cycleOf(deps, userId, course);
+  const used = attemptsInCycle(
+    cycle,
+    attempts.filter((a) => a.submitted_at),
+  ).length;
+  return Math.max(0, settings.maxAttempts - used);
+}
+
+/**
+ * An attempt closed by the server at its deadline can still receive a late submission (finished offline)
+ * until the grace period ends: its answers must not be shown before then, or a learner could let the
+ * last attempt run out, read the key and hand it in "late".
+ */
+export function lateWindowOpen(a: Attempt, now: Date): boolean {
+  return (
+    a.finished_by === 'deadline' &&
+    !a.late_status &&
+    !!a.deadline_at &&
+    now.getTime() < Date.parse(a.deadline_at) + OFFLINE_GRACE_MS
+  );
 }
 
 /** The open attempt as its learner sees it: questions under public ids, and the answers the server holds. */
@@ -132,7 +155,14 @@ export async function resultView(deps: Deps, a: Attempt, forStaff = false, known
   const repo = attemptsRepo(deps.db);
   const passed = a.passed === 1;
   const left = forStaff || passed ? null : await attemptsLeft(deps, a.user_id, a.course_id);
-  const level = reviewLevel(settings.review, { passed, attemptsLeft: left, staff: forStaff });
+  let level = reviewLevel(settings.review, { passed, attemptsLeft: left, staff: forStaff });
+  // No key while any of the learner's attempts at the course could still be handed in late: the
+  // questions of one attempt recur in another.
+  if (level === 'full' && !forStaff && !passed) {
+    const now = deps.now();
+    const mine = await repo.forUser(a.user_id, a.course_id);
+    if (mine.some((x) => lateWindowOpen(x, now))) level = 'modules';
+  }
   const head = { id: a.id, course: a.course_id, submitted: true, submitted_at: a.submitted_at };
   const late = a.late_status
     ? {

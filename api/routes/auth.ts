@@ -86,10 +86,11 @@ function rateLimit(limiter: RateLimiter, ip: string) {
 
 /**
  * Audit an unauthenticated failure at most once per event, account and address per window, through
- * the group commit: a flood of guesses must not become a flood of fsync'd rows. Not awaited: the
- * answer does not depend on it, and a failed write is logged.
+ * the group commit: a flood of guesses must not become a flood of fsync'd rows (they share commits).
+ * Awaited, so the answer leaves only once the row is committed: a fire-and-forget write was seen lost
+ * when the next request came at once. A failed write is logged, never turned into a 500.
  */
-function auditOnce(
+async function auditOnce(
   c: Context<AppEnv>,
   event: 'login.failed' | 'login.limited',
   email: string,
@@ -98,7 +99,7 @@ function auditOnce(
 ) {
   const { db, sqlite, writer, limits, log } = c.get('deps');
   if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
-  void auditRepo(db)
+  await auditRepo(db)
     .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
     .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
 }
@@ -128,7 +129,7 @@ export function authRoutes() {
         // Reserved synchronously, before the first await: see api/auth/login-throttle.ts.
         const ticket = limits.login.begin(body.email, ip);
         if (!ticket.ok) {
-          auditOnce(c, 'login.limited', body.email, ip);
+          await auditOnce(c, 'login.limited', body.email, ip);
           throw new AppError(
             429,
             'rate_limited',
@@ -147,7 +148,7 @@ export function authRoutes() {
           ticket.done(ok);
         }
         if (!user || !ok) {
-          auditOnce(c, 'login.failed', body.email, ip, user?.id ?? null);
+          await auditOnce(c, 'login.failed', body.email, ip, user?.id ?? null);
           log.info('login failed', { ip });
           throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         }
@@ -180,7 +181,7 @@ export function authRoutes() {
         const ok = await checkSecondFactor(deps, userId, body.code);
         const user = ok ? await usersRepo(deps.db).byId(userId) : undefined;
         if (!user || !user.active) {
-          auditOnce(c, 'login.failed', `user:${userId}`, clientIp(c), userId);
+          await auditOnce(c, 'login.failed', `user:${userId}`, clientIp(c), userId);
           throw invalid();
         }
         deps.mfaChallenges.finish(body.challenge);

@@ -16,7 +16,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { clientIp } from './auth.ts';
 import { readMembersCsv, type RejectedRow } from './cohort-import.ts';
-import { idParam, localeField, nameField } from './fields.ts';
+import { idParam, isoDateTime, localeField, nameField } from './fields.ts';
 
 const STAFF = ['instructor', 'admin'] as const;
 const DAY = 86_400_000;
@@ -58,7 +58,7 @@ export const codeBody = z
     /** Role given to accounts created with the code. */
     role: z.enum(['cadet', 'officer']).default('cadet'),
     /** Expiry as a date-time; or `expires_in_days` (default 30). */
-    expires_at: z.string().datetime({ offset: true }).optional(),
+    expires_at: isoDateTime().optional(),
     expires_in_days: z.number().int().min(1).max(730).optional(),
     /** How many accounts the code may create; null for no limit. */
     max_seats: z.number().int().min(1).max(10_000).nullable().default(null),

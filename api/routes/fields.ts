@@ -18,4 +18,16 @@ export const newPasswordField = z
 export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
 export const localeField = z.enum(['uk', 'en']);
 export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin']);
+/**
+ * An ISO 8601 date-time with an offset that is a real one (±14:00 at most): zod's `datetime` also
+ * accepts `+99:00`, which `Date.parse` cannot read (it became a 500 further on).
+ */
+export const isoDateTime = (message = 'an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z') =>
+  z
+    .string()
+    .datetime({ offset: true, message })
+    .refine((s) => {
+      const offset = /([+-])(\d{2}):?(\d{2})$/.exec(s);
+      return !Number.isNaN(Date.parse(s)) && (!offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60);
+    }, message);
 export const idParam = z.object({ id: z.coerce.number().int().positive() }).strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime } from './fields.ts';
 import { courseProgress, type MissingForCompletion } from '../../courses/completion.ts';
 import type { Deps } from '../deps.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
@@ -26,7 +27,7 @@ const eventSchema = z
     /** Practice score 0–100 (only for `practice`). */
     score: z.number().min(0).max(100).optional(),
     /** When it happened, by the device's clock. */
-    at: z.string().datetime({ offset: true, message: 'an ISO 8601 date-time, e.g. 2026-11-29T10:00:00Z' }),
+    at: isoDateTime(),
   })
   .strict()
   .refine((e) => (e.kind === 'practice') === (e.score !== undefined), {
@@ -40,7 +41,7 @@ export const eventsBody = z
      * The device's clock when it sent the batch. When given, event times are shifted by the
      * difference to the server's clock, so a device whose clock is days off still records correct times.
      */
-    sent_at: z.string().datetime({ offset: true }).optional(),
+    sent_at: isoDateTime().optional(),
     events: z
       .array(eventSchema)
       .min(1, 'send at least one event')
