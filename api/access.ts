@@ -33,6 +33,8 @@ export async function canSeeLearnerRecord(
     .where('cohorts.archived_at', 'is', null)
     .where('cohort_courses.course_id', '=', record.courseId)
     .where('cohort_members.joined_at', '<=', record.at)
+    // Assigning the course later does not open what the learner did in it before (under someone else).
+    .where('cohort_courses.assigned_at', '<=', record.at)
     .executeTakeFirst();
   return !!row;
 }

@@ -87,6 +87,8 @@ export interface CohortCoursesTable {
   cohort_id: number;
   course_id: string;
   due_on: string | null;
+  /** When the course was assigned (ISO); learner records from before it stay out of the cohort's views. */
+  assigned_at: Generated<string>;
 }
 
 export interface EnrolmentCodesTable {

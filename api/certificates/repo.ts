@@ -25,6 +25,7 @@ export function certificatesRepo(db: DB) {
         .select('users.email')
         .where('cohort_members.cohort_id', '=', cohortId)
         .whereRef('certificates.issued_at', '>=', 'cohort_members.joined_at')
+        .whereRef('certificates.issued_at', '>=', 'cohort_courses.assigned_at')
         .orderBy('users.full_name')
         .orderBy('certificates.issued_at')
         .execute(),

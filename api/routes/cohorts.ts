@@ -275,7 +275,8 @@ export function cohortRoutes() {
         const cohort = await cohortFor(c, params.id);
         if (!c.get('deps').catalog.courses.has(params.courseId))
           throw new AppError(404, 'not_found', `unknown course "${params.courseId}"`);
-        await cohortsRepo(c.get('deps').db).assignCourse(cohort.id, params.courseId, body.due_on);
+        const deps = c.get('deps');
+        await cohortsRepo(deps.db).assignCourse(cohort.id, params.courseId, body.due_on, deps.now().toISOString());
         return c.json({
           course: { course_id: params.courseId, due_on: body.due_on, ...courseInfo(c, params.courseId) },
         });

@@ -376,7 +376,7 @@ export function reportRoutes() {
         ]);
         const responsesBy = new Map<string, typeof data.responses>();
         for (const r of data.responses) responsesBy.set(r.attempt_id, [...(responsesBy.get(r.attempt_id) ?? []), r]);
-        const courses = assigned.flatMap(({ course_id, due_on }) => {
+        const courses = assigned.flatMap(({ course_id, due_on, assigned_at }) => {
           const loaded = deps.catalog.courses.get(course_id);
           if (!loaded) return [];
           const pool = new Map((loaded.pool ?? []).map((q) => [q.id, q]));
@@ -398,8 +398,9 @@ export function reportRoutes() {
               due_on,
               pass_mark: loaded.course.passMark,
               modules: progress.modules.map((m) => ({ ...m, title: titles[m.id] ?? { uk: m.id, en: m.id } })),
+              // Only what was made after the course was assigned here (and after joining: the query).
               attempts: data.attempts
-                .filter((a) => a.course_id === course_id)
+                .filter((a) => a.course_id === course_id && a.started_at >= assigned_at)
                 .map((a) => {
                   const order = (JSON.parse(a.questions) as { id: string }[]).map((d) => d.id);
                   const byQ = new Map((responsesBy.get(a.id) ?? []).map((r) => [r.question_id, r]));
@@ -426,8 +427,8 @@ export function reportRoutes() {
                       : [],
                   };
                 }),
-              completions: data.completions.filter((x) => x.course_id === course_id),
-              certificates: data.certificates.filter((x) => x.course_id === course_id),
+              completions: data.completions.filter((x) => x.course_id === course_id && x.completed_at >= assigned_at),
+              certificates: data.certificates.filter((x) => x.course_id === course_id && x.issued_at >= assigned_at),
             },
           ];
         });

@@ -8,6 +8,7 @@ import * as cyclesCertificateSupersession from './2026-12-04T1100-cycles-certifi
 import * as authSessionReauth from './2026-12-04T1200-auth-session-reauth.ts';
 import * as authTotp from './2026-12-04T1201-auth-totp.ts';
 import * as secDataInvitationsArchive from './2026-12-04T1300-sec-data-invitations-archive.ts';
+import * as cohortCourseAssignedAt from './2026-12-04T1400-cohort-course-assigned-at.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1200-auth-session-reauth': authSessionReauth,
   '2026-12-04T1201-auth-totp': authTotp,
   '2026-12-04T1300-sec-data-invitations-archive': secDataInvitationsArchive,
+  '2026-12-04T1400-cohort-course-assigned-at': cohortCourseAssignedAt,
 };

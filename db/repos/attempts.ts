@@ -168,7 +168,8 @@ export function attemptsRepo(db: DB) {
               // The same scope as every other view of a learner's record (api/access.ts).
               .where('cohorts.archived_at', 'is', null)
               .whereRef('cohort_courses.course_id', '=', 'attempts.course_id')
-              .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at'),
+              .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at')
+              .whereRef('cohort_courses.assigned_at', '<=', 'attempts.started_at'),
           ),
         )
         .orderBy('attempts.late_submitted_at')

@@ -90,14 +90,15 @@ export function cohortsRepo(db: DB) {
     courses: (cohortId: number) =>
       db
         .selectFrom('cohort_courses')
-        .select(['course_id', 'due_on'])
+        .select(['course_id', 'due_on', 'assigned_at'])
         .where('cohort_id', '=', cohortId)
         .orderBy('course_id')
         .execute(),
-    assignCourse: (cohortId: number, courseId: string, dueOn: string | null) =>
+    /** Assign a course (or change its due date: the assignment keeps the time it was first made). */
+    assignCourse: (cohortId: number, courseId: string, dueOn: string | null, at: string) =>
       db
         .insertInto('cohort_courses')
-        .values({ cohort_id: cohortId, course_id: courseId, due_on: dueOn })
+        .values({ cohort_id: cohortId, course_id: courseId, due_on: dueOn, assigned_at: at })
         .onConflict((oc) => oc.columns(['cohort_id', 'course_id']).doUpdateSet({ due_on: dueOn }))
         .execute(),
     unassignCourse: async (cohortId: number, courseId: string) =>

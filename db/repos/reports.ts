@@ -86,7 +86,9 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
   const madeWhileMember = (table: 'attempts' | 'completions' | 'certificates', column: string) =>
     sql<boolean>`exists (select 1 from cohort_members m where m.cohort_id = ${COHORT} and m.user_id = ${sql.ref(
       `${table}.user_id`,
-    )} and m.joined_at <= ${sql.ref(`${table}.${column}`)})`;
+    )} and m.joined_at <= ${sql.ref(`${table}.${column}`)}) and exists (select 1 from cohort_courses a where a.cohort_id = ${COHORT} and a.course_id = ${sql.ref(
+      `${table}.course_id`,
+    )} and a.assigned_at <= ${sql.ref(`${table}.${column}`)})`;
   /** `(select json_group_array(json_array(columns…)) from (query))`, or objects with `json_object`, in `order` when given. */
   const json = (
     // Any table and selection: the helper only wraps a finished query in JSON aggregation.
@@ -214,14 +216,24 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
    */
   const whileMember =
     (cohortId: number) =>
-    ({ exists, selectFrom }: ExpressionBuilder<Database, 'attempts'>) =>
-      exists(
-        selectFrom('cohort_members')
-          .select('cohort_members.user_id')
-          .where('cohort_members.cohort_id', '=', cohortId)
-          .whereRef('cohort_members.user_id', '=', 'attempts.user_id')
-          .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at'),
-      );
+    ({ and, exists, selectFrom }: ExpressionBuilder<Database, 'attempts'>) =>
+      and([
+        exists(
+          selectFrom('cohort_members')
+            .select('cohort_members.user_id')
+            .where('cohort_members.cohort_id', '=', cohortId)
+            .whereRef('cohort_members.user_id', '=', 'attempts.user_id')
+            .whereRef('cohort_members.joined_at', '<=', 'attempts.started_at'),
+        ),
+        // …and after the course was assigned to the cohort: assigning it later opens nothing older.
+        exists(
+          selectFrom('cohort_courses')
+            .select('cohort_courses.course_id')
+            .where('cohort_courses.cohort_id', '=', cohortId)
+            .whereRef('cohort_courses.course_id', '=', 'attempts.course_id')
+            .whereRef('cohort_courses.assigned_at', '<=', 'attempts.started_at'),
+        ),
+      ]);
   return {
     /**
      * The facts behind the cohort report: assigned courses, members, and per learner × course (× module)
