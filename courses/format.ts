@@ -63,6 +63,17 @@ export function formatDate(iso: string | Date, locale: Locale, style: 'long' | '
   return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: style, timeZone: TIME_ZONE }).format(d);
 }
 
+/** A date as digits (Kyiv time), read alike in both languages: uk and en `04.12.2026`. */
+export function formatNumericDate(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso) : iso;
+  return new Intl.DateTimeFormat('uk-UA', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    timeZone: TIME_ZONE,
+  }).format(d);
+}
+
 /** A date and time (Kyiv time): uk `04.12.2026, 17:30`, en `4 Dec 2026, 17:30`. */
 export function formatDateTime(iso: string | Date, locale: Locale): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { isoDate } from '../../courses/certificate.ts';
+import { formatNumericDate, formatPercent } from '../../courses/format.ts';
 
 const FONT_DIR = path.join(
   path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
@@ -39,7 +39,8 @@ export interface CertificateSheet {
 const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.3, 0.3, 0.3);
 /** dd.mm.yyyy, read the same way in Ukraine and in most of Europe. */
-const day = (iso: string) => isoDate(iso).split('-').reverse().join('.');
+// Bilingual, Ukrainian first: digits for dates (read alike in both), Ukrainian number style for the score.
+const day = (iso: string) => formatNumericDate(iso);
 
 export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -83,7 +84,7 @@ export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
 
   const rows: [string, string][] = [
     ['Дата завершення / Date of completion', day(s.issuedAt)],
-    ['Результат / Score', s.score === null ? '—' : `${Math.round(s.score)} %`],
+    ['Результат / Score', s.score === null ? '—' : formatPercent(Math.round(s.score), 'uk', 0)],
     ['Версія змісту / Content version', s.version],
     ['Дійсний до / Valid until', s.expiresAt ? day(s.expiresAt) : 'безстроково / does not expire'],
     ['Код сертифіката / Certificate code', s.code],
