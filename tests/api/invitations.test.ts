@@ -17,6 +17,12 @@ async function cohortOf(cookie: string, name: string) {
   const id = (await (await t.request('/api/cohorts', { cookie, json: { name, unit: 'ХНУВС' } })).json()).cohort
     .id as number;
   await t.request(`/api/cohorts/${id}/courses/${COURSE}`, { method: 'PUT', cookie, json: {} });
+  // The course has been the cohort's since the start of the year (the hand-made history comes after).
+  await t.deps.db
+    .updateTable('cohort_courses')
+    .set({ assigned_at: '2026-01-01T00:00:00.000Z' })
+    .where('cohort_id', '=', id)
+    .execute();
   return id;
 }
 const importCsv = (id: number, csv: string, confirm: boolean, cookie: string) =>

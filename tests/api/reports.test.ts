@@ -82,10 +82,16 @@ describe('the cohort report on a small hand-made cohort', async () => {
   const id = async (email: string) =>
     (await t.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
   const [anna, bohdan, vira] = [await id('anna@test.ua'), await id('bohdan@test.ua'), await id('vira@test.ua')];
-  // They joined in October: the history below was made while they were members (reports show only that).
+  // They joined in October, when the course was assigned: the history below was made while they were
+  // members and the course was the cohort's (reports show only that).
   await t.deps.db
     .updateTable('cohort_members')
     .set({ joined_at: '2026-10-01T00:00:00.000Z' })
+    .where('cohort_id', '=', cohort.id)
+    .execute();
+  await t.deps.db
+    .updateTable('cohort_courses')
+    .set({ assigned_at: '2026-10-01T00:00:00.000Z' })
     .where('cohort_id', '=', cohort.id)
     .execute();
   // Anna: every module (one per day from 1 Nov), fails with 60, passes with 80, completes, has a certificate.

@@ -31,7 +31,7 @@ async function signIn(browser: Browser, base: string, email: string, password: s
   await page.goto(`${base}/uk/login/`);
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
-  await page.locator('form button[type=submit]').click();
+  await page.locator('[data-login-form] button[type=submit]').click();
   await page.waitForURL('**/my/');
   await page.close();
   return context;

@@ -110,6 +110,11 @@ describe('deadline and late review with the network cut', async () => {
     const db = new SQLite(dbFile);
     const past = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
     db.prepare('update attempts set started_at = ?, deadline_at = ? where id = ?').run(past(40), past(20), attempt.id);
+    // The learner joined before that start: an instructor sees only attempts made while a member.
+    db.prepare('update cohort_members set joined_at = ? where user_id = (select id from users where email = ?)').run(
+      past(60),
+      'late.exam@test.ua',
+    );
     db.close();
     await page.locator('[data-submit]').click();
     await expect.poll(() => page.locator('[data-queued]').innerText()).toMatch(/saved on this device/);

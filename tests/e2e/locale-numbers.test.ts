@@ -63,7 +63,7 @@ describe('numbers on the Ukrainian pages', async () => {
     await page.goto(`${server.url}/uk/login/?next=/uk/instructor/`);
     await page.locator('#email').fill(instructor.email);
     await page.locator('#password').fill(instructor.password);
-    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-login-form] button[type=submit]').click();
     await page.waitForURL('**/uk/instructor/');
     await page.locator('[data-cohorts] a').first().click();
     await page.waitForURL('**/uk/instructor/cohort/?id=*');
@@ -86,7 +86,7 @@ describe('numbers on the Ukrainian pages', async () => {
     await page.goto(`${server.url}/uk/login/`);
     await page.locator('#email').fill(cadet.email);
     await page.locator('#password').fill(cadet.password);
-    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-login-form] button[type=submit]').click();
     await page.waitForURL('**/uk/my/');
     await page.locator('[data-course]').first().waitFor();
     const my = await text(page);

@@ -15,7 +15,7 @@ import { rightAnswer, rightAnswers } from '../helpers/answers.ts';
 import { fixtures, tempDir } from '../helpers/app.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
-import { studyEvents } from '../helpers/study.ts';
+import { storeStudy, studyEvents } from '../helpers/study.ts';
 
 const pool = new Map(
   fixtures()
@@ -225,19 +225,7 @@ describe('offline learning', async () => {
     // straight into the database, because the server refuses event times from before the account
     // existed (issue #19 item 10) and this test is about the certificate, not the minutes.
     const studied = studyEvents(fixtures().courses.get('fixture-course')!, { end: new Date(Date.now() - 60_000) });
-    {
-      const db = new SQLite(path.join(server.dataDir, 'oberih.sqlite'));
-      const user = db.prepare('select id from users where email = ?').get('offline.certificate@test.ua') as {
-        id: number;
-      };
-      const insert = db.prepare(
-        'insert into progress_events (client_id, user_id, course_id, module_id, kind, score, occurred_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      db.transaction(() => {
-        for (const e of studied) insert.run(e.id, user.id, e.course, e.module, e.kind, e.score ?? null, e.at, e.at);
-      })();
-      db.close();
-    }
+    storeStudy(path.join(server.dataDir, 'oberih.sqlite'), 'offline.certificate@test.ua', studied);
     const { attempt } = await post('/api/courses/fixture-course/attempts', { locale: 'en' });
     await post(`/api/attempts/${attempt.id}/submit`, { responses: rightAnswers(pool, attempt.questions) });
     const code = await page.evaluate(async () => {

@@ -41,7 +41,7 @@ async function signedInPage(browser: Browser, base: string, who?: { email: strin
     await page.goto(`${base}/uk/login/`);
     await page.locator('#email').fill(who.email);
     await page.locator('#password').fill(who.password);
-    await page.locator('form button[type=submit]').click();
+    await page.locator('[data-login-form] button[type=submit]').click();
     await page.waitForURL('**/my/');
   }
   return page;

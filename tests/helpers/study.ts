@@ -4,6 +4,7 @@
  * the learner's "completed" mark. Times end at `end` (default: a fixed morning before the tests' clocks).
  */
 import crypto from 'node:crypto';
+import SQLite from 'better-sqlite3';
 import { HEARTBEAT_SECONDS, masteryRules } from '../../courses/completion.ts';
 import type { LoadedCourse } from '../../courses/catalog.ts';
 
@@ -38,4 +39,25 @@ export function studyEvents(
     events.push({ id: uid(), course, module, kind: 'completed', at: at(0) });
     return events;
   });
+}
+
+/**
+ * Store a study history straight into a running server's database (browser and process tests). The
+ * API refuses event times from before the account existed (issue #19 item 10), and a learner made a
+ * moment ago cannot have studied for minutes: these tests are about what comes after the study.
+ */
+export function storeStudy(dbFile: string, email: string, events: StudyEvent[]) {
+  const db = new SQLite(dbFile);
+  try {
+    const user = db.prepare('select id from users where email = ?').get(email) as { id: number } | undefined;
+    if (!user) throw new Error(`no account ${email} in ${dbFile}`);
+    const insert = db.prepare(
+      'insert into progress_events (client_id, user_id, course_id, module_id, kind, score, occurred_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    db.transaction(() => {
+      for (const e of events) insert.run(e.id, user.id, e.course, e.module, e.kind, e.score ?? null, e.at, e.at);
+    })();
+  } finally {
+    db.close();
+  }
 }
