@@ -5,7 +5,6 @@
  * shows Cyrillic; streamed, so a large cohort never sits in memory as one string).
  */
 import fs from 'node:fs';
-import type SQLite from 'better-sqlite3';
 import type { Context } from 'hono';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
@@ -47,7 +46,8 @@ interface RecentReport {
   report: ReturnType<typeof assembleReport>;
 }
 /** Per connection, the latest report of up to `RECENT_REPORTS` cohorts, least recently asked first. */
-const recentReports = new WeakMap<SQLite.Database, Map<number, RecentReport>>();
+// Keyed by the app's Kysely instance (one per database connection), so the route needs no driver type.
+const recentReports = new WeakMap<Deps['db'], Map<number, RecentReport>>();
 // Four: a reused report is for the instructor who is looking now; each holds a 500-learner report (~1–2 MB).
 const RECENT_REPORTS = 4;
 
@@ -63,8 +63,8 @@ const RECENT_REPORTS = 4;
 export async function cohortReport(deps: Pick<Deps, 'db' | 'sqlite' | 'catalog' | 'now'>, cohort: Cohort) {
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
-  let recent = recentReports.get(deps.sqlite);
-  if (!recent) recentReports.set(deps.sqlite, (recent = new Map()));
+  let recent = recentReports.get(deps.db);
+  if (!recent) recentReports.set(deps.db, (recent = new Map()));
   let entry = recent.get(cohort.id);
   if (
     !entry ||
