@@ -199,6 +199,31 @@ export interface PasswordResetsTable {
   used_at: Timestamp | null;
 }
 
+/** One email to send (db/repos/email-outbox.ts); the outbox worker sends it. */
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  /** The account it is for, so erasure deletes it; null for an address without an account. */
+  user_id: number | null;
+  /** What it is, e.g. `follow-up.reminder`, `certificate.expiry`, `consultation.reply`. */
+  kind: string;
+  locale: ColumnType<'uk' | 'en', 'uk' | 'en' | undefined, 'uk' | 'en'>;
+  subject: string;
+  body_text: string;
+  /** Unique: queuing the same message twice keeps one row. */
+  dedupe_key: string;
+  created_at: Timestamp;
+  /** Not sent before this time (back-off after a failure moves it on). */
+  send_after: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** A worker has claimed it until this time; another may take it after. */
+  claimed_until: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** Given up after the last retry. */
+  failed_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -216,6 +241,7 @@ export interface Database {
   certificates: CertificatesTable;
   password_resets: PasswordResetsTable;
   recovery_codes: RecoveryCodesTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -9,6 +9,8 @@ import * as authSessionReauth from './2026-12-04T1200-auth-session-reauth.ts';
 import * as authTotp from './2026-12-04T1201-auth-totp.ts';
 import * as secDataInvitationsArchive from './2026-12-04T1300-sec-data-invitations-archive.ts';
 import * as cohortCourseAssignedAt from './2026-12-04T1400-cohort-course-assigned-at.ts';
+import * as programmeRoles from './2026-12-04T2000-programme-roles.ts';
+import * as emailOutbox from './2026-12-04T2001-email-outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1201-auth-totp': authTotp,
   '2026-12-04T1300-sec-data-invitations-archive': secDataInvitationsArchive,
   '2026-12-04T1400-cohort-course-assigned-at': cohortCourseAssignedAt,
+  '2026-12-04T2000-programme-roles': programmeRoles,
+  '2026-12-04T2001-email-outbox': emailOutbox,
 };
