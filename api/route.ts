@@ -34,6 +34,12 @@ export interface RouteDoc {
    * within the last 10 minutes (ASVS 5.0 7.5.3), so a stolen or unattended session cannot do it.
    */
   fresh?: boolean;
+  /** The JSON body of a successful answer (zod), documented and checked in tests (API contract issue). */
+  response?: ZodTypeAny;
+  /** The success status when it is not 200 (e.g. 201). */
+  status?: 200 | 201 | 202 | 204;
+  /** The error statuses this route can answer besides the ones every route can (401/403 from access, 400 from input). */
+  errors?: readonly number[];
 }
 
 type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
@@ -71,6 +77,9 @@ export class Resource {
       form?: boolean;
       operationId?: string;
       fresh?: boolean;
+      response?: ZodTypeAny;
+      status?: 200 | 201 | 202 | 204;
+      errors?: readonly number[];
     },
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
