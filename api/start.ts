@@ -15,7 +15,7 @@ import { secureDataDir } from '../db/file-modes.ts';
 import { listenHost, openDemoAccounts } from './demo-guard.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
 import { issueMissingCertificates } from './certificates/issue.ts';
-import { scheduleBackups } from '../db/backup.ts';
+import { scheduleBackups } from '../db/sqlite/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
@@ -90,8 +90,15 @@ if (openDemo.length) {
 
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
 
-if (env.BACKUP_INTERVAL > 0)
-  scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+// SQLite's online backup; on PostgreSQL the database's own tooling backs up (docs/operations.md).
+if (env.BACKUP_INTERVAL > 0 && deps.storage.backup)
+  scheduleBackups(
+    deps.storage.backup,
+    path.join(env.DATA_DIR, 'backups'),
+    env.BACKUP_INTERVAL,
+    env.BACKUP_KEEP,
+    log.info,
+  );
 
 // Cohorts deleted more than ARCHIVE_DAYS ago go for good (until then an admin can restore them).
 const purgeArchivedCohorts = () =>

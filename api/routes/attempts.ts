@@ -276,7 +276,7 @@ export function attemptRoutes() {
         for (const [qid, r] of given) all[qid] = r;
         const r = scoreResponses(deps, a, all);
         const submittedAt = now.toISOString();
-        const stored = await repo.submit(deps.sqlite, deps.writer, {
+        const stored = await repo.submit(deps.storage, {
           id: a.id,
           submitted_at: submittedAt,
           score: r.score,

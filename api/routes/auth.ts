@@ -97,10 +97,10 @@ async function auditOnce(
   ip: string,
   actor: number | null = null,
 ) {
-  const { db, sqlite, writer, limits, log } = c.get('deps');
+  const { db, storage, limits, log } = c.get('deps');
   if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
   await auditRepo(db)
-    .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
+    .recordBatched(storage, { event, target: email, actor_id: actor, ip })
     .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
 }
 

@@ -3,6 +3,7 @@
  * once, stored only as SHA-256, with expiry and a seat limit), import and remove members. An
  * instructor sees only their own cohorts (403 on another's); admins see all.
  */
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
@@ -469,10 +470,10 @@ export function cohortRoutes() {
         });
         let result: { created: number; added: number; invited: number };
         try {
-          result = await repo.importMembers(deps.sqlite, deps.writer, cohort.id, writes, now.toISOString());
+          result = await repo.importMembers(deps.storage, cohort.id, writes, now.toISOString());
         } catch (e) {
           // Someone enrolled or registered the same email meanwhile: the whole import was rolled back.
-          if (/UNIQUE constraint failed/.test((e as Error).message))
+          if (isUniqueViolation(e))
             throw new AppError(
               409,
               'conflict',

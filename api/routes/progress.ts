@@ -92,7 +92,7 @@ export function progressRoutes() {
         body: eventsBody,
       },
       async (c, { body }) => {
-        const { db, sqlite, writer, catalog, now } = c.get('deps');
+        const { db, storage, catalog, now } = c.get('deps');
         const serverNow = now();
         const userId = c.get('user')!.id;
         const quota = (limits ??= new ProgressQuota(c.get('deps').config.progressQuota));
@@ -120,7 +120,7 @@ export function progressRoutes() {
         if (!Object.keys(fields).length) Object.assign(fields, await quota.moduleErrors(db, userId, events));
         const first = Object.entries(fields)[0];
         if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
-        const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
+        const result = await progressRepo(db, storage).record(userId, events, serverNow.toISOString());
         // Completing the last module may complete the course (when the assessment is already passed). A mark
         // is stored whatever it claims; the answer says which marked modules do not count yet, and why.
         // A practice pass can be the last step of a module marked earlier, so it may complete the course too.
@@ -160,7 +160,7 @@ export function progressRoutes() {
           });
         const now = deps.now().toISOString();
         // One completion per module and user is enough: the id makes a repeated form post a no-op.
-        await progressRepo(deps.db, deps.sqlite, deps.writer).record(
+        await progressRepo(deps.db, deps.storage).record(
           user.id,
           [
             {
