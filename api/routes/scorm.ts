@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { ScormPackages } from './schemas/admin.ts';
 
 const STAFF = ['instructor', 'admin'] as const;
 /** `<course>-<locale>-scorm12.zip` or `…-scorm2004.zip`, exactly as the exporter names them. */
@@ -18,7 +19,7 @@ const dirOf = (deps: Deps) => path.resolve(deps.scormDir ?? 'dist/scorm');
 
 export function scormRoutes() {
   return new Resource('/api/scorm', 'scorm')
-    .route({ method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF }, (c) => {
+    .route({ method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF, response: ScormPackages }, (c) => {
       const dir = dirOf(c.get('deps'));
       const packages = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).flatMap((file) => {
         const m = FILE.exec(file);
@@ -45,6 +46,7 @@ export function scormRoutes() {
       {
         method: 'get',
         path: '/:file',
+        errors: [404],
         summary: 'Download one SCORM package (zip)',
         access: STAFF,
         params: z.object({ file: z.string().regex(FILE, 'expected <course>-<uk|en>-scorm12.zip or -scorm2004.zip') }),
