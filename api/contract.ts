@@ -27,7 +27,8 @@ export function errorStatuses(r: RouteDoc): number[] {
   const s = new Set<number>(r.errors ?? []);
   if (r.body || r.query || r.params) s.add(400);
   if (r.access !== 'public') s.add(401);
-  if (Array.isArray(r.access) || r.method !== 'get' || r.fresh) s.add(403);
+  // A role list, a record in the path (not yours), a state change (cross-origin), a fresh-password action.
+  if (Array.isArray(r.access) || r.params || r.method !== 'get' || r.fresh) s.add(403);
   if (r.body) {
     s.add(413);
     s.add(415);
@@ -42,7 +43,10 @@ export const successStatuses = (r: RouteDoc): readonly number[] =>
 const where = (r: RouteDoc, path: string) => `${r.method.toUpperCase()} ${r.path} (${path})`;
 
 function breach(r: RouteDoc, path: string, what: string) {
-  return new AppError(500, 'response_contract', `response contract broken by ${where(r, path)}: ${what}`);
+  const message = `response contract broken by ${where(r, path)}: ${what}`;
+  // Only outside production: said on the console too, so a failing test names the route and the issue.
+  console.error(message);
+  return new AppError(500, 'response_contract', message);
 }
 
 /** A thrown error whose status the route does not declare becomes a contract breach; anything else passes. */
@@ -84,10 +88,13 @@ async function checkBody(r: RouteDoc, path: string, schema: ZodTypeAny, res: Res
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const at = issue.path.join('.');
     throw breach(
       r,
       path,
-      `at "${issue.path.join('.') || '(body)'}": ${issue.message} (${issue.code}); ${parsed.error.issues.length} issue(s)`,
+      issue.code === 'unrecognized_keys'
+        ? `fields not in the declared schema: ${issue.keys.map((k) => (at ? `${at}.${k}` : k)).join(', ')}`
+        : `at "${at || '(body)'}": ${issue.message} (${issue.code}); ${parsed.error.issues.length} issue(s)`,
     );
   }
   const extra = undeclaredKeys(body, parsed.data);

@@ -57,7 +57,9 @@ export function adminUserRoutes() {
       {
         method: 'post',
         path: '/',
-        response: UserOne, status: 201, errors: [409],
+        response: UserOne,
+        status: 201,
+        errors: [409],
         summary: 'Create a user (registration is closed: admins or enrolment codes only)',
         access: ADMIN,
         body: createUserBody,

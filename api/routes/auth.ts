@@ -121,7 +121,9 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/login',
-        response: LoginAnswer, errors: [401, 429], example: LOGIN_EXAMPLE,
+        response: LoginAnswer,
+        errors: [401, 429],
+        example: LOGIN_EXAMPLE,
         summary: 'Sign in with email and password; sets the session cookie',
         access: 'public',
         body: loginBody,
@@ -171,7 +173,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/login/totp',
-        response: SignedIn, errors: [401, 429],
+        response: SignedIn,
+        errors: [401, 429],
         summary: 'Second sign-in step: the challenge from /login with a TOTP or recovery code; sets the session cookie',
         access: 'public',
         body: loginTotpBody,
@@ -221,7 +224,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/reauth',
-        response: Ok, errors: [429],
+        response: Ok,
+        errors: [429],
         summary: 'Confirm the password of the signed-in account; dangerous actions need this within 10 minutes',
         access: 'authenticated',
         body: reauthBody,
@@ -261,7 +265,9 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/redeem',
-        response: SignedIn, status: 201, errors: [429],
+        response: SignedIn,
+        status: 201,
+        errors: [429],
         summary: 'Create an account with a cohort enrolment code and sign in',
         access: 'public',
         body: redeemBody,
@@ -338,7 +344,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/reset',
-        response: ResetDone, errors: [429],
+        response: ResetDone,
+        errors: [429],
         summary: 'Set a new password with a single-use reset link token; signs out every session of the account',
         access: 'public',
         body: resetBody,

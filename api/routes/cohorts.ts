@@ -14,7 +14,18 @@ import { generateToken, hashToken } from '../auth/session.ts';
 import type { AppEnv } from '../env.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
-import { COHORT_EXAMPLE, CodeCreated, CodeList, CohortArchived, CohortDetail, CohortList, CohortOne, CourseAssigned, ImportReport, MemberList } from './schemas/cohorts.ts';
+import {
+  COHORT_EXAMPLE,
+  CodeCreated,
+  CodeList,
+  CohortArchived,
+  CohortDetail,
+  CohortList,
+  CohortOne,
+  CourseAssigned,
+  ImportReport,
+  MemberList,
+} from './schemas/cohorts.ts';
 import { Ok } from './schemas/common.ts';
 import { clientIp } from './auth.ts';
 import { readMembersCsv, type RejectedRow } from './cohort-import.ts';
@@ -156,7 +167,9 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/',
-        response: CohortOne, status: 201, example: COHORT_EXAMPLE,
+        response: CohortOne,
+        status: 201,
+        example: COHORT_EXAMPLE,
         summary: 'Create a cohort (name, university or unit, term dates); the caller owns it',
         access: STAFF,
         body: cohortBody,
@@ -175,7 +188,8 @@ export function cohortRoutes() {
       {
         method: 'get',
         path: '/:id',
-        response: CohortDetail, errors: [404],
+        response: CohortDetail,
+        errors: [404],
         summary:
           'A cohort with its courses, enrolment codes (never the codes themselves) and the courses that can be assigned',
         access: STAFF,
@@ -207,7 +221,8 @@ export function cohortRoutes() {
       {
         method: 'patch',
         path: '/:id',
-        response: CohortOne, errors: [404],
+        response: CohortOne,
+        errors: [404],
         summary: 'Rename a cohort or change its unit or term dates',
         access: STAFF,
         params: idParam,
@@ -228,7 +243,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id',
-        response: CohortArchived, errors: [404],
+        response: CohortArchived,
+        errors: [404],
         summary:
           'Delete a cohort: it is archived (gone from lists and reports, its codes revoked) and an admin can restore it for 30 days',
         access: STAFF,
@@ -249,7 +265,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/restore',
-        response: CohortOne, errors: [404, 410],
+        response: CohortOne,
+        errors: [404, 410],
         summary: 'Restore an archived cohort (admins, within 30 days of its deletion); its codes stay revoked',
         access: ['admin'],
         params: idParam,
@@ -274,7 +291,8 @@ export function cohortRoutes() {
       {
         method: 'put',
         path: '/:id/courses/:courseId',
-        response: CourseAssigned, errors: [404],
+        response: CourseAssigned,
+        errors: [404],
         summary: 'Assign a course to the cohort, or change its due date',
         access: STAFF,
         params: courseParams,
@@ -295,7 +313,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id/courses/:courseId',
-        response: Ok, errors: [404],
+        response: Ok,
+        errors: [404],
         summary: 'Stop assigning a course to the cohort (learners keep their records)',
         access: STAFF,
         params: courseParams,
@@ -312,7 +331,9 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/codes',
-        response: CodeCreated, status: 201, errors: [404],
+        response: CodeCreated,
+        status: 201,
+        errors: [404],
         summary: 'Generate an enrolment code (shown once; only its hash is stored) with expiry and seat limit',
         access: STAFF,
         params: idParam,
@@ -351,7 +372,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/codes/:codeId/revoke',
-        response: CodeList, errors: [404],
+        response: CodeList,
+        errors: [404],
         summary: 'Revoke an enrolment code: it stops working at once',
         access: STAFF,
         params: codeParams,
@@ -384,7 +406,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id/members/:userId',
-        response: Ok, errors: [404],
+        response: Ok,
+        errors: [404],
         summary: 'Remove a member from the cohort (the account and its records stay)',
         access: STAFF,
         params: memberParams,
@@ -400,7 +423,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/import',
-        response: ImportReport, errors: [404, 409],
+        response: ImportReport,
+        errors: [404, 409],
         summary:
           'Import members from CSV: a per-row report; writes nothing unless confirm is true, then every valid row in one transaction',
         access: STAFF,

@@ -28,7 +28,8 @@ export function invitationRoutes() {
       {
         method: 'post',
         path: '/:id/accept',
-        response: InvitationAccepted, errors: [404],
+        response: InvitationAccepted,
+        errors: [404],
         summary: 'Accept my invitation: I join the cohort from now on and its instructor sees my work in it',
         access: LEARNER_ROLES,
         params: idParam,

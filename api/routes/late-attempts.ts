@@ -59,7 +59,8 @@ export function lateAttemptRoutes() {
       {
         method: 'post',
         path: '/attempts/:id/late/:decision',
-        response: LateDecision, errors: [404, 409],
+        response: LateDecision,
+        errors: [404, 409],
         summary: "Accept (it becomes the attempt's result) or reject a late submission; owner instructor only",
         access: ['instructor'],
         params: decision,

@@ -23,7 +23,8 @@ export function privacyRoutes() {
       {
         method: 'get',
         path: '/:id/export',
-        response: PersonExport, errors: [404],
+        response: PersonExport,
+        errors: [404],
         summary: 'Everything held about one person, as a JSON download',
         access: ADMIN,
         params: idParam,
@@ -129,7 +130,8 @@ export function privacyRoutes() {
         method: 'post',
         path: '/:id/erase',
         fresh: true,
-        response: Erased, errors: [404, 409],
+        response: Erased,
+        errors: [404, 409],
         summary:
           "Erase one person's personal data (type their email to confirm); certificates stay verifiable without the name",
         access: ADMIN,

@@ -88,7 +88,9 @@ export function progressRoutes() {
       {
         method: 'post',
         path: '/progress/events',
-        response: EventsRecorded, errors: [429], example: EVENTS_EXAMPLE,
+        response: EventsRecorded,
+        errors: [429],
+        example: EVENTS_EXAMPLE,
         summary: 'Record viewed/completed/practice events (idempotent per client id)',
         access: 'authenticated',
         body: eventsBody,
@@ -204,7 +206,8 @@ export function progressRoutes() {
       {
         method: 'get',
         path: '/me/progress/:course',
-        response: CourseProgress, errors: [404],
+        response: CourseProgress,
+        errors: [404],
         summary: 'My progress in one course',
         access: 'authenticated',
         params: z.object({ course: z.string().max(80) }).strict(),

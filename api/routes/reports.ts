@@ -345,7 +345,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id',
-        response: CohortReport, errors: [404],
+        response: CohortReport,
+        errors: [404],
         summary:
           'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list (learners=none leaves out the per-learner rows)',
         access: STAFF,
@@ -362,7 +363,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/learners/:userId',
-        response: LearnerReport, errors: [404],
+        response: LearnerReport,
+        errors: [404],
         summary: 'One learner of the cohort: modules, attempts with every response, completions and certificates',
         access: STAFF,
         params: learnerParams,
@@ -442,7 +444,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/items',
-        response: ItemAnalysis, errors: [404],
+        response: ItemAnalysis,
+        errors: [404],
         summary:
           'Item analysis per graded question: responses, facility, discrimination (upper vs lower 27%), choice counts, flags',
         access: STAFF,
@@ -486,6 +489,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');
@@ -534,6 +538,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');

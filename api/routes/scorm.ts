@@ -19,29 +19,32 @@ const dirOf = (deps: Deps) => path.resolve(deps.scormDir ?? 'dist/scorm');
 
 export function scormRoutes() {
   return new Resource('/api/scorm', 'scorm')
-    .route({ method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF, response: ScormPackages }, (c) => {
-      const dir = dirOf(c.get('deps'));
-      const packages = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).flatMap((file) => {
-        const m = FILE.exec(file);
-        if (!m) return [];
-        const st = fs.statSync(path.join(dir, file));
-        return [
-          {
-            file,
-            course: m[1]!,
-            locale: m[2]!,
-            version: m[3] === '12' ? '1.2' : '2004',
-            bytes: st.size,
-            exported_at: st.mtime.toISOString(),
-            url: `/api/scorm/${file}`,
-          },
-        ];
-      });
-      return c.json({
-        packages,
-        hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.',
-      });
-    })
+    .route(
+      { method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF, response: ScormPackages },
+      (c) => {
+        const dir = dirOf(c.get('deps'));
+        const packages = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).flatMap((file) => {
+          const m = FILE.exec(file);
+          if (!m) return [];
+          const st = fs.statSync(path.join(dir, file));
+          return [
+            {
+              file,
+              course: m[1]!,
+              locale: m[2]!,
+              version: m[3] === '12' ? '1.2' : '2004',
+              bytes: st.size,
+              exported_at: st.mtime.toISOString(),
+              url: `/api/scorm/${file}`,
+            },
+          ];
+        });
+        return c.json({
+          packages,
+          hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.',
+        });
+      },
+    )
     .route(
       {
         method: 'get',

@@ -24,7 +24,8 @@ export function totpRoutes() {
       {
         method: 'post',
         path: '/setup',
-        response: TotpSetup, errors: [409],
+        response: TotpSetup,
+        errors: [409],
         summary: 'Start enrolling a TOTP second factor: a new secret, its otpauth URI and QR code (SVG)',
         access: 'authenticated',
       },
@@ -42,7 +43,8 @@ export function totpRoutes() {
       {
         method: 'post',
         path: '/enable',
-        response: TotpEnabled, errors: [409, 429],
+        response: TotpEnabled,
+        errors: [409, 429],
         summary: 'Finish enrolment with a code from the app; answers the recovery codes (shown this once)',
         access: 'authenticated',
         body: totpCodeBody,

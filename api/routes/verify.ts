@@ -20,7 +20,9 @@ export function verifyRoutes() {
     {
       method: 'get',
       path: '/:code',
-      response: Verification, errors: [404, 429], example: VERIFY_EXAMPLE,
+      response: Verification,
+      errors: [404, 429],
+      example: VERIFY_EXAMPLE,
       summary: 'Is this certificate valid? (public, rate limited)',
       access: 'public',
       params: codeParam,

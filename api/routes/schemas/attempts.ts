@@ -88,9 +88,7 @@ export const AttemptResult = named(
 );
 
 /** Someone else's open attempt, as their instructor sees it. */
-const OpenElsewhere = z
-  .object({ id: z.string().uuid(), submitted: z.literal(false), started_at: timestamp })
-  .strict();
+const OpenElsewhere = z.object({ id: z.string().uuid(), submitted: z.literal(false), started_at: timestamp }).strict();
 
 export const AttemptList = z
   .object({

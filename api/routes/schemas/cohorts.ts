@@ -72,7 +72,9 @@ export const CohortDetail = z
     codes: z.array(EnrolmentCode),
     catalog: z
       .array(
-        z.object({ id: z.string(), title: Localized, audience: z.enum(['initial', 'in-service', 'prevention']) }).strict(),
+        z
+          .object({ id: z.string(), title: Localized, audience: z.enum(['initial', 'in-service', 'prevention']) })
+          .strict(),
       )
       .describe('Courses that can be assigned'),
   })

@@ -7,14 +7,20 @@ import { ROLES } from '../../../db/schema.ts';
 import { localeField } from '../fields.ts';
 
 const NAMES = new Map<unknown, string>();
+const SCHEMAS = new Map<string, ZodTypeAny>();
 
 /** Give a response schema a stable name in `components/schemas` (the generated client's type name). */
 export function named<S extends ZodTypeAny>(name: string, schema: S): S {
+  const other = SCHEMAS.get(name);
+  if (other && other !== schema) throw new Error(`two response schemas are named ${name}`);
   NAMES.set(schema._def, name);
+  SCHEMAS.set(name, schema);
   return schema;
 }
-/** The component name of a schema (by its definition), if it has one. */
-export const nameOf = (schema: ZodTypeAny | { _def: unknown }) => NAMES.get(schema._def);
+/** The component name of a zod definition, if its schema was named. */
+export const nameOfDef = (def: unknown) => NAMES.get(def);
+/** The schema of a component name. */
+export const namedSchema = (name: string) => SCHEMAS.get(name);
 
 /** An ISO 8601 timestamp as the API writes them (UTC, e.g. `2026-11-29T10:00:00.000Z`). */
 export const timestamp = z.string().describe('ISO 8601 date-time');

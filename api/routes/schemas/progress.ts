@@ -9,9 +9,7 @@ export const EventsRecorded = z
     stored: z.number().int(),
     duplicates: z.number().int().describe('Events whose client id was already stored'),
     incomplete: z
-      .array(
-        z.object({ course: z.string(), module: z.string(), missing, message: z.string() }).strict(),
-      )
+      .array(z.object({ course: z.string(), module: z.string(), missing, message: z.string() }).strict())
       .optional()
       .describe('Modules marked complete that do not count yet, and why'),
   })
