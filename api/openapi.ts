@@ -69,6 +69,9 @@ const SUCCESS_TEXT: Record<number, string> = {
   303: 'See Other: back to a page',
 };
 
+/** The API's version in the document: see docs/api.md (versioning and deprecation). */
+export const API_VERSION = '0.1.0';
+
 /** What each tag groups, for the document's `tags`. */
 export const TAG_DESCRIPTIONS: Record<string, string> = {
   auth: 'Signing in and out, enrolment codes, password set-up and reset links.',
