@@ -82,6 +82,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       secureCookies: false,
       bodyLimit: 1024 * 1024,
       production: false,
+      checkResponses: !opts.config?.production,
       ...opts.config,
     },
     limits: {

@@ -25,6 +25,11 @@ export interface Config {
   progressQuota?: ProgressLimits;
   /** Admins must have a second factor before any admin route answers (on in production). */
   requireAdminMfa?: boolean;
+  /**
+   * Check every answer against its route's declared response (api/contract.ts): on in tests and
+   * development, off in production (no cost there).
+   */
+  checkResponses?: boolean;
 }
 
 export interface Deps {

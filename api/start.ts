@@ -56,6 +56,8 @@ const deps = await bootstrap({
       perModule: env.PROGRESS_MODULE_QUOTA,
     },
     requireAdminMfa: production,
+    // Development answers are checked against the declared response schemas (api/contract.ts).
+    checkResponses: !production,
   },
 });
 

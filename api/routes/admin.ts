@@ -11,6 +11,7 @@ import type { BackupResult } from '../../db/storage.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { Resource } from '../route.ts';
+import { CohortList } from './schemas/cohorts.ts';
 import { clientIp } from './auth.ts';
 
 const ADMIN = ['admin'] as const;
@@ -21,6 +22,7 @@ export function adminRoutes() {
       {
         method: 'get',
         path: '/cohorts',
+        response: CohortList,
         summary: 'Every cohort with its owner, members, courses and completions',
         access: ADMIN,
       },

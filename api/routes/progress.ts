@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { CourseProgress, EVENTS_EXAMPLE, EventsRecorded, MyProgress } from './schemas/progress.ts';
 import { myCourseSummaries } from './my-learning.ts';
 import { checkCompletion } from '../completion.ts';
 import { ProgressQuota } from '../middleware/progress-quota.ts';
@@ -87,6 +88,9 @@ export function progressRoutes() {
       {
         method: 'post',
         path: '/progress/events',
+        response: EventsRecorded,
+        errors: [429],
+        example: EVENTS_EXAMPLE,
         summary: 'Record viewed/completed/practice events (idempotent per client id)',
         access: 'authenticated',
         body: eventsBody,
@@ -142,6 +146,7 @@ export function progressRoutes() {
       {
         method: 'post',
         path: '/progress/complete',
+        redirect: true,
         summary: 'Mark a module complete from a plain HTML form (works without JavaScript); redirects back to the page',
         // Public so a signed-out reader is sent to the sign-in page instead of a JSON error; nothing is recorded without a session.
         access: 'public',
@@ -189,6 +194,7 @@ export function progressRoutes() {
       {
         method: 'get',
         path: '/me/progress',
+        response: MyProgress,
         summary: 'My progress per course and module, resume point, due dates, attempts and certificates',
         access: 'authenticated',
       },
@@ -200,6 +206,8 @@ export function progressRoutes() {
       {
         method: 'get',
         path: '/me/progress/:course',
+        response: CourseProgress,
+        errors: [404],
         summary: 'My progress in one course',
         access: 'authenticated',
         params: z.object({ course: z.string().max(80) }).strict(),

@@ -21,6 +21,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { CohortReport, ItemAnalysis, LearnerReport } from './schemas/reports.ts';
 import { cohortFor } from './cohorts.ts';
 import { idParam, localeField } from './fields.ts';
 
@@ -345,6 +346,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id',
+        response: CohortReport,
+        errors: [404],
         summary:
           'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list (learners=none leaves out the per-learner rows)',
         access: STAFF,
@@ -361,6 +364,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/learners/:userId',
+        response: LearnerReport,
+        errors: [404],
         summary: 'One learner of the cohort: modules, attempts with every response, completions and certificates',
         access: STAFF,
         params: learnerParams,
@@ -440,6 +445,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/items',
+        response: ItemAnalysis,
+        errors: [404],
         summary:
           'Item analysis per graded question: responses, facility, discrimination (upper vs lower 27%), choice counts, flags',
         access: STAFF,
@@ -483,6 +490,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');
@@ -531,6 +539,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');
