@@ -89,6 +89,8 @@ async function startServer(entry: string, dataDir: string, dbFile: string, nodeA
       SKIP_BUILD: '1',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
+      // Required in production (links in emails); the bench sends no email.
+      PUBLIC_URL: 'http://localhost',
       DB_SYNCHRONOUS: 'FULL',
       ...start.env,
     },

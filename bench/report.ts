@@ -35,6 +35,17 @@ const f1 = (x: number) => (Math.round(x * 10) / 10).toString();
 const f2 = (x: number) => (Math.round(x * 100) / 100).toString();
 const find = (list: ScenarioResult[], name: string) => list.find((s) => s.name === name);
 
+/** Issue #26 item 3: the tail of submit within 3× its median at 50 connections. */
+export function submitTarget(scenarios: ScenarioResult[]): TargetCheck | null {
+  const s = find(scenarios, 'attempt-submit');
+  if (!s) return null;
+  return {
+    target: 'attempt submit p99 ≤ 3 × p50 at 50 connections',
+    measured: `p50 ${s.p50} ms, p99 ${s.p99} ms = ${f2(s.p99 / Math.max(s.p50, 0.001))} × at ${s.connections} connections${s.serverCpuUsPerRequest ? ` (${s.serverCpuUsPerRequest} µs server CPU per request)` : ''}`,
+    met: s.connections >= 50 && s.p99 <= 3 * s.p50,
+  };
+}
+
 export function checkTargets(r: Omit<Results, 'targets'>): TargetCheck[] {
   const t: TargetCheck[] = [];
   const push = (target: string, measured: string, met: boolean) => t.push({ target, measured, met });
@@ -84,6 +95,8 @@ export function checkTargets(r: Omit<Results, 'targets'>): TargetCheck[] {
   const submit = find(r.scenarios, 'attempt-submit');
   if (submit)
     push('attempt submit p99 < 100 ms', `p99 ${submit.p99} ms at ${submit.connections} connections`, submit.p99 < 100);
+  const tail = submitTarget(r.scenarios);
+  if (tail) t.push(tail);
   const all = [...r.bare, ...r.scenarios];
   const bad = all.filter((s) => s.errors || s.non2xx || s.timeouts);
   push(

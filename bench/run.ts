@@ -11,6 +11,8 @@
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
  * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
  * BENCH_ONLY=report: only the cohort report and "My learning" reads, a few minutes (bench/report-only.ts).
+ * BENCH_ONLY=submit: only attempt start and submit at 50 connections, with the ceiling (bench/submit-only.ts).
+ * BENCH_ONLY=dashboard: only the instructor dashboard: Lighthouse and long tasks at CPU ×4 (bench/dashboard-lighthouse.ts).
  * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
  */
 import { execSync } from 'node:child_process';
@@ -41,6 +43,14 @@ if (process.env.BENCH_ONLY === 'ingestion') {
 }
 if (process.env.BENCH_ONLY === 'report') {
   await (await import('./report-only.ts')).benchReport({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'submit') {
+  await (await import('./submit-only.ts')).benchSubmit({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'dashboard') {
+  await import('./dashboard-lighthouse.ts');
   process.exit(0);
 }
 const t0 = performance.now();

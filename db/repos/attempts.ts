@@ -87,30 +87,29 @@ export function attemptsRepo(db: DB) {
         responses: ScoredResponse[];
       },
     ): Promise<boolean> {
+      // Built and compiled before the job: the group commit runs its jobs synchronously in one batch, so
+      // whatever a job does delays every other writer in that batch (issue #26: the submit's tail).
+      const update = db
+        .updateTable('attempts')
+        .set({
+          submitted_at: s.submitted_at,
+          score: s.score,
+          passed: s.passed ? 1 : 0,
+          finished_by: s.finished_by ?? 'learner',
+        })
+        .where('id', '=', s.id)
+        .where('submitted_at', 'is', null)
+        .compile();
+      // Every response in one statement (prepared once per row count, then reused).
+      const insert = s.responses.length
+        ? db
+            .insertInto('attempt_responses')
+            .values(s.responses.map((r) => ({ attempt_id: s.id, ...r })))
+            .compile()
+        : null;
       return writer.run(() => {
-        const done = runCompiled(
-          sqlite,
-          db
-            .updateTable('attempts')
-            .set({
-              submitted_at: s.submitted_at,
-              score: s.score,
-              passed: s.passed ? 1 : 0,
-              finished_by: s.finished_by ?? 'learner',
-            })
-            .where('id', '=', s.id)
-            .where('submitted_at', 'is', null)
-            .compile(),
-        );
-        if (done.changes !== 1) return false;
-        for (const r of s.responses)
-          runCompiled(
-            sqlite,
-            db
-              .insertInto('attempt_responses')
-              .values({ attempt_id: s.id, ...r })
-              .compile(),
-          );
+        if (runCompiled(sqlite, update).changes !== 1) return false;
+        if (insert) runCompiled(sqlite, insert);
         return true;
       });
     },
