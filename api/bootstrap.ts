@@ -13,6 +13,10 @@ import { MfaChallenges } from './auth/mfa-challenges.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
+import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
+import { workerReportRunner } from '../db/sqlite/report-worker.ts';
+import { writeGeneration } from '../db/repos/reports.ts';
+import { reportCatalogOf, reportJobs } from './reports/jobs.ts';
 
 /** `wal_autocheckpoint` (pages) when checkpoints run on the worker thread. */
 export const WAL_AUTOCHECKPOINT_WITH_WORKER = 4000;
@@ -35,6 +39,13 @@ export interface BootOptions {
   verifyRateLimit?: number;
   /** Run WAL checkpoints on a worker thread (db/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
+  /**
+   * Run reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts;
+   * default for a database file) or, with false (and always for `:memory:`), in the process.
+   */
+  reportWorker?: boolean;
+  /** Queue bound and timeout of the report runner (db/report-runner.ts defaults: 32 waiting, 30 s). */
+  reportLimits?: RunnerLimits;
 }
 
 export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Promise<void> }> {
@@ -63,7 +74,15 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       warn: log.warn,
     });
   const sessionCache = new SessionCache(db, sqlite);
+  const reports =
+    opts.reportWorker !== false && opts.dbFile !== ':memory:'
+      ? workerReportRunner({ file: path.resolve(opts.dbFile), catalog: reportCatalogOf(catalog), ...opts.reportLimits })
+      : inProcessReportRunner(
+          reportJobs({ db, sqlite, catalog, generation: () => writeGeneration(sqlite) }),
+          opts.reportLimits,
+        );
   return {
+    reports,
     db,
     sqlite,
     writer,
@@ -94,6 +113,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     mfaChallenges: new MfaChallenges(clock),
     async close() {
       writer.flush();
+      await reports.close();
       await checkpointer?.close();
       sessionCache.close();
       await db.destroy();

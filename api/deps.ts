@@ -10,6 +10,7 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
+import type { ReportRunner } from '../db/report-runner.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -58,6 +59,8 @@ export interface Deps {
   sessionCache?: SessionCache;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
+  /** Where cohort reports, item analysis and CSV exports run (db/report-runner.ts); bootstrap always sets it. */
+  reports?: ReportRunner;
   /** WAL checkpoints on a worker thread (db/checkpointer.ts), when bootstrap was asked for it. */
   checkpointer?: BackgroundCheckpointer | null;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
