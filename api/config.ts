@@ -40,6 +40,12 @@ const envSchema = z.object({
   CERT_SIGNING_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
   STATIC_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
+  /** `0`: run reports in the server's process instead of on a worker thread (db/sqlite/report-worker.ts). */
+  REPORT_WORKER: z.enum(['0', '1']).default('1'),
+  /** Reports waiting for their turn before more are refused with 503 (db/report-runner.ts). */
+  REPORT_QUEUE: z.coerce.number().int().min(1).max(1000).default(32),
+  /** A report not ready after this many ms is given up with 503 (its worker is restarted). */
+  REPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Env = z.output<typeof envSchema>;

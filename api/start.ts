@@ -41,6 +41,9 @@ const deps = await bootstrap({
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
+  // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).
+  reportWorker: env.REPORT_WORKER === '1',
+  reportLimits: { maxQueued: env.REPORT_QUEUE, timeoutMs: env.REPORT_TIMEOUT_MS },
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
     trustedOrigins: env.TRUSTED_ORIGINS.split(',')

@@ -11,6 +11,7 @@
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
  * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
  * BENCH_ONLY=report: only the cohort report and "My learning" reads, a few minutes (bench/report-only.ts).
+ * BENCH_ONLY=mixed: ingestion alone vs while ten reports run, reports on the worker thread vs in process (bench/mixed.ts).
  * BENCH_ONLY=submit: only attempt start and submit at 50 connections, with the ceiling (bench/submit-only.ts).
  * BENCH_ONLY=dashboard: only the instructor dashboard: Lighthouse and long tasks at CPU ×4 (bench/dashboard-lighthouse.ts).
  * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
@@ -43,6 +44,10 @@ if (process.env.BENCH_ONLY === 'ingestion') {
 }
 if (process.env.BENCH_ONLY === 'report') {
   await (await import('./report-only.ts')).benchReport({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'mixed') {
+  await (await import('./mixed.ts')).benchMixed({ quick: QUICK, password: PASSWORD, log });
   process.exit(0);
 }
 if (process.env.BENCH_ONLY === 'submit') {
