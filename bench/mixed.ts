@@ -80,7 +80,7 @@ export async function benchMixed(opts: { quick: boolean; password: string; log: 
     const bare = await startBare(seedDb, 4, work, ['bare-normal']);
     running.push(...bare.map((b) => b.server));
     const start = startCommand();
-    const servers: { name: string; server: Running; admin: string; learners: string[] }[] = [];
+    const servers: { name: string; server: Running; owners: string[]; learners: string[] }[] = [];
     for (const [name, worker] of [
       ['worker thread', '1'],
       ['in process', '0'],
@@ -115,11 +115,14 @@ export async function benchMixed(opts: { quick: boolean; password: string; log: 
         /Oberih is running: (http:\/\/localhost:\d+)\//,
       );
       running.push(server);
-      const admin = await login(server.url, 'bench-admin@oberih.bench', opts.password);
+      // Each cohort's owner (the first is the bench instructor's, the rest the second instructor's: bench/seed-scale.ts).
+      const first = await login(server.url, seed.instructorEmail, opts.password);
+      const second = await login(server.url, 'bench-instructor2@oberih.bench', opts.password);
+      const owners = Array.from({ length: seed.counts.cohorts }, (_, i) => (i === 0 ? first : second));
       const learners: string[] = [];
       for (const e of seed.activeEmails.slice(-(opts.quick ? 40 : 200)))
         learners.push(await login(server.url, e, opts.password));
-      servers.push({ name, server, admin, learners });
+      servers.push({ name, server, owners, learners });
     }
 
     const modules = catalog.courses.get(INGEST_COURSE)!.course.modules;
@@ -158,7 +161,7 @@ export async function benchMixed(opts: { quick: boolean; password: string; log: 
           course: INGEST_COURSE,
           modules,
         };
-        const reportGen: Generator = { kind: 'rotate', paths: reports, cookies: [s.admin] };
+        const reportGen: Generator = { kind: 'rotate', paths: reports, cookies: s.owners };
         const load = (connections: number, generator: Generator, duration = seconds) =>
           runLoad({ url: s.server.url, connections, duration, warmup: 1, generator }, work);
         const watch = memoryWatch(s.server.proc.pid!, 200);

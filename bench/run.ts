@@ -23,6 +23,7 @@ import path from 'node:path';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { fullStack, MODULE_PAGE, startBare, startCommandLine, type LoadSettings } from './api.ts';
 import { buildScaled, buildSite, exportScorm } from './builds.ts';
+import { longTasks } from './longtasks.ts';
 import { lighthouse, siteWeights } from './pages.ts';
 import { machine } from './proc.ts';
 import { checkTargets, markdown, type Results } from './report.ts';
@@ -92,6 +93,7 @@ try {
     for (const b of bare) fs.rmSync(path.join(work, b.name), { recursive: true, force: true });
   }
   let lh: Results['lighthouse'] = null;
+  let longTaskRuns: Results['longTasks'] = null;
   try {
     if (!QUICK) {
       log(`[${since()}] Lighthouse…`);
@@ -104,6 +106,18 @@ try {
           cookie: full.instructorCookie,
         },
       ]);
+      longTaskRuns = [];
+      for (let i = 0; i < 3; i++)
+        longTaskRuns.push(
+          await longTasks({
+            page: 'instructor dashboard',
+            url: `${full.server.url}/uk/instructor/cohort/?id=${seed.reportCohortId}`,
+            cookie: full.instructorCookie,
+          }),
+        );
+      log(
+        `  dashboard long tasks (CPU ×4, first 5 s): ${longTaskRuns.map((x) => `${x.count} (max ${x.maxMs} ms)`).join(', ')}`,
+      );
       for (const l of lh)
         log(
           `  ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}${l.error ? ` (${l.error})` : ''}`,
@@ -152,6 +166,7 @@ try {
     serverMemory,
     pages,
     lighthouse: lh,
+    longTasks: longTaskRuns,
     build,
     scorm: { ...scorm, packages: scorm.packages },
     scaling,
