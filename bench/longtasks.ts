@@ -24,9 +24,12 @@ export interface LongTaskResult {
   error?: string;
 }
 
-/** Runs in the page before its scripts: collects long tasks and notes when the figures appear. */
-function probe(selector: string) {
-  const w = window as unknown as { __longTasks: { s: number; d: number }[]; __figuresAt: number | null };
+/**
+ * Runs in the page before its scripts: collects long tasks and notes when the figures appear. A string,
+ * not a function: the TypeScript loader would add helpers (`__name`) the page does not have.
+ */
+const probe = (selector: string) => `(() => {
+  const w = window;
   w.__longTasks = [];
   w.__figuresAt = null;
   new PerformanceObserver((list) => {
@@ -34,12 +37,12 @@ function probe(selector: string) {
   }).observe({ type: 'longtask', buffered: true });
   const check = () => {
     if (w.__figuresAt !== null) return;
-    const el = document.querySelector(selector);
-    if (el && /\d/.test(el.textContent ?? '')) w.__figuresAt = performance.now();
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (el && /\\d/.test(el.textContent || '')) w.__figuresAt = performance.now();
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
-}
+})();`;
 
 export async function longTasks(opts: {
   page: string;
@@ -65,7 +68,12 @@ export async function longTasks(opts: {
     // As Lighthouse gets it: the session cookie on every request (a `__Host-` cookie needs HTTPS to be stored).
     if (opts.cookie) await context.setExtraHTTPHeaders({ cookie: opts.cookie });
     const page = await context.newPage();
-    await page.addInitScript(probe, opts.figuresSelector ?? '[data-figures] dd');
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text().slice(0, 200));
+    });
+    page.on('pageerror', (e) => problems.push(e.message.slice(0, 200)));
+    await page.addInitScript({ content: probe(opts.figuresSelector ?? '[data-figures] dd') });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
     await page.goto(opts.url, { waitUntil: 'commit' });
@@ -76,6 +84,16 @@ export async function longTasks(opts: {
       return { tasks: w.__longTasks, figuresAt: w.__figuresAt };
     });
     const inWindow = got.tasks.filter((t) => t.s < windowMs);
+    if (process.env.LONGTASKS_DEBUG === '1')
+      console.log(
+        `  page problems: ${problems.join(' | ') || 'none'}; figures: ${(
+          await page
+            .locator('[data-figures]')
+            .first()
+            .innerText()
+            .catch(() => '?')
+        ).replace(/\s+/g, ' ')}`,
+      );
     return {
       ...base,
       count: inWindow.length,
