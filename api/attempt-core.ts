@@ -20,19 +20,34 @@ export const NETWORK_SLACK_MS = 2 * 60 * 1000;
 /** How long after the deadline a submission made offline is still kept (as late, pending review). */
 export const OFFLINE_GRACE_MS = 24 * 60 * 60 * 1000;
 
+/** Each loaded course's pool by question id, built once (the catalog is read once at start). */
+const pools = new WeakMap<object, Map<string, Question>>();
+
 export function poolOf(deps: Deps, courseId: string) {
   const loaded = deps.catalog.courses.get(courseId);
   if (!loaded) throw new AppError(404, 'not_found', `unknown course "${courseId}"`);
   if (!loaded.course.assessment || !loaded.pool)
     throw new AppError(404, 'not_found', `course "${courseId}" has no graded assessment`);
-  return {
-    course: loaded.course,
-    settings: loaded.course.assessment,
-    pool: new Map(loaded.pool.map((q) => [q.id, q])),
-  };
+  let pool = pools.get(loaded);
+  if (!pool) pools.set(loaded, (pool = new Map(loaded.pool.map((q) => [q.id, q]))));
+  return { course: loaded.course, settings: loaded.course.assessment, pool };
 }
 
-export const drawOf = (a: Pick<Attempt, 'questions'>) => JSON.parse(a.questions) as StoredDraw[];
+/**
+ * The last few attempts' draws, parsed once: a submit reads its draw three times (checking the
+ * responses, scoring, the review). Keyed by the stored JSON text itself, so a draw can never be
+ * another attempt's; callers must not change the arrays they get.
+ */
+const draws = new Map<string, readonly StoredDraw[]>();
+const DRAWS_KEPT = 256;
+export function drawOf(a: Pick<Attempt, 'questions'>): readonly StoredDraw[] {
+  let d = draws.get(a.questions);
+  if (!d) {
+    if (draws.size >= DRAWS_KEPT) draws.delete(draws.keys().next().value!);
+    draws.set(a.questions, (d = JSON.parse(a.questions) as StoredDraw[]));
+  }
+  return d;
+}
 
 /** Has the server-side deadline (plus network slack) passed? */
 export const pastDeadline = (a: Pick<Attempt, 'deadline_at'>, now: Date) =>
@@ -146,6 +161,18 @@ export async function openView(deps: Deps, a: Attempt) {
   };
 }
 
+/** A question's feedback and key depend on the question and locale only: worked out once each. */
+const reviewCache = new WeakMap<Question, Partial<Record<'uk' | 'en', ReviewParts>>>();
+interface ReviewParts {
+  feedback: ReturnType<typeof reviewOf>;
+  correct: Response;
+}
+function reviewParts(q: Question, locale: 'uk' | 'en'): ReviewParts {
+  let byLocale = reviewCache.get(q);
+  if (!byLocale) reviewCache.set(q, (byLocale = {}));
+  return (byLocale[locale] ??= { feedback: reviewOf(q, locale), correct: correctResponse(q) });
+}
+
 /**
  * The result of a submitted attempt, as much as the review policy allows (courses/review-policy.ts);
  * staff see everything. `known` saves reading back responses just written.
@@ -197,12 +224,12 @@ export async function resultView(deps: Deps, a: Attempt, forStaff = false, known
       const q = questions[i]!;
       const r = responses.get(d.id);
       const given = r ? (JSON.parse(r.response) as Response | null) : null;
-      const feedback = reviewOf(q, locale);
+      const { feedback, correct } = reviewParts(q, locale);
       return {
         question: maskedQuestion(q, locale, d),
         response: given === null ? null : maskResponse(q, d, given),
         score: r?.score ?? 0,
-        correct_response: maskResponse(q, d, correctResponse(q)),
+        correct_response: maskResponse(q, d, correct),
         ...feedback,
         optionFeedback: Object.fromEntries(
           Object.entries(feedback.optionFeedback).map(([id, text]) => [d.ids?.[id] ?? id, text]),

@@ -12,6 +12,9 @@ import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
 import path from 'node:path';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
+import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
+import { workerReportRunner } from '../db/sqlite/report-worker.ts';
+import { reportCatalogOf, reportJobs } from './reports/jobs.ts';
 
 export { WAL_AUTOCHECKPOINT_WITH_WORKER } from '../db/sqlite/storage.ts';
 
@@ -42,6 +45,13 @@ export interface BootOptions {
   verifyRateLimit?: number;
   /** SQLite: run WAL checkpoints on a worker thread (db/sqlite/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
+  /**
+   * Run reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts;
+   * default for a database file) or, with false (and always for `:memory:`), in the process.
+   */
+  reportWorker?: boolean;
+  /** Queue bound and timeout of the report runner (db/report-runner.ts defaults: 32 waiting, 30 s). */
+  reportLimits?: RunnerLimits;
 }
 
 export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Promise<void> }> {
@@ -68,7 +78,22 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     });
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
+  // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;
+  // on PostgreSQL (or :memory:), in the process on the read pool, which never blocks the event loop for long.
+  const reports =
+    storage.engine === 'sqlite' && opts.reportWorker !== false && opts.dbFile !== ':memory:'
+      ? workerReportRunner({ file: path.resolve(opts.dbFile), catalog: reportCatalogOf(catalog), ...opts.reportLimits })
+      : inProcessReportRunner(
+          reportJobs({
+            db: storage.read,
+            storage,
+            catalog: reportCatalogOf(catalog),
+            generation: () => storage.changes.generation(),
+          }),
+          opts.reportLimits,
+        );
   return {
+    reports,
     db,
     storage,
     catalog,
@@ -96,6 +121,9 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       auditOnce: new RateLimiter(1, 15 * 60 * 1000, clock),
     },
     mfaChallenges: new MfaChallenges(clock),
-    close: () => storage.close(),
+    async close() {
+      await reports.close();
+      await storage.close();
+    },
   };
 }

@@ -54,6 +54,12 @@ const envSchema = z.object({
   PGSSLROOTCERT: z.string().optional(),
   /** API processes on this machine (node:cluster), PostgreSQL only. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** `0`: run reports in the server's process instead of on a worker thread (db/sqlite/report-worker.ts). */
+  REPORT_WORKER: z.enum(['0', '1']).default('1'),
+  /** Reports waiting for their turn before more are refused with 503 (db/report-runner.ts). */
+  REPORT_QUEUE: z.coerce.number().int().min(1).max(1000).default(32),
+  /** A report not ready after this many ms is given up with 503 (its worker is restarted). */
+  REPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Env = z.output<typeof envSchema>;

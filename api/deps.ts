@@ -8,6 +8,7 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionUser } from './auth/session.ts';
+import type { ReportRunner } from '../db/report-runner.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -60,6 +61,8 @@ export interface Deps {
   sessionCache?: SessionCachePort<SessionUser> | null;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
+  /** Where cohort reports, item analysis and CSV exports run (db/report-runner.ts); bootstrap always sets it. */
+  reports?: ReportRunner;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

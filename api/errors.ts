@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'mfa_enrolment_required'
   | 'internal'
   /** Outside production: the handler's answer differs from its route's declaration (api/contract.ts). */
-  | 'response_contract';
+  | 'response_contract'
+  | 'unavailable';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {

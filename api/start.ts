@@ -53,6 +53,9 @@ const deps = await bootstrap({
   ...(env.databaseUrl ? { databaseUrl: env.databaseUrl, databaseReadUrl: env.databaseReadUrl ?? undefined } : {}),
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
+  // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).
+  reportWorker: env.REPORT_WORKER === '1',
+  reportLimits: { maxQueued: env.REPORT_QUEUE, timeoutMs: env.REPORT_TIMEOUT_MS },
   config: {
     publicUrl: env.PUBLIC_URL ?? null,
     trustedOrigins: env.TRUSTED_ORIGINS.split(',')

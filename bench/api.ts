@@ -54,7 +54,8 @@ export async function login(url: string, email: string, password: string): Promi
     headers: { 'content-type': 'application/json', origin: url },
     body: JSON.stringify({ email, password }),
   });
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oberih_session='));
+  // `__Host-oberih_session` in production (api/auth/session.ts), `oberih_session` otherwise.
+  const cookie = res.headers.getSetCookie().find((c) => /^(__Host-)?oberih_session=/.test(c));
   if (res.status !== 200 || !cookie) throw new Error(`login ${email} failed: ${res.status} ${await res.text()}`);
   return cookie.split(';')[0]!;
 }
@@ -158,8 +159,11 @@ export interface FullStackOptions {
   settings: LoadSettings;
   work: string;
   log: (m: string) => void;
-  /** `ingestion`: only single-event ingestion against the bare servers given (BENCH_ONLY=ingestion). */
-  only?: 'ingestion';
+  /**
+   * `ingestion`: only single-event ingestion against the bare servers given (BENCH_ONLY=ingestion);
+   * `submit`: only the bare servers given (the ceiling), attempt start and attempt submit (BENCH_ONLY=submit).
+   */
+  only?: 'ingestion' | 'submit';
   /** The script node runs instead of scripts/start.mjs (a freshly compiled server bundle). */
   entry?: string;
   /** Extra node flags for the server (e.g. `--cpu-prof`). */
@@ -170,6 +174,7 @@ export interface FullStackOptions {
 export async function fullStack(opts: FullStackOptions): Promise<FullStackResult> {
   const { settings: s, seed, work, log } = opts;
   const ingestionOnly = opts.only === 'ingestion';
+  const submitOnly = opts.only === 'submit';
   let ceiling = 0;
   const server = await startProcess(
     // As `npm start` runs it: the compiled server (dist/server/start.mjs, written by the site build),
@@ -185,6 +190,8 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       SKIP_BUILD: '1',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
+      // Required in production (links in emails); the bench sends no email.
+      PUBLIC_URL: 'http://localhost',
       DB_SYNCHRONOUS: 'FULL',
       VERIFY_RATE_LIMIT: '100000000',
       // The benchmark's learners send far more than a person does; measure the path, not the quota.
@@ -218,6 +225,7 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
     if (died) throw new Error(died);
     watch.mark();
     const loadAverage = () => Math.round(os.loadavg()[0]! * 10) / 10;
+    const cpu0 = cpuMs(server.proc.pid!);
     const r = await runLoad(
       {
         url,
@@ -229,14 +237,16 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       },
       work,
     );
+    const cpu = r.requests ? Math.round(((cpuMs(server.proc.pid!) - cpu0) * 1000) / r.requests) : 0;
     const sr = {
       ...withRatio(name, what, r, ceiling, extra.batch ?? 1),
+      ...(extra.amount && cpu ? { serverCpuUsPerRequest: cpu } : {}),
       serverRssMB: watch.mark(),
       loadAverage: loadAverage(),
     };
     scenarios.push(sr);
     log(
-      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`,
+      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms${sr.serverCpuUsPerRequest ? `, ${sr.serverCpuUsPerRequest} µs server CPU per request` : ''}, errors ${r.errors}, non-2xx ${r.non2xx}, server RSS ≤ ${sr.serverRssMB} MB`,
     );
     return sr;
   };
@@ -244,12 +254,14 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
   const startRssMB = watch.mark();
   const t0 = performance.now();
   // Learners from the last cohorts: the report cohort (the first) keeps its seeded size while they write.
-  const learners = seed.activeEmails.slice(-s.sessions);
+  const learners = submitOnly ? [] : seed.activeEmails.slice(-s.sessions);
   const fresh = ingestionOnly ? [] : seed.freshEmails.slice(0, s.attemptLearners);
-  const ADMIN = 'bench-admin@oberih.bench';
+  // The second bench instructor owns every cohort but the first (bench/seed-scale.ts). An admin would
+  // see them all, but admins must have a second factor in production (api/start.ts).
+  const OTHER = 'bench-instructor2@oberih.bench';
   const cookies = await loginAll(
     url,
-    [seed.instructorEmail, ...(ingestionOnly ? [] : [ADMIN]), ...learners, ...fresh],
+    [seed.instructorEmail, ...(ingestionOnly || submitOnly ? [] : [OTHER]), ...learners, ...fresh],
     opts.password,
   );
   const logins = { count: cookies.size, seconds: Math.round((performance.now() - t0) / 100) / 10 };
@@ -304,7 +316,7 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       batch: 20,
       full: true,
     },
-  ].filter((w) => !ingestionOnly || w.name !== 'ingest-20');
+  ].filter((w) => (!ingestionOnly || w.name !== 'ingest-20') && (!submitOnly || !w.full));
   const rounds = new Map<string, { r: LoadResult; rss?: number; cpu?: number }[]>(writes.map((w) => [w.name, []]));
   for (let round = 0; round < s.rounds; round++) {
     for (const w of writes) {
@@ -379,57 +391,86 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       instructorCookie,
       stopMemory: () => watch.stop(),
     };
-  await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', {
-    kind: 'rotate',
-    paths: ['/api/me/progress'],
-    cookies: learnerCookies,
-  });
-  const report = `/api/reports/cohorts/${seed.reportCohortId}`;
-  await load(
-    'cohort-report-1',
-    `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`,
-    { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
-    { connections: 1 },
-  );
-  await load(
-    'cohort-report-10',
-    `GET ${report}, 10 connections (ten instructors at once)`,
-    { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
-    { connections: 10 },
-  );
-  // The same report asked again is reused while nothing was written (api/routes/reports.ts); these two
-  // rotate over every seeded cohort (more than the server keeps), so each answer is computed afresh.
-  const allReports = Array.from(
-    { length: seed.counts.cohorts },
-    (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`,
-  );
-  await load(
-    'cohort-reports-computed-1',
-    `GET the ${seed.counts.cohorts} cohorts' reports in turn (each computed), 1 connection`,
-    { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] },
-    { connections: 1 },
-  );
-  await load(
-    'cohort-reports-computed-10',
-    `the same, 10 connections (ten instructors, ten cohorts, at once)`,
-    { kind: 'rotate', paths: allReports, cookies: [cookies.get(ADMIN)!] },
-    { connections: 10 },
-  );
-  await load('verify', 'GET /api/verify/:code over the issued certificates (limit raised by VERIFY_RATE_LIMIT)', {
-    kind: 'rotate',
-    paths: seed.certificateCodes.map((c) => `/api/verify/${c}`),
-  });
-  // A static page against the cheapest JSON route of the same server: the page's cost beyond routing.
-  await load('health', 'GET /api/health (the cheapest JSON route, for comparison)', {
-    kind: 'rotate',
-    paths: ['/api/health'],
-    headers: { 'accept-encoding': 'gzip, br' },
-  });
-  await load('module-page', `GET ${MODULE_PAGE} (static, from memory, precompressed)`, {
-    kind: 'rotate',
-    paths: [MODULE_PAGE],
-    headers: { 'accept-encoding': 'gzip, br' },
-  });
+  if (!submitOnly) await reads();
+  async function reads() {
+    await load('me-progress', 'GET /api/me/progress (learners with ~40 events and attempts in 3 courses)', {
+      kind: 'rotate',
+      paths: ['/api/me/progress'],
+      cookies: learnerCookies,
+    });
+    const report = `/api/reports/cohorts/${seed.reportCohortId}`;
+    await load(
+      'cohort-report-1',
+      `GET ${report} (${seed.counts.reportCohortLearners} learners × 3 courses), 1 connection`,
+      { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
+      { connections: 1 },
+    );
+    await load(
+      'cohort-report-10',
+      `GET ${report}, 10 connections (ten instructors at once)`,
+      { kind: 'rotate', paths: [report], cookies: [instructorCookie] },
+      { connections: 10 },
+    );
+    // The same report asked again is reused while nothing was written (api/routes/reports.ts); these two
+    // rotate over every seeded cohort (more than the server keeps), so each answer is computed afresh.
+    // One cookie per path (the rotation pairs them by index): the owner of each cohort.
+    const reportCookies = Array.from({ length: seed.counts.cohorts }, (_, i) =>
+      i === 0 ? instructorCookie : cookies.get(OTHER)!,
+    );
+    const allReports = Array.from(
+      { length: seed.counts.cohorts },
+      (_, i) => `/api/reports/cohorts/${seed.reportCohortId + i}`,
+    );
+    await load(
+      'cohort-reports-computed-1',
+      `GET the ${seed.counts.cohorts} cohorts' reports in turn (each computed), 1 connection`,
+      { kind: 'rotate', paths: allReports, cookies: reportCookies },
+      { connections: 1 },
+    );
+    await load(
+      'cohort-reports-computed-10',
+      `the same, 10 connections (ten instructors, ten cohorts, at once)`,
+      { kind: 'rotate', paths: allReports, cookies: reportCookies },
+      { connections: 10 },
+    );
+    // Issue #26 item 2: ingestion while ten instructors' reports are computed (reports start a second
+    // earlier and end later, so every measured ingestion request runs during them).
+    const reportsMeanwhile = runLoad(
+      {
+        url,
+        connections: 10,
+        duration: s.duration + 3,
+        warmup: 0,
+        generator: { kind: 'rotate', paths: allReports, cookies: reportCookies },
+      },
+      work,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    await load(
+      'ingest-during-reports',
+      "POST /api/progress/events, 1 event, while 10 connections ask for the 10 cohorts' reports (each computed)",
+      ingest(1),
+    );
+    const meanwhile = await reportsMeanwhile;
+    log(
+      `  (reports meanwhile: ${meanwhile.rps} req/s, p95 ${meanwhile.p95} ms, errors ${meanwhile.errors}, non-2xx ${meanwhile.non2xx})`,
+    );
+    await load('verify', 'GET /api/verify/:code over the issued certificates (limit raised by VERIFY_RATE_LIMIT)', {
+      kind: 'rotate',
+      paths: seed.certificateCodes.map((c) => `/api/verify/${c}`),
+    });
+    // A static page against the cheapest JSON route of the same server: the page's cost beyond routing.
+    await load('health', 'GET /api/health (the cheapest JSON route, for comparison)', {
+      kind: 'rotate',
+      paths: ['/api/health'],
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+    await load('module-page', `GET ${MODULE_PAGE} (static, from memory, precompressed)`, {
+      kind: 'rotate',
+      paths: [MODULE_PAGE],
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+  }
 
   // Attempt start: each fresh learner starts one attempt per course (one open attempt per course is the rule).
   const courseIds = [...opts.catalog.courses.values()].filter((c) => c.course.assessment).map((c) => c.course.id);
@@ -475,12 +516,28 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       body: JSON.stringify({ responses, elapsed_ms: 600_000 }),
     };
   });
-  if (submits.length)
+  // Every other scenario has a warm-up; a submit can be made once only, so the first tenth of them is
+  // the warm-up (its own unmeasured run), and the rest are measured.
+  const warm = Math.floor(submits.length / 10);
+  if (warm)
+    await runLoad(
+      {
+        url,
+        connections: s.connections,
+        duration: s.duration,
+        warmup: 0,
+        amount: warm,
+        generator: { kind: 'list', requests: submits.slice(0, warm) },
+      },
+      work,
+    );
+  const measured = submits.slice(warm);
+  if (measured.length)
     await load(
       'attempt-submit',
-      `POST /api/attempts/:id/submit (scored on the server, every response stored; ${submits.length} open attempts)`,
-      { kind: 'list', requests: submits },
-      { amount: submits.length, warmup: 0 },
+      `POST /api/attempts/:id/submit (scored on the server, every response stored; ${measured.length} open attempts after ${warm} unmeasured)`,
+      { kind: 'list', requests: measured },
+      { amount: measured.length, warmup: 0 },
     );
 
   return {

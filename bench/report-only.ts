@@ -89,6 +89,8 @@ async function startServer(entry: string, dataDir: string, dbFile: string, nodeA
       SKIP_BUILD: '1',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'production',
+      // Required in production (links in emails); the bench sends no email.
+      PUBLIC_URL: 'http://localhost',
       DB_SYNCHRONOUS: 'FULL',
       ...start.env,
     },
@@ -135,7 +137,8 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
     const sessions = new Map<string, { instructor: string; admin: string; learners: string[] }>();
     for (const { name, server } of servers) {
       const instructor = await login(server.url, seed.instructorEmail, opts.password);
-      const admin = await login(server.url, 'bench-admin@oberih.bench', opts.password);
+      // Not an admin (a second factor is required in production): the second instructor owns cohorts 2–10.
+      const admin = await login(server.url, 'bench-instructor2@oberih.bench', opts.password);
       const cookies: string[] = [];
       for (const e of learners) cookies.push(await login(server.url, e, opts.password));
       sessions.set(name, { instructor, admin, learners: cookies });
@@ -196,7 +199,11 @@ export async function benchReport(opts: { quick: boolean; password: string; log:
         {
           name: 'cohort-reports-10-cohorts',
           connections: 10,
-          generator: { kind: 'rotate', paths: allReports, cookies: [s.admin] },
+          generator: {
+            kind: 'rotate',
+            paths: allReports,
+            cookies: allReports.map((_, i) => (i === 0 ? s.instructor : s.admin)),
+          },
         },
         {
           name: 'me-progress',

@@ -11,6 +11,9 @@
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
  * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
  * BENCH_ONLY=report: only the cohort report and "My learning" reads, a few minutes (bench/report-only.ts).
+ * BENCH_ONLY=mixed: ingestion alone vs while ten reports run, reports on the worker thread vs in process (bench/mixed.ts).
+ * BENCH_ONLY=submit: only attempt start and submit at 50 connections, with the ceiling (bench/submit-only.ts).
+ * BENCH_ONLY=dashboard: only the instructor dashboard: Lighthouse and long tasks at CPU ×4 (bench/dashboard-lighthouse.ts).
  * BENCH_KEEP=1 keeps the temporary folder. BENCH_OUT=<dir> writes the results elsewhere.
  */
 import { execSync } from 'node:child_process';
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { fullStack, MODULE_PAGE, startBare, startCommandLine, type LoadSettings } from './api.ts';
 import { buildScaled, buildSite, exportScorm } from './builds.ts';
+import { longTasks } from './longtasks.ts';
 import { lighthouse, siteWeights } from './pages.ts';
 import { machine } from './proc.ts';
 import { checkTargets, markdown, type Results } from './report.ts';
@@ -41,6 +45,18 @@ if (process.env.BENCH_ONLY === 'ingestion') {
 }
 if (process.env.BENCH_ONLY === 'report') {
   await (await import('./report-only.ts')).benchReport({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'mixed') {
+  await (await import('./mixed.ts')).benchMixed({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'submit') {
+  await (await import('./submit-only.ts')).benchSubmit({ quick: QUICK, password: PASSWORD, log });
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'dashboard') {
+  await import('./dashboard-lighthouse.ts');
   process.exit(0);
 }
 const t0 = performance.now();
@@ -77,6 +93,7 @@ try {
     for (const b of bare) fs.rmSync(path.join(work, b.name), { recursive: true, force: true });
   }
   let lh: Results['lighthouse'] = null;
+  let longTaskRuns: Results['longTasks'] = null;
   try {
     if (!QUICK) {
       log(`[${since()}] Lighthouse…`);
@@ -89,6 +106,18 @@ try {
           cookie: full.instructorCookie,
         },
       ]);
+      longTaskRuns = [];
+      for (let i = 0; i < 3; i++)
+        longTaskRuns.push(
+          await longTasks({
+            page: 'instructor dashboard',
+            url: `${full.server.url}/uk/instructor/cohort/?id=${seed.reportCohortId}`,
+            cookie: full.instructorCookie,
+          }),
+        );
+      log(
+        `  dashboard long tasks (CPU ×4, first 5 s): ${longTaskRuns.map((x) => `${x.count} (max ${x.maxMs} ms)`).join(', ')}`,
+      );
       for (const l of lh)
         log(
           `  ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}${l.error ? ` (${l.error})` : ''}`,
@@ -137,6 +166,7 @@ try {
     serverMemory,
     pages,
     lighthouse: lh,
+    longTasks: longTaskRuns,
     build,
     scorm: { ...scorm, packages: scorm.packages },
     scaling,

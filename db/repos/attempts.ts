@@ -86,25 +86,32 @@ export function attemptsRepo(db: DB) {
         responses: ScoredResponse[];
       },
     ): Promise<boolean> {
+      // Built and compiled before the job: SQLite's group commit runs its jobs synchronously in one batch,
+      // so whatever a job does delays every other writer in that batch (issue #26: the submit's tail).
+      // Submit-once: only the update that finds the attempt still open changes a row; a concurrent
+      // second submit (another request, another instance) changes none and stores nothing.
+      const update = db
+        .updateTable('attempts')
+        .set({
+          submitted_at: s.submitted_at,
+          score: s.score,
+          passed: s.passed ? 1 : 0,
+          finished_by: s.finished_by ?? 'learner',
+        })
+        .where('id', '=', s.id)
+        .where('submitted_at', 'is', null)
+        .compile();
+      // Every response in one statement (one round trip on PostgreSQL; prepared once per row count on SQLite).
+      const insert = s.responses.length
+        ? db
+            .insertInto('attempt_responses')
+            .values(s.responses.map((r) => ({ attempt_id: s.id, ...r })))
+            .compile()
+        : null;
       return storage.write(function* () {
-        // Submit-once: only the update that finds the attempt still open changes a row; a concurrent
-        // second submit (another request, another instance) changes none and stores nothing.
-        const done = yield db
-          .updateTable('attempts')
-          .set({
-            submitted_at: s.submitted_at,
-            score: s.score,
-            passed: s.passed ? 1 : 0,
-            finished_by: s.finished_by ?? 'learner',
-          })
-          .where('id', '=', s.id)
-          .where('submitted_at', 'is', null);
+        const done = yield update;
         if (done.changes !== 1) return false;
-        if (onPostgres(db)) {
-          // One round trip for all of them.
-          if (s.responses.length)
-            yield db.insertInto('attempt_responses').values(s.responses.map((r) => ({ attempt_id: s.id, ...r })));
-        } else for (const r of s.responses) yield db.insertInto('attempt_responses').values({ attempt_id: s.id, ...r });
+        if (insert) yield insert;
         return true;
       });
     },

@@ -26,6 +26,25 @@ describe('instructor dashboard', async () => {
     expect(await cards.first().innerText()).toContain('Курсанти 2026, група 3');
   });
 
+  it("shows the cohort's name and key figures from the page's HTML and its one inline script, before any island runs", async () => {
+    const cohortId = await page.evaluate(async () => {
+      const res = await fetch('/api/cohorts', { credentials: 'same-origin' });
+      return ((await res.json()) as { cohorts: { id: number }[] }).cohorts[0]!.id;
+    });
+    // Same session, but every built script is refused: only the page's inline script can run.
+    const context = await browser.newContext();
+    await context.addCookies(await page.context().cookies());
+    const bare = await context.newPage();
+    await bare.route('**/_astro/**', (r) => r.abort());
+    await bare.goto(`${server.url}/uk/instructor/cohort/?id=${cohortId}`);
+    const shell = bare.locator('[data-cohort-shell]');
+    // The report is computed on the worker thread (started and, from the sources, compiled on first use).
+    await shell.locator('h1', { hasText: 'Курсанти 2026, група 3' }).waitFor({ timeout: 60_000 });
+    expect(await shell.locator('[data-figure="members"]').innerText()).toMatch(/У групі\s+30/);
+    expect(await shell.locator('[data-figure="median"] dd').innerText()).toMatch(/\d/);
+    await context.close();
+  });
+
   it('opens the seeded cohort and sees the charts drawn, each with its summary and table', async () => {
     await page.locator('[data-cohorts] a').first().click();
     await page.waitForURL('**/uk/instructor/cohort/?id=*');
