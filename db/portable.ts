@@ -19,9 +19,14 @@ export function secondsBetween(
     : sql<number | null>`(julianday(${later}) - julianday(${earlier})) * 86400`;
 }
 
-/** The smaller of two values (SQLite's two-argument `min`, PostgreSQL's `least`). */
-export function smaller<T>(a: Expression<T>, b: Expression<T>, db: DB): RawBuilder<T> {
-  return onPostgres(db) ? sql<T>`least(${a}, ${b})` : sql<T>`min(${a}, ${b})`;
+/**
+ * The smaller of two values, null when either is null (SQLite's two-argument `min`; PostgreSQL's
+ * `least` skips nulls instead, so a null is kept explicitly).
+ */
+export function smaller<T>(a: Expression<T>, b: Expression<T>, db: DB): RawBuilder<T | null> {
+  return onPostgres(db)
+    ? sql<T | null>`(case when ${a} is null or ${b} is null then null else least(${a}, ${b}) end)`
+    : sql<T | null>`min(${a}, ${b})`;
 }
 
 /** Does the text (or JSON document, as text) `haystack` contain `needle`? */

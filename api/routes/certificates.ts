@@ -176,7 +176,7 @@ export function certificateRoutes() {
         if (!cohort) throw notFound('cohort');
         if (!(await canSeeCohort(deps, c.get('user')!, params.id)))
           throw forbidden('you can export only your own cohorts');
-        const rows = await certificatesRepo(deps.db).forCohort(params.id);
+        const rows = await certificatesRepo(deps.storage.read).forCohort(params.id);
         const now = deps.now();
         const csv = stringify(
           rows.map((r) =>

@@ -37,7 +37,12 @@ export function verifyRoutes() {
         });
       deps.limits.verify.hit(ip);
       const code = normaliseCode(params.code);
-      const cert = code ? await certificatesRepo(deps.db).byCode(code) : undefined;
+      // From the read replica when there is one (a revocation shows there after the replica's lag);
+      // a code it does not know yet (issued moments ago) is looked up on the primary.
+      const cert = code
+        ? ((await certificatesRepo(deps.storage.read).byCode(code)) ??
+          (deps.storage.read !== deps.db ? await certificatesRepo(deps.db).byCode(code) : undefined))
+        : undefined;
       // The same answer for a code that does not exist and one that cannot exist.
       if (!cert) throw new AppError(404, 'not_found', 'no certificate with this code');
       const status = certificateStatus(cert, deps.now());

@@ -35,13 +35,19 @@ export async function makeTestApp(
     catalog?: Catalog;
     config?: Record<string, unknown>;
     log?: import('../../api/log.ts').Logger;
+    /** Another instance of the API over the same database as this test app (several API processes). */
+    sameDatabaseAs?: { dbFile: string; databaseUrl?: string };
   } = {},
 ) {
-  const dir = tempDir();
-  const dbFile = path.join(dir, 'test.sqlite');
+  const dbFile = opts.sameDatabaseAs?.dbFile ?? path.join(tempDir(), 'test.sqlite');
+  const databaseUrl = opts.sameDatabaseAs
+    ? opts.sameDatabaseAs.databaseUrl
+    : onPostgres
+      ? await freshPostgresDatabase()
+      : undefined;
   const deps = await bootstrap({
     dbFile,
-    databaseUrl: onPostgres ? await freshPostgresDatabase() : undefined,
+    databaseUrl,
     contentDir: 'tests/fixtures/content',
     catalog: opts.catalog ?? fixtures(),
     log: opts.log ?? silentLogger,
@@ -112,7 +118,7 @@ export async function makeTestApp(
     return { user, cookie: await login(user.email) };
   }
 
-  return { app, deps, dbFile, request, createUser, login, userWithSession };
+  return { app, deps, dbFile, databaseUrl, request, createUser, login, userWithSession };
 }
 
 export function sessionCookie(res: Response): string {

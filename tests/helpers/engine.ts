@@ -11,6 +11,7 @@ import { migrations } from '../../db/migrations/index.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createPgDb } from '../../db/postgres/connection.ts';
 import type { Storage } from '../../db/storage.ts';
+import { createDb, type DB } from '../../db/connection.ts';
 import type { SqliteStorage } from '../../db/sqlite/storage.ts';
 
 export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.OBERIH_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
@@ -98,4 +99,20 @@ export function sqliteOf(storage: Storage): SqliteStorage {
 /** Commit what the group commit holds (SQLite); PostgreSQL commits each write before answering anyway. */
 export function flushWrites(storage: Storage) {
   if (storage.engine === 'sqlite') (storage as SqliteStorage).writer.flush();
+}
+
+/**
+ * Run `fn` over a second, separate connection to a test app's database (another process would see it
+ * so: a CLI, a restore, another API instance), then close it.
+ */
+export async function withOtherConnection(
+  t: { dbFile: string; databaseUrl?: string },
+  fn: (db: DB) => Promise<void>,
+): Promise<void> {
+  const db = t.databaseUrl ? createPgDb(t.databaseUrl, { max: 1 }).db : createDb(t.dbFile).db;
+  try {
+    await fn(db);
+  } finally {
+    await db.destroy();
+  }
 }
