@@ -215,6 +215,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       tags: [r.tag],
       description: `Access: ${accessText(r.access)}${r.fresh ? ', with a password confirmed in the last 10 minutes (POST /api/auth/reauth)' : ''}.`,
       security: r.access === 'public' ? [] : [{ session: [] }],
+      ...(r.deprecated ? { deprecated: true } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
         ? {

@@ -45,6 +45,8 @@ export interface RouteDoc {
   errors?: readonly ErrorStatus[];
   /** An example of the success body, shown in the OpenAPI document (a test parses it with `response`). */
   example?: unknown;
+  /** Going away: marked `deprecated` in the document for at least one minor release (docs/api.md). */
+  deprecated?: boolean;
 }
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 303;
@@ -96,6 +98,7 @@ export class Resource {
       status?: SuccessStatus | readonly SuccessStatus[];
       errors?: readonly ErrorStatus[];
       example?: unknown;
+      deprecated?: boolean;
     } & Answer,
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {

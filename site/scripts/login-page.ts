@@ -1,6 +1,7 @@
 /** Sign-in and enrolment forms: JSON to the API, then on to "My learning" (or the page the learner came from). */
 import { isSignedIn, setSignedIn, setSignedInWho } from './session-hint.ts';
 import { signOut } from './sign-out.ts';
+import type { Answer, ApiError } from '../lib/api/types.ts';
 
 function safeNext(locale: string): string {
   const next = new URLSearchParams(location.search).get('next');
@@ -27,12 +28,14 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
         body: JSON.stringify(data),
       });
       if (res.ok) {
-        const body = (await res.json().catch(() => null)) as {
-          user?: { id: number; full_name?: string; role?: string };
-          mfa_required?: boolean;
-          challenge?: string;
-          mfa_enrolment_required?: boolean;
-        } | null;
+        // Sign-in, second step or enrolment: one of their answers (typed by the API's generated types).
+        const body = (await res.json().catch(() => null)) as
+          | (Partial<Answer<'/api/auth/login/totp', 'post'>> & {
+              mfa_required?: true;
+              challenge?: string;
+              mfa_enrolment_required?: true;
+            })
+          | null;
         const locale = form.dataset.locale ?? 'uk';
         // The password was right and a second factor is on: the code form takes over.
         if (body?.mfa_required && body.challenge && totp) {
@@ -49,7 +52,7 @@ function wire(form: HTMLFormElement, url: string, fields: string[]) {
         location.assign(body?.mfa_enrolment_required ? `/${locale}/my/security/?required=1` : safeNext(locale));
         return;
       }
-      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      const body = (await res.json().catch(() => null)) as ApiError | null;
       error.textContent =
         res.status === 401
           ? ((form.dataset.challenge ? strings.mfaFailed : strings.failed) ?? body?.error?.message ?? '')
@@ -79,9 +82,7 @@ const panel = document.querySelector<HTMLElement>('[data-signed-in]');
 if (login && panel && isSignedIn()) {
   fetch('/api/me', { credentials: 'same-origin' })
     .then((r) =>
-      r.ok
-        ? (r.json() as Promise<{ user: { id: number; full_name: string; role: string } }>)
-        : (r.status === 401 && setSignedIn(false), null),
+      r.ok ? (r.json() as Promise<Answer<'/api/me', 'get'>>) : (r.status === 401 && setSignedIn(false), null),
     )
     .then((me) => {
       if (!me) return;

@@ -25,7 +25,7 @@ if (root) {
       $('[data-signin]').hidden = false;
       return;
     }
-    const { user } = (await res.json()) as { user: { mfa: boolean } };
+    const { user } = (await res.json()) as import('../lib/api/types.ts').Answer<'/api/me', 'get'>;
     status.textContent = user.mfa ? (strings['mfa.on'] ?? '') : (strings['mfa.off'] ?? '');
     start.hidden = user.mfa;
   });
@@ -33,7 +33,9 @@ if (root) {
   start.addEventListener('click', () => {
     start.disabled = true;
     void post('/api/auth/totp/setup').then(async (res) => {
-      const body = (await res.json()) as { secret?: string; qr_svg?: string; error?: { message: string } };
+      const body = (await res.json()) as Partial<
+        import('../lib/api/types.ts').Answer<'/api/auth/totp/setup', 'post'> & import('../lib/api/types.ts').ApiError
+      >;
       start.disabled = false;
       if (!res.ok || !body.qr_svg) {
         status.textContent = body.error?.message ?? `HTTP ${res.status}`;
@@ -53,7 +55,9 @@ if (root) {
     error.hidden = true;
     const code = (form.elements.namedItem('code') as HTMLInputElement).value;
     void post('/api/auth/totp/enable', { code }).then(async (res) => {
-      const body = (await res.json()) as { recovery_codes?: string[]; error?: { message: string } };
+      const body = (await res.json()) as Partial<
+        import('../lib/api/types.ts').Answer<'/api/auth/totp/enable', 'post'> & import('../lib/api/types.ts').ApiError
+      >;
       if (!res.ok || !body.recovery_codes) {
         error.textContent = body.error?.message ?? `HTTP ${res.status}`;
         error.hidden = false;

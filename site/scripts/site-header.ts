@@ -44,7 +44,7 @@ if (header) {
       .then(async (r) => {
         if (r.status === 401) setSignedIn(false);
         else if (r.ok)
-          setSignedInWho(((await r.json()) as { user: { id: number; full_name: string; role: string } }).user);
+          setSignedInWho(((await r.json()) as import('../lib/api/types.ts').Answer<'/api/me', 'get'>).user);
         else return;
         show(signedInWho());
       })

@@ -15,15 +15,8 @@ interface PageData {
   courses: Record<string, string>;
   strings: Record<string, string>;
 }
-interface RegisterAnswer {
-  status: 'valid' | 'expired' | 'revoked' | 'superseded';
-  superseded_at?: string;
-  name: string | null;
-  course: { id: string; title: { uk: string; en: string } };
-  issued_at: string;
-  expires_at: string | null;
-  revoked_at?: string;
-}
+/** The public register's answer (typed by the API's generated types). */
+type RegisterAnswer = import('../lib/api/types.ts').Answer<'/api/verify/{code}', 'get'>;
 
 const data = JSON.parse(document.getElementById('verify-data')!.textContent!) as PageData;
 const s = (key: string, vars: Record<string, string> = {}) =>
