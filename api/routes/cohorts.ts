@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
 import { auditRepo, type AuditEvent } from '../../db/repos/audit.ts';
 import { cohortsRepo, type ImportRow } from '../../db/repos/cohorts.ts';
-import type { Cohort } from '../../db/schema.ts';
+import { isLearnerRole, type Cohort } from '../../db/schema.ts';
 import { canSeeCohort } from '../access.ts';
 import { generateToken, hashToken } from '../auth/session.ts';
 import type { AppEnv } from '../env.ts';
@@ -16,7 +16,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { clientIp } from './auth.ts';
 import { readMembersCsv, type RejectedRow } from './cohort-import.ts';
-import { idParam, isoDateTime, localeField, nameField } from './fields.ts';
+import { idParam, isoDateTime, learnerRoleField, localeField, nameField } from './fields.ts';
 
 const STAFF = ['instructor', 'admin'] as const;
 const DAY = 86_400_000;
@@ -56,7 +56,7 @@ export const assignBody = z.object({ due_on: dateField.nullable().default(null) 
 export const codeBody = z
   .object({
     /** Role given to accounts created with the code. */
-    role: z.enum(['cadet', 'officer']).default('cadet'),
+    role: learnerRoleField.default('cadet'),
     /** Expiry as a date-time; or `expires_in_days` (default 30). */
     expires_at: isoDateTime().optional(),
     expires_in_days: z.number().int().min(1).max(730).optional(),
@@ -413,7 +413,7 @@ export function cohortRoutes() {
           const reject = (code: RejectedRow['code'], reason: string) =>
             late.push({ line: row.line, full_name: row.full_name, email: row.email, code, reason });
           if (user?.in_cohort) reject('already_in_cohort', 'already a member of this cohort');
-          else if (admin && user && user.role !== 'cadet' && user.role !== 'officer')
+          else if (admin && user && !isLearnerRole(user.role))
             reject('not_a_learner_account', 'an account with this email exists and is not a learner account');
           else if (admin && user && !user.active)
             reject('account_deactivated', 'an account with this email exists and is deactivated; ask an admin');
@@ -447,7 +447,7 @@ export function cohortRoutes() {
           if (user && admin) return [{ kind: 'existing', user_id: user.id }];
           if (user) {
             // Staff and deactivated accounts are never invited; the answer does not say so.
-            const invitable = (user.role === 'cadet' || user.role === 'officer') && user.active;
+            const invitable = isLearnerRole(user.role) && user.active;
             return invitable ? [{ kind: 'invite', user_id: user.id, invited_by: c.get('user')!.id }] : [];
           }
           const token = generateToken();

@@ -20,7 +20,7 @@ describe('every route × every role', async () => {
   it('declares the routes added for issue #19 with their access rules', () => {
     const rule = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.access;
     expect(rule('get', '/api/me/invitations')).toBe('authenticated');
-    expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer']);
+    expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer', 'specialist']);
     expect(rule('post', '/api/cohorts/:id/restore')).toEqual(['admin']);
   });
 
