@@ -16,7 +16,7 @@ const FONT_DIR = path.join(
   'ttf',
 );
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
-const fontFiles = () =>
+export const fontFiles = () =>
   (fonts ??= {
     regular: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf')),
     bold: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
 import { auditRepo, type AuditEvent } from '../../db/repos/audit.ts';
 import { cohortsRepo, type ImportRow } from '../../db/repos/cohorts.ts';
+import { organisationsRepo } from '../../db/repos/organisations.ts';
 import { isLearnerRole, type Cohort } from '../../db/schema.ts';
 import { canSeeCohort } from '../access.ts';
 import { generateToken, hashToken } from '../auth/session.ts';
@@ -31,6 +32,15 @@ const dateField = z
     'not a real date',
   );
 const unitField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+const organisationField = z.number().int().positive();
+/** A 400 naming the field when the organisation does not exist. */
+async function checkOrganisation(c: Context<AppEnv>, id: number | null | undefined) {
+  if (id == null) return;
+  if (!(await organisationsRepo(c.get('deps').db).byId(id)))
+    throw new AppError(400, 'validation_failed', `organisation ${id} does not exist`, {
+      organisation_id: 'no such organisation',
+    });
+}
 const datesInOrder = (b: { starts_on?: string | null; ends_on?: string | null }) =>
   !b.starts_on || !b.ends_on || b.starts_on <= b.ends_on;
 
@@ -38,6 +48,8 @@ export const cohortBody = z
   .object({
     name: nameField,
     unit: unitField,
+    /** The organisation the cohort belongs to (GET /api/organisations). */
+    organisation_id: organisationField.nullable().default(null),
     starts_on: dateField.nullable().default(null),
     ends_on: dateField.nullable().default(null),
   })
@@ -47,11 +59,12 @@ export const cohortPatch = z
   .object({
     name: nameField.optional(),
     unit: unitField.optional(),
+    organisation_id: organisationField.nullable().optional(),
     starts_on: dateField.nullable().optional(),
     ends_on: dateField.nullable().optional(),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'send at least one of name, unit, starts_on, ends_on');
+  .refine((b) => Object.keys(b).length > 0, 'send at least one of name, unit, organisation_id, starts_on, ends_on');
 export const assignBody = z.object({ due_on: dateField.nullable().default(null) }).strict();
 export const codeBody = z
   .object({
@@ -159,6 +172,7 @@ export function cohortRoutes() {
       },
       async (c, { body }) => {
         const deps = c.get('deps');
+        await checkOrganisation(c, body.organisation_id);
         const cohort = await cohortsRepo(deps.db).create({
           ...body,
           owner_id: c.get('user')!.id,
@@ -209,6 +223,7 @@ export function cohortRoutes() {
       },
       async (c, { params, body }) => {
         const cohort = await cohortFor(c, params.id);
+        await checkOrganisation(c, body.organisation_id);
         const next = { ...cohort, ...body };
         if (!datesInOrder(next))
           throw new AppError(400, 'validation_failed', 'the term must not end before it starts', {
