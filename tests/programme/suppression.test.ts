@@ -112,7 +112,9 @@ describe('suppressCells', () => {
       walk(0);
       for (const [k, v] of values) {
         if (v > 0 && v < MIN_CELL)
-          expect(possible.get(k)!.size, `trial ${trial}: ${k}=${v} is pinned by ${JSON.stringify(x)}`).toBeGreaterThan(1);
+          expect(possible.get(k)!.size, `trial ${trial}: ${k}=${v} is pinned by ${JSON.stringify(x)}`).toBeGreaterThan(
+            1,
+          );
       }
     }
   });
