@@ -99,7 +99,7 @@ describe('programme dashboard', async () => {
     const lvivTotal = whole.body.total.values.enrolled;
     const aFigures = [
       part.body.total.values.enrolled,
-      ...part.body.tables.organisations.map((x: any) => x.values.enrolled),
+      ...part.body.tables.organisations.map((x: { values: { enrolled: unknown } }) => x.values.enrolled),
     ];
     for (const fa of aFigures)
       if (typeof lvivTotal === 'number' && typeof fa === 'number') {
