@@ -329,7 +329,8 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
         .values({ cohort_id: c.id, course_id: course.id, due_on: at(-30).slice(0, 10) })
         .execute();
     const members = first === null ? [] : [first];
-    for (let i = 1; i <= n - members.length; i++) {
+    const toCreate = n - members.length;
+    for (let i = 1; i <= toCreate; i++) {
       const row = await db
         .insertInto('users')
         .values({

@@ -75,7 +75,7 @@ describe('programme dashboard (browser)', async () => {
   });
 
   it('filters to one oblast and downloads its CSV with a BOM', async () => {
-    await page.getByLabel('Oblast').selectOption('46');
+    await page.locator('#programme-oblast').selectOption('46');
     await page.getByRole('button', { name: 'Update' }).click();
     await expect.poll(() => page.locator('[data-programme-table="oblasts"] tbody tr').count()).toBe(1);
     const res = await page.request.get(`${server.url}/api/programme/tables/oblasts.csv?oblast=46&locale=en`);
