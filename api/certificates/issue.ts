@@ -44,7 +44,11 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
     .selectAll()
     .where('id', '=', c.completionId)
     .executeTakeFirst();
-  const user = await deps.db.selectFrom('users').select(['full_name', 'role']).where('id', '=', c.userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['full_name', 'role'])
+    .where('id', '=', c.userId)
+    .executeTakeFirst();
   if (!signer || !loaded || !completion || !user) {
     deps.log.error('certificate not issued', {
       completion: c.completionId,
