@@ -24,6 +24,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
 import { scormRoutes } from './routes/scorm.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { adminOrganisationRoutes, oblastRoutes, organisationRoutes } from './routes/organisations.ts';
+import { programmeRoutes } from './routes/programme.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -41,6 +43,10 @@ export function resources(): Resource[] {
     invitationRoutes(),
     reportRoutes(),
     adminRoutes(),
+    adminOrganisationRoutes(),
+    oblastRoutes(),
+    organisationRoutes(),
+    programmeRoutes(),
     privacyRoutes(),
     scormRoutes(),
   ];

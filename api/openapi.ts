@@ -86,6 +86,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   privacy: 'Personal data: export and erasure of one person.',
   scorm: 'SCORM packages exported for an LMS.',
   system: 'Health check.',
+  programme:
+    'The programme view: oblasts, organisations, and coordinators’ aggregate dashboard, CSV and PDF report (cells under 5 suppressed).',
 };
 
 /** Where the derived id would read badly or clash, the id chosen by hand (keyed by method and path). */

@@ -1,9 +1,15 @@
 /** The one description of the database's tables, used by every typed query. */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Role = 'cadet' | 'officer' | 'instructor' | 'admin';
-export const ROLES: readonly Role[] = ['cadet', 'officer', 'instructor', 'admin'];
-export const LEARNER_ROLES: readonly Role[] = ['cadet', 'officer'];
+export type Role = 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
+export const ROLES: readonly Role[] = ['cadet', 'officer', 'specialist', 'instructor', 'coordinator', 'admin'];
+/** Roles that take courses: cadets, serving officers, and the service providers the programme trains. */
+export const LEARNER_ROLES = ['cadet', 'officer', 'specialist'] as const satisfies readonly Role[];
+export type LearnerRole = (typeof LEARNER_ROLES)[number];
+export const isLearnerRole = (r: string): r is LearnerRole => (LEARNER_ROLES as readonly string[]).includes(r);
+/** Kinds of organisation a cohort belongs to (issue #23). */
+export const ORGANISATION_KINDS = ['university', 'police_unit', 'childrens_service', 'school', 'ngo'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 /** Times are ISO-8601 UTC strings; SQLite sorts them correctly as text. */
 type Timestamp = string;
@@ -65,6 +71,27 @@ export interface CohortsTable {
   created_at: Timestamp;
   /** Set when the cohort was deleted: hidden from everyone, restorable by an admin for 30 days. */
   archived_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** The organisation the cohort belongs to (null only for cohorts an admin has not placed yet). */
+  organisation_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** A university, police unit, children's service, school or NGO in one oblast (content/data/oblasts.yaml). */
+export interface OrganisationsTable {
+  id: Generated<number>;
+  kind: OrganisationKind;
+  name_uk: string;
+  name_en: string;
+  /** Two-digit first-level KATOTTH code of the oblast, e.g. `46` (Lviv oblast). */
+  oblast_code: string;
+  created_at: Timestamp;
+}
+
+/** What a coordinator may see: one row per oblast, or one row `national`. */
+export interface CoordinatorScopesTable {
+  user_id: number;
+  /** A two-digit oblast code, or `national`. */
+  scope: string;
+  created_at: Timestamp;
 }
 
 /** An existing learner account invited into a cohort by CSV import; it joins only when the learner accepts. */
@@ -190,6 +217,8 @@ export interface CertificatesTable {
   /** Code of the certificate that replaced this one (a renewal); the old one stays verifiable as superseded. */
   superseded_by: ColumnType<string | null, string | null | undefined, string | null>;
   superseded_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The learner's role at issue (cadet, officer, specialist), printed on the certificate; null before issue #23. */
+  role_printed: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PasswordResetsTable {
@@ -242,6 +271,8 @@ export interface Database {
   password_resets: PasswordResetsTable;
   recovery_codes: RecoveryCodesTable;
   email_outbox: EmailOutboxTable;
+  organisations: OrganisationsTable;
+  coordinator_scopes: CoordinatorScopesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -254,3 +285,4 @@ export type NewProgressEvent = Insertable<ProgressEventsTable>;
 export type Attempt = Selectable<AttemptsTable>;
 export type Completion = Selectable<CompletionsTable>;
 export type Certificate = Selectable<CertificatesTable>;
+export type Organisation = Selectable<OrganisationsTable>;

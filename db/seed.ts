@@ -1,6 +1,8 @@
 /**
  * The demo database: an admin, two instructors, a cohort of 30 cadets with varied, realistic
- * progress, and three serving officers. Deterministic (seeded PRNG, fixed dates relative to a base
+ * progress, three serving officers, and for the programme view (issue #23): four organisations in three
+ * oblasts, a cohort of 12 cadets in Kyiv, 8 specialists of a children's service in Vinnytsia oblast, and
+ * a national coordinator (the 3 officers stay under 5, so the dashboard shows suppression at work). Deterministic (seeded PRNG, fixed dates relative to a base
  * date) and re-runnable: running it twice changes nothing.
  */
 import type { DB } from './connection.ts';
@@ -24,6 +26,18 @@ export const DEMO_ACCOUNTS: { email: string; password: string; role: Role; full_
   },
   { email: 'cadet@oberih.demo', password: 'demo-cadet-2026', role: 'cadet', full_name: 'Тарас Шевчук' },
   { email: 'officer@oberih.demo', password: 'demo-officer-2026', role: 'officer', full_name: 'Наталія Бондаренко' },
+  {
+    email: 'specialist@oberih.demo',
+    password: 'demo-specialist-2026',
+    role: 'specialist',
+    full_name: 'Людмила Гончаренко',
+  },
+  {
+    email: 'coordinator@oberih.demo',
+    password: 'demo-coordinator-2026',
+    role: 'coordinator',
+    full_name: 'Віктор Яковенко',
+  },
 ];
 /** Every other seeded cadet (cadet01…cadet29@oberih.demo) and officer uses this password. */
 export const DEMO_LEARNER_PASSWORD = 'demo-cadet-2026';
@@ -136,9 +150,51 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
       .executeTakeFirstOrThrow();
     ids[a.email] = row.id;
   }
+  const org = async (
+    kind: 'university' | 'police_unit' | 'childrens_service',
+    name_uk: string,
+    name_en: string,
+    oblast_code: string,
+  ) =>
+    (
+      await db
+        .insertInto('organisations')
+        .values({ kind, name_uk, name_en, oblast_code, created_at: at(60) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const lvivUniversity = await org(
+    'university',
+    'Львівський державний університет внутрішніх справ',
+    'Lviv State University of Internal Affairs',
+    '46',
+  );
+  const vinnytsiaPolice = await org(
+    'police_unit',
+    'ГУНП у Вінницькій області',
+    'Main Directorate of the National Police in Vinnytsia Oblast',
+    '05',
+  );
+  const vinnytsiaChildren = await org(
+    'childrens_service',
+    'Служба у справах дітей Вінницької обласної військової адміністрації',
+    "Children's Service of the Vinnytsia Oblast Military Administration",
+    '05',
+  );
+  const kyivAcademy = await org(
+    'university',
+    'Національна академія внутрішніх справ',
+    'National Academy of Internal Affairs',
+    '80',
+  );
+  await db
+    .insertInto('coordinator_scopes')
+    .values({ user_id: ids['coordinator@oberih.demo']!, scope: 'national', created_at: at(60) })
+    .execute();
   const cohort = await db
     .insertInto('cohorts')
     .values({
+      organisation_id: lvivUniversity,
       name: 'Курсанти 2026, група 3',
       unit: 'Львівський державний університет внутрішніх справ',
       starts_on: at(45).slice(0, 10),
@@ -151,6 +207,7 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
   const otherCohort = await db
     .insertInto('cohorts')
     .values({
+      organisation_id: vinnytsiaPolice,
       name: 'Ювенальна превенція, Вінницька обл.',
       unit: 'ГУНП у Вінницькій області',
       starts_on: at(30).slice(0, 10),
@@ -241,6 +298,72 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
       .execute();
     learners.push({ id, ability: 0.5 + rand() / 2, course: refresher });
   }
+
+  // The programme view: 12 cadets in Kyiv and 8 specialists of a children's service (Vinnytsia oblast).
+  const extra = async (
+    organisation_id: number,
+    name: string,
+    owner: string,
+    course: SeedCourse | undefined,
+    role: 'cadet' | 'specialist',
+    n: number,
+    prefix: string,
+    first: number | null,
+  ) => {
+    const c = await db
+      .insertInto('cohorts')
+      .values({
+        organisation_id,
+        name,
+        unit: name,
+        starts_on: at(40).slice(0, 10),
+        ends_on: at(-60).slice(0, 10),
+        owner_id: ids[owner]!,
+        created_at: at(40),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (course)
+      await db
+        .insertInto('cohort_courses')
+        .values({ cohort_id: c.id, course_id: course.id, due_on: at(-30).slice(0, 10) })
+        .execute();
+    const members = first === null ? [] : [first];
+    const toCreate = n - members.length;
+    for (let i = 1; i <= toCreate; i++) {
+      const row = await db
+        .insertInto('users')
+        .values({
+          email: `${prefix}${String(i).padStart(2, '0')}@oberih.demo`,
+          full_name: `${FIRST[(i * 11 + prefix.length) % FIRST.length]} ${LAST[(i * 4 + 3) % LAST.length]}`,
+          role,
+          password_hash: learnerHash,
+          locale: 'uk',
+          created_at: at(40),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      members.push(row.id);
+    }
+    for (const id of members) {
+      await db
+        .insertInto('cohort_members')
+        .values({ cohort_id: c.id, user_id: id, joined_at: at(39) })
+        .execute();
+      learners.push({ id, ability: rand(), course });
+    }
+  };
+  await extra(kyivAcademy, 'Курсанти НАВС 2026', 'instructor@oberih.demo', initial, 'cadet', 12, 'kyivcadet', null);
+  await extra(
+    vinnytsiaChildren,
+    'Фахівці служби у справах дітей, Вінниччина',
+    'instructor2@oberih.demo',
+    prevention,
+    'specialist',
+    8,
+    'specialist',
+    ids['specialist@oberih.demo']!,
+  );
 
   // Progress: the stronger the learner, the further along; a few never started (the at-risk list).
   const events: {

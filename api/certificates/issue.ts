@@ -44,7 +44,11 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
     .selectAll()
     .where('id', '=', c.completionId)
     .executeTakeFirst();
-  const user = await deps.db.selectFrom('users').select(['full_name']).where('id', '=', c.userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['full_name', 'role'])
+    .where('id', '=', c.userId)
+    .executeTakeFirst();
   if (!signer || !loaded || !completion || !user) {
     deps.log.error('certificate not issued', {
       completion: c.completionId,
@@ -60,6 +64,7 @@ export async function issueCertificate(deps: Deps, c: Parameters<CompletionListe
     course_id: c.courseId,
     content_version: completion.content_version,
     name_printed: user.full_name,
+    role_printed: user.role,
     score: completion.score,
     issued_at: issuedAt,
     expires_at: certificateExpiry(loaded.course, new Date(issuedAt))?.toISOString() ?? null,

@@ -16,7 +16,7 @@ const FONT_DIR = path.join(
   'ttf',
 );
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
-const fontFiles = () =>
+export const fontFiles = () =>
   (fonts ??= {
     regular: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf')),
     bold: fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
@@ -30,11 +30,20 @@ export interface CertificateSheet {
   issuedAt: string;
   expiresAt: string | null;
   score: number | null;
+  /** The learner's role at issue (cadet, officer, specialist), when known. */
+  role?: string | null;
   /** Full verification link carried by the QR code. */
   qrUrl: string;
   /** Where a person can type the code, e.g. https://oberih.example/uk/verify/ */
   verifyPage: string;
 }
+
+/** How the certificate names each learner role, Ukrainian first. */
+export const ROLE_NAMES: Record<string, string> = {
+  cadet: 'курсант(-ка) / cadet',
+  officer: 'поліцейський(-а) / police officer',
+  specialist: 'фахівець(-чиня) / specialist',
+};
 
 const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.3, 0.3, 0.3);
@@ -84,6 +93,7 @@ export async function certificatePdf(s: CertificateSheet): Promise<Uint8Array> {
 
   const rows: [string, string][] = [
     ['Дата завершення / Date of completion', day(s.issuedAt)],
+    ...(s.role && ROLE_NAMES[s.role] ? ([['Роль / Role', ROLE_NAMES[s.role]!]] as [string, string][]) : []),
     ['Результат / Score', s.score === null ? '—' : formatPercent(Math.round(s.score), 'uk', 0)],
     ['Версія змісту / Content version', s.version],
     ['Дійсний до / Valid until', s.expiresAt ? day(s.expiresAt) : 'безстроково / does not expire'],

@@ -15,7 +15,7 @@ import { drawAttempt } from '../../courses/attempt-ids.ts';
 import { responseSchema, type Response } from '../../courses/schema/question.ts';
 import { attemptsRepo } from '../../db/repos/attempts.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
-import type { Attempt } from '../../db/schema.ts';
+import { LEARNER_ROLES, type Attempt } from '../../db/schema.ts';
 import {
   closeIfExpired,
   OFFLINE_GRACE_MS,
@@ -44,7 +44,7 @@ import {
 import { canSeeLearnerRecord } from '../access.ts';
 
 export { NETWORK_SLACK_MS, OFFLINE_GRACE_MS } from '../attempt-core.ts';
-const LEARNERS = ['cadet', 'officer'] as const;
+const LEARNERS = LEARNER_ROLES;
 
 const responses = z
   .record(z.string().max(80), responseSchema)

@@ -147,6 +147,7 @@ export function certificateRoutes() {
           issuedAt: cert.issued_at,
           expiresAt: cert.expires_at,
           score: cert.score,
+          role: cert.role_printed,
           qrUrl: verifyUrl(origin, locale, tokenOf(cert)),
           verifyPage: `${origin}/${locale}/verify/`,
         });

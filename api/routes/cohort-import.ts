@@ -5,6 +5,7 @@
  * existing account that is not a learner) and writes nothing unless the instructor confirms.
  */
 import { parse } from 'csv-parse/sync';
+import type { LearnerRole } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { emailField, nameField } from './fields.ts';
 
@@ -25,7 +26,7 @@ export interface ParsedRow {
   line: number;
   full_name: string;
   email: string;
-  role: 'cadet' | 'officer';
+  role: LearnerRole;
 }
 export interface RejectedRow {
   line: number;
@@ -51,9 +52,14 @@ const ALIASES: Record<'full_name' | 'email' | 'role', string[]> = {
   email: ['email', 'emailaddress', 'mail', 'електроннапошта', 'елпошта', 'пошта', 'емейл', 'імейл'],
   role: ['role', 'роль'],
 };
-const ROLE_NAMES: Record<string, 'cadet' | 'officer'> = {
+const ROLE_NAMES: Record<string, LearnerRole> = {
   cadet: 'cadet',
   officer: 'officer',
+  specialist: 'specialist',
+  фахівець: 'specialist',
+  фахівчиня: 'specialist',
+  спеціаліст: 'specialist',
+  спеціалістка: 'specialist',
   курсант: 'cadet',
   курсантка: 'cadet',
   поліцейський: 'officer',
@@ -158,7 +164,7 @@ export function readMembersCsv(text: string): { delimiter: string; rows: ParsedR
     if (!role) {
       reject(
         'role_not_allowed',
-        `role "${rawRole.slice(0, 40)}" cannot be imported: use cadet or officer (staff accounts are created by an admin)`,
+        `role "${rawRole.slice(0, 40)}" cannot be imported: use cadet, officer or specialist (staff accounts are created by an admin)`,
       );
       continue;
     }

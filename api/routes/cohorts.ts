@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
 import { auditRepo, type AuditEvent } from '../../db/repos/audit.ts';
 import { cohortsRepo, type ImportRow } from '../../db/repos/cohorts.ts';
-import type { Cohort } from '../../db/schema.ts';
+import { organisationsRepo } from '../../db/repos/organisations.ts';
+import { isLearnerRole, type Cohort } from '../../db/schema.ts';
 import { canSeeCohort } from '../access.ts';
 import { generateToken, hashToken } from '../auth/session.ts';
 import type { AppEnv } from '../env.ts';
@@ -30,7 +31,7 @@ import {
 import { Ok } from './schemas/common.ts';
 import { clientIp } from './auth.ts';
 import { readMembersCsv, type RejectedRow } from './cohort-import.ts';
-import { idParam, isoDateTime, localeField, nameField } from './fields.ts';
+import { idParam, isoDateTime, learnerRoleField, localeField, nameField } from './fields.ts';
 
 const STAFF = ['instructor', 'admin'] as const;
 const DAY = 86_400_000;
@@ -45,6 +46,15 @@ const dateField = z
     'not a real date',
   );
 const unitField = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+const organisationField = z.number().int().positive();
+/** A 400 naming the field when the organisation does not exist. */
+async function checkOrganisation(c: Context<AppEnv>, id: number | null | undefined) {
+  if (id == null) return;
+  if (!(await organisationsRepo(c.get('deps').db).byId(id)))
+    throw new AppError(400, 'validation_failed', `organisation ${id} does not exist`, {
+      organisation_id: 'no such organisation',
+    });
+}
 const datesInOrder = (b: { starts_on?: string | null; ends_on?: string | null }) =>
   !b.starts_on || !b.ends_on || b.starts_on <= b.ends_on;
 
@@ -52,6 +62,8 @@ export const cohortBody = z
   .object({
     name: nameField,
     unit: unitField,
+    /** The organisation the cohort belongs to (GET /api/organisations). */
+    organisation_id: organisationField.nullable().default(null),
     starts_on: dateField.nullable().default(null),
     ends_on: dateField.nullable().default(null),
   })
@@ -61,16 +73,17 @@ export const cohortPatch = z
   .object({
     name: nameField.optional(),
     unit: unitField.optional(),
+    organisation_id: organisationField.nullable().optional(),
     starts_on: dateField.nullable().optional(),
     ends_on: dateField.nullable().optional(),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'send at least one of name, unit, starts_on, ends_on');
+  .refine((b) => Object.keys(b).length > 0, 'send at least one of name, unit, organisation_id, starts_on, ends_on');
 export const assignBody = z.object({ due_on: dateField.nullable().default(null) }).strict();
 export const codeBody = z
   .object({
     /** Role given to accounts created with the code. */
-    role: z.enum(['cadet', 'officer']).default('cadet'),
+    role: learnerRoleField.default('cadet'),
     /** Expiry as a date-time; or `expires_in_days` (default 30). */
     expires_at: isoDateTime().optional(),
     expires_in_days: z.number().int().min(1).max(730).optional(),
@@ -177,6 +190,7 @@ export function cohortRoutes() {
       },
       async (c, { body }) => {
         const deps = c.get('deps');
+        await checkOrganisation(c, body.organisation_id);
         const cohort = await cohortsRepo(deps.db).create({
           ...body,
           owner_id: c.get('user')!.id,
@@ -231,6 +245,7 @@ export function cohortRoutes() {
       },
       async (c, { params, body }) => {
         const cohort = await cohortFor(c, params.id);
+        await checkOrganisation(c, body.organisation_id);
         const next = { ...cohort, ...body };
         if (!datesInOrder(next))
           throw new AppError(400, 'validation_failed', 'the term must not end before it starts', {
@@ -460,7 +475,7 @@ export function cohortRoutes() {
           const reject = (code: RejectedRow['code'], reason: string) =>
             late.push({ line: row.line, full_name: row.full_name, email: row.email, code, reason });
           if (user?.in_cohort) reject('already_in_cohort', 'already a member of this cohort');
-          else if (admin && user && user.role !== 'cadet' && user.role !== 'officer')
+          else if (admin && user && !isLearnerRole(user.role))
             reject('not_a_learner_account', 'an account with this email exists and is not a learner account');
           else if (admin && user && !user.active)
             reject('account_deactivated', 'an account with this email exists and is deactivated; ask an admin');
@@ -494,7 +509,7 @@ export function cohortRoutes() {
           if (user && admin) return [{ kind: 'existing', user_id: user.id }];
           if (user) {
             // Staff and deactivated accounts are never invited; the answer does not say so.
-            const invitable = (user.role === 'cadet' || user.role === 'officer') && user.active;
+            const invitable = isLearnerRole(user.role) && user.active;
             return invitable ? [{ kind: 'invite', user_id: user.id, invited_by: c.get('user')!.id }] : [];
           }
           const token = generateToken();

@@ -1,5 +1,6 @@
 /** Request field schemas shared by several resources. */
 import { z } from 'zod';
+import { LEARNER_ROLES } from '../../db/schema.ts';
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from '../auth/password-policy.ts';
 
 export const emailField = z
@@ -17,7 +18,9 @@ export const newPasswordField = z
   .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
 export const localeField = z.enum(['uk', 'en']);
-export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin']);
+export const roleField = z.enum(['cadet', 'officer', 'specialist', 'instructor', 'coordinator', 'admin']);
+/** A role that takes courses (enrolment codes, imports). */
+export const learnerRoleField = z.enum(LEARNER_ROLES);
 /**
  * An ISO 8601 date-time with an offset that is a real one (±14:00 at most): zod's `datetime` also
  * accepts `+99:00`, which `Date.parse` cannot read (it became a 500 further on).

@@ -32,7 +32,11 @@ export type AuditEvent =
   | 'reauth.ok'
   | 'reauth.failed'
   | 'mfa.enabled'
-  | 'mfa.disabled';
+  | 'mfa.disabled'
+  | 'organisation.created'
+  | 'organisation.changed'
+  | 'organisation.deleted'
+  | 'coordinator.scopes_changed';
 
 export interface AuditEntry {
   event: AuditEvent;

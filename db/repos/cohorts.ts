@@ -7,6 +7,7 @@ import type { Role } from '../schema.ts';
 export interface CohortInput {
   name: string;
   unit: string;
+  organisation_id?: number | null;
   starts_on: string | null;
   ends_on: string | null;
 }
@@ -69,6 +70,7 @@ export function cohortsRepo(db: DB) {
           'cohorts.id',
           'cohorts.name',
           'cohorts.unit',
+          'cohorts.organisation_id',
           'cohorts.starts_on',
           'cohorts.ends_on',
           'cohorts.owner_id',

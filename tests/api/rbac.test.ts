@@ -5,12 +5,32 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../db/schema.ts';
 import { makeTestApp } from '../helpers/app.ts';
+import { organisationsRepo } from '../../db/repos/organisations.ts';
 
 describe('every route × every role', async () => {
   const t = await makeTestApp();
   const cookies = {} as Record<Role, string>;
-  for (const role of ROLES) cookies[role] = (await t.userWithSession(role)).cookie;
+  const users = {} as Record<Role, number>;
+  for (const role of ROLES) {
+    const s = await t.userWithSession(role);
+    cookies[role] = s.cookie;
+    users[role] = s.user.id;
+  }
+  // A coordinator sees the oblasts an admin assigned (issue #23): this one, Lviv oblast only.
+  await organisationsRepo(t.deps.db).setScopes(users.coordinator, ['46'], new Date().toISOString());
   const routes = t.app.docs.filter((r) => !(r.path === '/api/auth/logout'));
+
+  it('refuses a coordinator any programme figure outside their scope (issue #23)', async () => {
+    const scoped = routes.filter((r) => r.path.startsWith('/api/programme/'));
+    expect(scoped.length).toBeGreaterThanOrEqual(3);
+    for (const r of scoped) {
+      const path = r.path.replace(':table', 'oblasts.csv') + '?oblast=05';
+      const res = await t.request(path, { cookie: cookies.coordinator });
+      expect(res.status, path).toBe(403);
+      expect((await res.json()).error.message).toMatch(/outside your scope/);
+      expect((await t.request(path, { cookie: cookies.admin })).status, path).toBe(200);
+    }
+  });
 
   it('declares an access rule for every route', () => {
     expect(routes.length).toBeGreaterThan(8);
@@ -20,7 +40,7 @@ describe('every route × every role', async () => {
   it('declares the routes added for issue #19 with their access rules', () => {
     const rule = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.access;
     expect(rule('get', '/api/me/invitations')).toBe('authenticated');
-    expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer']);
+    expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer', 'specialist']);
     expect(rule('post', '/api/cohorts/:id/restore')).toEqual(['admin']);
   });
 
