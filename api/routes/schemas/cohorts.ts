@@ -14,6 +14,7 @@ export const Cohort = named(
       owner_id: z.number().int(),
       created_at: timestamp,
       archived_at: timestamp.nullable(),
+      organisation_id: z.number().int().nullable().describe('The organisation the cohort belongs to (issue #23)'),
     })
     .strict(),
 );
@@ -28,6 +29,7 @@ export const CohortSummary = named(
       ends_on: day.nullable(),
       owner_id: z.number().int(),
       created_at: timestamp,
+      organisation_id: z.number().int().nullable(),
       owner_name: z.string(),
       members: z.number().int(),
       courses: z.number().int(),
@@ -168,5 +170,6 @@ export const COHORT_EXAMPLE: z.input<typeof CohortOne> = {
     owner_id: 12,
     created_at: '2026-08-25T09:00:00.000Z',
     archived_at: null,
+    organisation_id: 1,
   },
 };

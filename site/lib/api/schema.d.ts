@@ -338,7 +338,7 @@ export interface paths {
     put?: never;
     /**
      * Start a graded attempt: draws the questions (no answer keys, ids of this attempt only)
-     * @description Access: roles: cadet, officer.
+     * @description Access: roles: cadet, officer, specialist.
      */
     post: operations['attempts.start'];
     delete?: never;
@@ -858,7 +858,7 @@ export interface paths {
     put?: never;
     /**
      * Accept my invitation: I join the cohort from now on and its instructor sees my work in it
-     * @description Access: roles: cadet, officer.
+     * @description Access: roles: cadet, officer, specialist.
      */
     post: operations['invitations.accept'];
     delete?: never;
@@ -1007,6 +1007,174 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/admin/organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add an organisation (university, police unit, children’s service, school or NGO) in an oblast
+     * @description Access: roles: admin.
+     */
+    post: operations['admin.organisations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/organisations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete an organisation no cohort belongs to
+     * @description Access: roles: admin.
+     */
+    delete: operations['organisations.delete'];
+    options?: never;
+    head?: never;
+    /**
+     * Change an organisation's kind, names or oblast
+     * @description Access: roles: admin.
+     */
+    patch: operations['organisations.update'];
+    trace?: never;
+  };
+  '/api/admin/users/{id}/coordinator-scopes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A coordinator's scopes: oblast codes, or national
+     * @description Access: roles: admin.
+     */
+    get: operations['users.getCoordinatorScopes'];
+    /**
+     * Set a coordinator's scopes (oblast codes, or ["national"]); an empty list leaves them seeing nothing
+     * @description Access: roles: admin.
+     */
+    put: operations['users.replaceCoordinatorScopes'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/oblasts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ukraine's 24 oblasts, AR Crimea, Kyiv and Sevastopol (first-level KATOTTH codes) with the list's source
+     * @description Access: any signed-in user.
+     */
+    get: operations['oblasts.list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every organisation (kind, names, oblast) with its number of cohorts, to place a cohort
+     * @description Access: roles: instructor, coordinator, admin.
+     */
+    get: operations['organisations.list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/programme/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Programme aggregates in my scope: enrolled, active, completed, certified, overdue, expiring and assessment results by oblast, organisation, role and month (cells under 5 shown as "<5")
+     * @description Access: roles: coordinator, admin.
+     */
+    get: operations['programme.getDashboard'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/programme/tables/{table}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One dashboard table as CSV (UTF-8 with BOM), headers in the chosen language
+     * @description Access: roles: coordinator, admin.
+     */
+    get: operations['programme.tableCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/programme/report.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The printable programme report (PDF, Ukrainian or English) for my scope
+     * @description Access: roles: coordinator, admin.
+     */
+    get: operations['programme.reportPdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/admin/users/{id}/export': {
     parameters: {
       query?: never;
@@ -1123,7 +1291,7 @@ export interface components {
       email: string;
       full_name: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       locale: string;
     };
     SignedIn: {
@@ -1138,7 +1306,7 @@ export interface components {
       email: string;
       full_name: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       /** @enum {string} */
       locale: 'uk' | 'en';
       /** @description A second factor (TOTP) is switched on */
@@ -1321,7 +1489,7 @@ export interface components {
       email: string;
       full_name: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       locale: string;
       /** @description 1 active, 0 deactivated */
       active: number;
@@ -1333,7 +1501,7 @@ export interface components {
       email: string;
       full_name: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       locale: string;
       /** @description 1 active, 0 deactivated */
       active: number;
@@ -1402,6 +1570,7 @@ export interface components {
       owner_id: number;
       /** @description ISO 8601 date-time */
       created_at: string;
+      organisation_id: number | null;
       owner_name: string;
       members: number;
       courses: number;
@@ -1421,6 +1590,8 @@ export interface components {
       created_at: string;
       /** @description ISO 8601 date-time */
       archived_at: string | null;
+      /** @description The organisation the cohort belongs to (issue #23) */
+      organisation_id: number | null;
     };
     CohortCourse: {
       course_id: string;
@@ -1439,7 +1610,7 @@ export interface components {
       hint: string;
       cohort_id: number;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       /** @description ISO 8601 date-time */
       expires_at: string | null;
       max_seats: number | null;
@@ -1454,7 +1625,7 @@ export interface components {
       full_name: string;
       email: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       active: number;
       /** @description ISO 8601 date-time */
       joined_at: string;
@@ -1540,7 +1711,7 @@ export interface components {
         full_name: string;
         email: string;
         /** @enum {string} */
-        role: 'cadet' | 'officer' | 'instructor' | 'admin';
+        role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
         active: number;
         /** @description ISO 8601 date-time */
         joined_at: string;
@@ -1574,7 +1745,7 @@ export interface components {
       full_name: string;
       email: string;
       /** @enum {string} */
-      role: 'cadet' | 'officer' | 'instructor' | 'admin';
+      role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
       active: number;
       /** @description ISO 8601 date-time */
       joined_at: string;
@@ -1588,7 +1759,7 @@ export interface components {
         email: string;
         full_name: string;
         /** @enum {string} */
-        role: 'cadet' | 'officer' | 'instructor' | 'admin';
+        role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
         locale: string;
         /** @description 1 active, 0 deactivated */
         active: number;
@@ -3309,7 +3480,7 @@ export interface operations {
     parameters: {
       query?: {
         q?: string;
-        role?: 'cadet' | 'officer' | 'instructor' | 'admin';
+        role?: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
         limit?: number;
         offset?: number;
       };
@@ -3373,7 +3544,7 @@ export interface operations {
           email: string;
           full_name: string;
           /** @enum {string} */
-          role: 'cadet' | 'officer' | 'instructor' | 'admin';
+          role: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
           password: string;
           /**
            * @default uk
@@ -3464,7 +3635,7 @@ export interface operations {
       content: {
         'application/json': {
           /** @enum {string} */
-          role?: 'cadet' | 'officer' | 'instructor' | 'admin';
+          role?: 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
           active?: boolean;
           full_name?: string;
         };
@@ -4054,6 +4225,8 @@ export interface operations {
           name: string;
           unit: string;
           /** @default null */
+          organisation_id?: number | null;
+          /** @default null */
           starts_on?: string | null;
           /** @default null */
           ends_on?: string | null;
@@ -4077,7 +4250,8 @@ export interface operations {
            *         "ends_on": "2026-12-20",
            *         "owner_id": 12,
            *         "created_at": "2026-08-25T09:00:00.000Z",
-           *         "archived_at": null
+           *         "archived_at": null,
+           *         "organisation_id": 1
            *       }
            *     }
            */
@@ -4280,6 +4454,7 @@ export interface operations {
         'application/json': {
           name?: string;
           unit?: string;
+          organisation_id?: number | null;
           starts_on?: string | null;
           ends_on?: string | null;
         };
@@ -4590,7 +4765,7 @@ export interface operations {
            * @default cadet
            * @enum {string}
            */
-          role?: 'cadet' | 'officer';
+          role?: 'cadet' | 'officer' | 'specialist';
           /** Format: date-time */
           expires_at?: string;
           expires_in_days?: number;
@@ -5106,6 +5281,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'reports.learner': {
@@ -5326,6 +5510,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'reports.gradesCsv': {
@@ -5387,6 +5580,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'reports.responsesCsv': {
@@ -5441,6 +5643,15 @@ export interface operations {
       };
       /** @description No such record (or not one you may know of) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -5519,6 +5730,798 @@ export interface operations {
       };
       /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'admin.organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          kind: 'university' | 'police_unit' | 'childrens_service' | 'school' | 'ngo';
+          name_uk: string;
+          name_en: string;
+          oblast_code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            organisation: {
+              id: number;
+              /** @enum {string} */
+              kind: 'university' | 'police_unit' | 'childrens_service' | 'school' | 'ngo';
+              name_uk: string;
+              name_en: string;
+              oblast_code: string;
+              created_at: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'organisations.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            ok: true;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'organisations.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          kind?: 'university' | 'police_unit' | 'childrens_service' | 'school' | 'ngo';
+          name_uk?: string;
+          name_en?: string;
+          oblast_code?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            organisation: {
+              id: number;
+              /** @enum {string} */
+              kind: 'university' | 'police_unit' | 'childrens_service' | 'school' | 'ngo';
+              name_uk: string;
+              name_en: string;
+              oblast_code: string;
+              created_at: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'users.getCoordinatorScopes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            scopes: string[];
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'users.replaceCoordinatorScopes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          scopes: ('national' | string)[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            scopes: string[];
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'oblasts.list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            source: {
+              title: {
+                uk: string;
+                en: string;
+              };
+              url: string;
+              edition: string;
+            };
+            oblasts: {
+              code: string;
+              katotth: string;
+              uk: string;
+              en: string;
+            }[];
+          };
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'organisations.list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            organisations: {
+              id: number;
+              /** @enum {string} */
+              kind: 'university' | 'police_unit' | 'childrens_service' | 'school' | 'ngo';
+              name_uk: string;
+              name_en: string;
+              oblast_code: string;
+              created_at: string;
+              cohorts: number;
+            }[];
+          };
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'programme.getDashboard': {
+    parameters: {
+      query?: {
+        oblast?: string;
+        organisation?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            scope: {
+              national: boolean;
+              oblasts: string[];
+            };
+            filter: {
+              oblast: string | null;
+              organisation: number | null;
+            };
+            total: {
+              key: string;
+              label: {
+                uk: string;
+                en: string;
+              };
+              values: {
+                [key: string]: number | '<5' | null;
+              };
+              pass_rate?: number | null;
+              mean_score?: number | null;
+            } | null;
+            tables: {
+              oblasts: {
+                key: string;
+                label: {
+                  uk: string;
+                  en: string;
+                };
+                values: {
+                  [key: string]: number | '<5' | null;
+                };
+                pass_rate?: number | null;
+                mean_score?: number | null;
+              }[];
+              organisations: {
+                key: string;
+                label: {
+                  uk: string;
+                  en: string;
+                };
+                values: {
+                  [key: string]: number | '<5' | null;
+                };
+                pass_rate?: number | null;
+                mean_score?: number | null;
+              }[];
+              roles: {
+                key: string;
+                label: {
+                  uk: string;
+                  en: string;
+                };
+                values: {
+                  [key: string]: number | '<5' | null;
+                };
+                pass_rate?: number | null;
+                mean_score?: number | null;
+              }[];
+              months: {
+                key: string;
+                label: {
+                  uk: string;
+                  en: string;
+                };
+                values: {
+                  [key: string]: number | '<5' | null;
+                };
+                pass_rate?: number | null;
+                mean_score?: number | null;
+              }[];
+              assessment: {
+                key: string;
+                label: {
+                  uk: string;
+                  en: string;
+                };
+                values: {
+                  [key: string]: number | '<5' | null;
+                };
+                pass_rate?: number | null;
+                mean_score?: number | null;
+              }[];
+            };
+            /** @constant */
+            min_cell: 5;
+            generated_at: string;
+            evaluation?: unknown | null;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'programme.tableCsv': {
+    parameters: {
+      query?: {
+        oblast?: string;
+        organisation?: number;
+        locale?: 'uk' | 'en';
+      };
+      header?: never;
+      path: {
+        table: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'programme.reportPdf': {
+    parameters: {
+      query?: {
+        oblast?: string;
+        organisation?: number;
+        locale?: 'uk' | 'en';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
