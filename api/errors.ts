@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'time_limit_exceeded'
   | 'reauth_required'
   | 'mfa_enrolment_required'
-  | 'internal';
+  | 'internal'
+  /** Outside production: the handler's answer differs from its route's declaration (api/contract.ts). */
+  | 'response_contract';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {

@@ -21,7 +21,7 @@ import { secureDataDir } from '../db/file-modes.ts';
 import { listenHost, openDemoAccounts } from './demo-guard.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
 import { issueMissingCertificates } from './certificates/issue.ts';
-import { scheduleBackups } from '../db/backup.ts';
+import { scheduleBackups } from '../db/sqlite/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
@@ -50,7 +50,10 @@ const deps = await bootstrap({
   certSigningKey: env.CERT_SIGNING_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // PostgreSQL when DATABASE_URL is set (the storage port in bootstrap picks the engine).
-  ...(env.databaseUrl ? { databaseUrl: env.databaseUrl, databaseReadUrl: env.databaseReadUrl ?? undefined } : {}),
+  databaseUrl: env.databaseUrl ?? undefined,
+  databaseReadUrl: env.databaseReadUrl ?? undefined,
+  databasePoolMax: env.DATABASE_POOL_MAX,
+  databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
   config: {
@@ -68,6 +71,8 @@ const deps = await bootstrap({
       perModule: env.PROGRESS_MODULE_QUOTA,
     },
     requireAdminMfa: production,
+    // Development answers are checked against the declared response schemas (api/contract.ts).
+    checkResponses: !production,
   },
 });
 if (env.databaseUrl && !isPostgres(deps.db)) {
@@ -106,8 +111,15 @@ if (openDemo.length) {
 
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
 
-if (env.BACKUP_INTERVAL > 0)
-  scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+// SQLite's online backup; on PostgreSQL the database's own tooling backs up (docs/operations.md).
+if (env.BACKUP_INTERVAL > 0 && deps.storage.backup)
+  scheduleBackups(
+    deps.storage.backup,
+    path.join(env.DATA_DIR, 'backups'),
+    env.BACKUP_INTERVAL,
+    env.BACKUP_KEEP,
+    log.info,
+  );
 
 // Cohorts deleted more than ARCHIVE_DAYS ago go for good (until then an admin can restore them).
 const purgeArchivedCohorts = () =>

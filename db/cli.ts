@@ -11,7 +11,7 @@ import { createDb, type DB } from './connection.ts';
 import { createPgDb } from './postgres/connection.ts';
 import { preflight, PreflightError } from './postgres/preflight.ts';
 import { main as copyMain } from './copy.ts';
-import { backupTo, restoreFrom } from './backup.ts';
+import { backupTo, restoreFrom } from './sqlite/backup.ts';
 import { migrateToLatest, migrateDown } from './migrate.ts';
 import { demoSeedRefusal, seedDemo } from './seed.ts';
 import { seedAttempts } from './seed-attempts.ts';
