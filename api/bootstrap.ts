@@ -8,7 +8,8 @@ import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { MfaChallenges } from './auth/mfa-challenges.ts';
-import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
+import type { CertificateSigner } from './certificates/keys.ts';
+import { loadSharedSigner } from './certificates/shared-key.ts';
 import path from 'node:path';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
@@ -69,13 +70,16 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
   const log = opts.log ?? jsonLogger();
   const certificateSigner =
     opts.certificateSigner ??
-    loadSigner({
+    // One key for every instance: CERT_SIGNING_KEY, else on PostgreSQL the database's (inserted once,
+    // so instances starting together agree), on SQLite the key file next to the database.
+    (await loadSharedSigner(db, {
       dataDir:
         opts.dataDir ??
         (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
       envKey: opts.certSigningKey,
       warn: log.warn,
-    });
+      now,
+    }));
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
   // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;

@@ -50,7 +50,10 @@ const deps = await bootstrap({
   certSigningKey: env.CERT_SIGNING_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // PostgreSQL when DATABASE_URL is set (the storage port in bootstrap picks the engine).
-  ...(env.databaseUrl ? { databaseUrl: env.databaseUrl, databaseReadUrl: env.databaseReadUrl ?? undefined } : {}),
+  databaseUrl: env.databaseUrl ?? undefined,
+  databaseReadUrl: env.databaseReadUrl ?? undefined,
+  databasePoolMax: env.DATABASE_POOL_MAX,
+  databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
   // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).

@@ -168,6 +168,8 @@ export interface FullStackOptions {
   entry?: string;
   /** Extra node flags for the server (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Extra environment for the server (`BENCH_DB=postgres`: DATABASE_URL, WORKERS). */
+  env?: Record<string, string>;
 }
 
 /** Start the real server on the seeded database and run every scenario against it. The caller stops it. */
@@ -198,6 +200,7 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       PROGRESS_RATE_LIMIT: '100000000',
       PROGRESS_MODULE_QUOTA: '100000000',
       ...START_ENV,
+      ...opts.env,
     },
     /Oberih is running: (http:\/\/localhost:\d+)\//,
   );

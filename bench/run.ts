@@ -43,6 +43,10 @@ if (process.env.BENCH_ONLY === 'ingestion') {
   await (await import('./ingestion.ts')).benchIngestion({ quick: QUICK, password: PASSWORD, log });
   process.exit(0);
 }
+if (process.env.BENCH_DB === 'postgres') {
+  await (await import('./postgres.ts')).benchPostgres({ quick: QUICK, password: PASSWORD, settings, log });
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'report') {
   await (await import('./report-only.ts')).benchReport({ quick: QUICK, password: PASSWORD, log });
   process.exit(0);

@@ -229,6 +229,14 @@ export interface PasswordResetsTable {
 }
 
 /** One email to send (db/repos/email-outbox.ts); the outbox worker sends it. */
+/** Private signing keys shared by every instance (PostgreSQL deployments; see api/certificates/shared-key.ts). */
+export interface SigningKeysTable {
+  purpose: string;
+  /** PKCS#8 PEM. Secret: never logged, never exported. */
+  private_key: string;
+  created_at: Timestamp;
+}
+
 export interface EmailOutboxTable {
   id: Generated<number>;
   to_address: string;
@@ -273,6 +281,7 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   organisations: OrganisationsTable;
   coordinator_scopes: CoordinatorScopesTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -12,6 +12,7 @@ import * as cohortCourseAssignedAt from './2026-12-04T1400-cohort-course-assigne
 import * as programmeRoles from './2026-12-04T2000-programme-roles.ts';
 import * as emailOutbox from './2026-12-04T2001-email-outbox.ts';
 import * as programmeOrganisations from './2026-12-04T2200-programme-organisations.ts';
+import * as signingKeys from './2026-12-04T2500-signing-keys.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2000-programme-roles': programmeRoles,
   '2026-12-04T2001-email-outbox': emailOutbox,
   '2026-12-04T2200-programme-organisations': programmeOrganisations,
+  '2026-12-04T2500-signing-keys': signingKeys,
 };

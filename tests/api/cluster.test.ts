@@ -2,7 +2,7 @@
  * WORKERS=N (api/cluster.ts): N processes share one port, a crashed one is replaced, SIGTERM stops
  * them all gracefully (requests in flight are answered), and a worker that keeps dying stops the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 
 function startSupervisor(env: Record<string, string>) {

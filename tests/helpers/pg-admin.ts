@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { onTestFinished } from 'vitest';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -33,7 +33,8 @@ export async function adminQuery(text: string, database?: string) {
 export async function scratchDatabase(prefix = 'pgops'): Promise<{ name: string; url: string }> {
   const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
   await adminQuery(`create database ${name}`);
-  afterAll(async () => {
+  // Registered on the test that made it (an afterAll inside a test body would not run).
+  onTestFinished(async () => {
     await adminQuery(`drop database if exists ${name} with (force)`);
   });
   return { name, url: urlFor(name) };
@@ -89,6 +90,6 @@ export async function privateServer(password: string): Promise<{ port: number; s
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
-  afterAll(stop);
+  onTestFinished(stop);
   return { port, stop };
 }
