@@ -24,6 +24,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
 import { scormRoutes } from './routes/scorm.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { evaluationRoutes } from './routes/evaluation.ts';
+import { adminEmailRoutes } from './routes/admin-email.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -43,6 +45,8 @@ export function resources(): Resource[] {
     adminRoutes(),
     privacyRoutes(),
     scormRoutes(),
+    evaluationRoutes(),
+    adminEmailRoutes(),
   ];
 }
 

@@ -27,6 +27,8 @@ export interface Config {
   progressQuota?: ProgressLimits;
   /** Admins must have a second factor before any admin route answers (on in production). */
   requireAdminMfa?: boolean;
+  /** An SMTP server is configured (`SMTP_URL`): the outbox worker sends (api/email/outbox-worker.ts). */
+  smtp?: boolean;
 }
 
 export interface Deps {

@@ -19,6 +19,8 @@ import { scheduleBackups } from '../db/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
+import { createOutboxWorker, smtpTransport } from './email/outbox-worker.ts';
+import { scheduleDailyReminders } from './email/reminders.ts';
 
 const env = readEnv();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
@@ -56,6 +58,7 @@ const deps = await bootstrap({
       perModule: env.PROGRESS_MODULE_QUOTA,
     },
     requireAdminMfa: production,
+    smtp: !!env.SMTP_URL,
   },
 });
 
@@ -90,6 +93,19 @@ if (openDemo.length) {
 
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
 
+// Email (docs/email.md): reminders are queued hourly (idempotent); the worker sends only with SMTP_URL.
+scheduleDailyReminders(deps, log);
+const outbox = createOutboxWorker({
+  db: deps.db,
+  now: deps.now,
+  log,
+  from: env.EMAIL_FROM,
+  maxAttempts: env.EMAIL_MAX_ATTEMPTS,
+  transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null,
+});
+outbox.start(env.EMAIL_POLL_SECONDS * 1000);
+if (!env.SMTP_URL) log.info('SMTP_URL not set: emails stay in the outbox, readable at /uk/admin/email/');
+
 if (env.BACKUP_INTERVAL > 0)
   scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
 
@@ -115,6 +131,7 @@ if (openDemo.length) {
 
 const shutdown = () => {
   server.close();
+  void outbox.stop();
   void deps.close().finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);

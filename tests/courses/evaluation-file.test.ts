@@ -80,10 +80,7 @@ describe('evaluation.yaml', () => {
   it('fails the content check when a pre-test question repeats the final pool (id or near-duplicate stem)', () => {
     const course = loadCatalog(real, ROOT).courses.get('fixture-course')!;
     expect(poolProblems(course).filter((p) => p.rule === 'pretest-overlap')).toEqual([]);
-    const copied = original.replace(
-      'PREKEY-EN Words matter when we speak about children.',
-      'Which term is right?',
-    );
+    const copied = original.replace('Words matter when we speak about children.', 'Which term is right?');
     const bad = loadCatalog(withEvaluation(copied), ROOT).courses.get('fixture-course')!;
     const problems = poolProblems(bad).filter((p) => p.rule === 'pretest-overlap');
     expect(problems).toHaveLength(1);
