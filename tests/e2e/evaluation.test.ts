@@ -61,7 +61,7 @@ describe('evaluation pages', async () => {
     });
     expect(res.status()).toBe(201);
     await admin.close();
-  });
+  }, 120_000);
   it('the pre-test page works for a signed-in learner, by keyboard, on a phone, with no axe violations', async () => {
     await signIn(page, server.url, 'fresh-cadet@oberih.test', FRESH_PASSWORD);
     await page.goto(`${server.url}/uk/courses/fixture-course/pretest/`);
@@ -75,7 +75,7 @@ describe('evaluation pages', async () => {
     expect(await page.content()).not.toContain('PREKEY');
     expect(await axe(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-  });
+  }, 120_000);
 
   for (const [name, path] of [
     ['feedback', '/uk/courses/fixture-course/feedback/'],
