@@ -26,6 +26,8 @@ import { scormRoutes } from './routes/scorm.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { adminOrganisationRoutes, oblastRoutes, organisationRoutes } from './routes/organisations.ts';
 import { programmeRoutes } from './routes/programme.ts';
+import { evaluationRoutes } from './routes/evaluation.ts';
+import { adminEmailRoutes } from './routes/admin-email.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -49,6 +51,8 @@ export function resources(): Resource[] {
     programmeRoutes(),
     privacyRoutes(),
     scormRoutes(),
+    evaluationRoutes(),
+    adminEmailRoutes(),
   ];
 }
 

@@ -60,6 +60,17 @@ const envSchema = z.object({
   REPORT_QUEUE: z.coerce.number().int().min(1).max(1000).default(32),
   /** A report not ready after this many ms is given up with 503 (its worker is restarted). */
   REPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** SMTP server for the email outbox (`smtp://user:pass@host:587`, `smtps://…:465`); unset: messages wait in the admin pages. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://[user:pass@]host[:port] or smtps://…')
+    .optional(),
+  /** The sender of every email, e.g. `Oberih <noreply@oberih.example.ua>`. */
+  EMAIL_FROM: z.string().min(3).default('Oberih <noreply@localhost>'),
+  /** Send attempts per message before it is marked failed (back-off doubles from one minute). */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  /** Seconds between outbox worker passes. */
+  EMAIL_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -31,6 +31,8 @@ export interface Config {
    * development, off in production (no cost there).
    */
   checkResponses?: boolean;
+  /** An SMTP server is configured (`SMTP_URL`): the outbox worker sends (api/email/outbox-worker.ts). */
+  smtp?: boolean;
 }
 
 export interface Deps {

@@ -82,9 +82,11 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   verify: 'The public certificate register and the signing keys (no sign-in).',
   cohorts: 'Cohorts: courses, enrolment codes, members, CSV import.',
   reports: 'Cohort reports, learner drill-down, item analysis, CSV exports.',
-  admin: 'Administration: users, every cohort, backups.',
+  admin: 'Administration: users, every cohort, backups, the email outbox.',
   privacy: 'Personal data: export and erasure of one person.',
   scorm: 'SCORM packages exported for an LMS.',
+  evaluation:
+    'Built-in evaluation: the pre-test before module 1, anonymous reaction and follow-up questionnaires, cohort aggregates.',
   system: 'Health check.',
   programme:
     'The programme view: oblasts, organisations, and coordinators’ aggregate dashboard, CSV and PDF report (cells under 5 suppressed).',

@@ -25,6 +25,8 @@ import { scheduleBackups } from '../db/sqlite/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
+import { createOutboxWorker, smtpTransport } from './email/outbox-worker.ts';
+import { scheduleDailyReminders } from './email/reminders.ts';
 
 // A bad setting, an unreachable or newer database: one line on stderr, a non-zero exit, nothing written.
 const env = readEnvOrExit();
@@ -76,6 +78,7 @@ const deps = await bootstrap({
     requireAdminMfa: production,
     // Development answers are checked against the declared response schemas (api/contract.ts).
     checkResponses: !production,
+    smtp: !!env.SMTP_URL,
   },
 });
 if (env.databaseUrl && !isPostgres(deps.db)) {
@@ -123,6 +126,18 @@ if (env.BACKUP_INTERVAL > 0 && deps.storage.backup)
     env.BACKUP_KEEP,
     log.info,
   );
+// Email (docs/email.md): reminders are queued hourly (idempotent); the worker sends only with SMTP_URL.
+scheduleDailyReminders(deps, log);
+const outbox = createOutboxWorker({
+  db: deps.db,
+  now: deps.now,
+  log,
+  from: env.EMAIL_FROM,
+  maxAttempts: env.EMAIL_MAX_ATTEMPTS,
+  transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null,
+});
+outbox.start(env.EMAIL_POLL_SECONDS * 1000);
+if (!env.SMTP_URL) log.info('SMTP_URL not set: emails stay in the outbox, readable at /uk/admin/email/');
 
 // Cohorts deleted more than ARCHIVE_DAYS ago go for good (until then an admin can restore them).
 const purgeArchivedCohorts = () =>
@@ -151,6 +166,7 @@ if (openDemo.length && !cluster.isWorker) {
 
 const shutdown = () => {
   server.close();
+  void outbox.stop();
   void deps.close().finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);

@@ -18,6 +18,7 @@ import { glossaryFileSchema, type Term } from './schema/glossary.ts';
 import { legalFileSchema, type LegalAct, type LegalActEntry } from './schema/legal.ts';
 import { LOCALES, type Locale } from './schema/common.ts';
 import { helpSchema, type Help } from './schema/help.ts';
+import { evaluationFileSchema, type FollowUp, type Pretest, type Reaction } from './schema/evaluation.ts';
 
 export interface ContentFs {
   /** Names in a directory (files and folders), or [] when it does not exist. */
@@ -56,6 +57,18 @@ export interface LoadedCourse {
   pool: Question[] | null;
   /** The SCORM package's own pool (`assessment.yaml` → `scormPool`), or null. */
   scormPool: Question[] | null;
+  /** `evaluation.yaml`, or null when the course has none (see docs/evaluation.md). */
+  evaluation: LoadedEvaluation | null;
+}
+
+/**
+ * A course's evaluation. The questionnaires are public; the pre-test's pool (with its keys) is read only
+ * with the pools (`withPools: true`), like the graded pool: otherwise `pretest.pool` is null.
+ */
+export interface LoadedEvaluation {
+  reaction: Reaction;
+  followUp: FollowUp;
+  pretest: { questions: number; pool: Pretest['pool'] | null };
 }
 
 export interface Catalog {
@@ -204,6 +217,26 @@ function loadCourse(
     ]);
   }
 
+  let evaluation: LoadedEvaluation | null = null;
+  const evaluationFile = `${dir}/evaluation.yaml`;
+  if (fs.exists(`${root}/${evaluationFile}`)) {
+    const file = parseYamlWith(evaluationFileSchema, fs.read(`${root}/${evaluationFile}`), evaluationFile);
+    file.pretest.pool.forEach((q, i) => {
+      if (!course.modules.includes(q.module))
+        throw new ContentError(evaluationFile, [
+          {
+            field: `pretest.pool.${i}.module`,
+            message: `unknown module "${q.module}"; expected one of ${course.modules.join(', ')}`,
+          },
+        ]);
+    });
+    evaluation = {
+      reaction: file.reaction,
+      followUp: file.followUp,
+      pretest: { questions: file.pretest.questions, pool: withPool === true ? file.pretest.pool : null },
+    };
+  }
+
   const modules = {} as Record<Locale, ModulePage[]>;
   for (const locale of LOCALES) {
     const files = fs
@@ -297,7 +330,7 @@ function loadCourse(
         message: `lesson plans differ between locales: uk [${planIds('uk')}] vs en [${planIds('en')}]`,
       },
     ]);
-  return { course, modules, plans, scenarios, practice, pool, scormPool };
+  return { course, modules, plans, scenarios, practice, pool, scormPool, evaluation };
 }
 
 function checkQuestionModules(questions: Question[], course: Course, file: string) {

@@ -7,14 +7,16 @@
  * - `practice-repeat`: no practice question repeats a graded one (same id, or a near-duplicate stem);
  * - `scorm-overlap`: the SCORM pool (whose keys ship inside the package, by design of SCORM) shares no
  *   question with the platform's pool (same id, or a near-duplicate stem).
+ * - `pretest-overlap`: the pre-test's pool (evaluation.yaml) shares no question with the platform's pool
+ *   (same id, or a near-duplicate stem), so the pre-test does not teach the final.
  * The first three are "pool rules" that check-content and the build may report instead of failing
- * (OBERIH_POOL_RULE=warn) while pools grow; `scorm-overlap` always fails.
+ * (OBERIH_POOL_RULE=warn) while pools grow; `scorm-overlap` and `pretest-overlap` always fail.
  */
 import type { LoadedCourse } from './catalog.ts';
 import { LOCALES } from './schema/common.ts';
 import type { Question } from './schema/question.ts';
 
-export type PoolRule = 'pool-size' | 'module-share' | 'practice-repeat' | 'scorm-overlap';
+export type PoolRule = 'pool-size' | 'module-share' | 'practice-repeat' | 'scorm-overlap' | 'pretest-overlap';
 export interface PoolProblem {
   rule: PoolRule;
   course: string;
@@ -73,8 +75,11 @@ function overlaps(
 }
 
 /** Every pool problem of one loaded course (loaded with its pools). */
-export function poolProblems(loaded: Pick<LoadedCourse, 'course' | 'pool' | 'scormPool' | 'practice'>): PoolProblem[] {
+export function poolProblems(
+  loaded: Pick<LoadedCourse, 'course' | 'pool' | 'scormPool' | 'practice'> & Partial<Pick<LoadedCourse, 'evaluation'>>,
+): PoolProblem[] {
   const { course, pool, scormPool } = loaded;
+  const pretest = loaded.evaluation?.pretest.pool ?? null;
   const out: PoolProblem[] = [];
   const settings = course.assessment;
   if (settings && pool) {
@@ -117,13 +122,23 @@ export function poolProblems(loaded: Pick<LoadedCourse, 'course' | 'pool' | 'sco
         (s, g) => `scormPool "${s.id}" overlaps the platform pool's "${g.id}"`,
       ),
     );
+  if (pool && pretest)
+    out.push(
+      ...overlaps(
+        'pretest-overlap',
+        course.id,
+        pretest,
+        pool,
+        (p, g) => `evaluation.yaml pre-test "${p.id}" overlaps the final's pool "${g.id}"`,
+      ),
+    );
   return out;
 }
 
-/** Pool rules report instead of failing with OBERIH_POOL_RULE=warn; `scorm-overlap` always fails. */
+/** Pool rules report instead of failing with OBERIH_POOL_RULE=warn; the overlap rules always fail. */
 export function poolRuleMode(env: Record<string, string | undefined>): 'warn' | 'fail' {
   return env.OBERIH_POOL_RULE === 'warn' ? 'warn' : 'fail';
 }
 
 export const failing = (problems: PoolProblem[], mode: 'warn' | 'fail') =>
-  problems.filter((p) => mode === 'fail' || p.rule === 'scorm-overlap');
+  problems.filter((p) => mode === 'fail' || p.rule === 'scorm-overlap' || p.rule === 'pretest-overlap');

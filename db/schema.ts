@@ -261,6 +261,54 @@ export interface EmailOutboxTable {
   failed_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
+/** A learner's pre-test for a course (docs/evaluation.md): one per learner and course. */
+export interface EvaluationPretestsTable {
+  user_id: number;
+  course_id: string;
+  content_version: string;
+  locale: 'uk' | 'en';
+  /** JSON array of drawn question ids with their option order (like `attempts.questions`). */
+  questions: string;
+  started_at: Timestamp;
+  submitted_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** 0–100, scored by courses/scoring.ts. */
+  score: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Who has answered a course's reaction or follow-up questionnaire: no time, no link to the answer. */
+export interface EvaluationMarksTable {
+  user_id: number;
+  course_id: string;
+}
+
+/** One anonymous reaction answer: cohort, course and month only. */
+export interface EvaluationReactionsTable {
+  /** Random (UUID): carries no order. */
+  id: string;
+  cohort_id: number | null;
+  course_id: string;
+  /** YYYY-MM: no day, no time. */
+  month: string;
+  relevance: number;
+  clarity: number;
+  confidence: number;
+  workload: number;
+  comment: string | null;
+}
+
+/** One anonymous follow-up answer: cohort, course and month only. */
+export interface EvaluationFollowupsTable {
+  id: string;
+  cohort_id: number | null;
+  course_id: string;
+  month: string;
+  /** JSON array: per course outcome (by index) 'never' | 'once' | 'several'. */
+  usage: string;
+  /** JSON array of barrier ids. */
+  barriers: string;
+  comment: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -282,6 +330,11 @@ export interface Database {
   organisations: OrganisationsTable;
   coordinator_scopes: CoordinatorScopesTable;
   signing_keys: SigningKeysTable;
+  evaluation_pretests: EvaluationPretestsTable;
+  evaluation_reaction_marks: EvaluationMarksTable;
+  evaluation_followup_marks: EvaluationMarksTable;
+  evaluation_reactions: EvaluationReactionsTable;
+  evaluation_followups: EvaluationFollowupsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -2,6 +2,7 @@ import { courseProgress, type CourseProgress } from '../../courses/completion.ts
 import { currentCycle, type Cycle } from '../../courses/cycles.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import type { Deps } from '../deps.ts';
+import { evaluationState, type EvaluationState } from './evaluation.ts';
 
 export interface MyCourse extends CourseProgress {
   title: { uk: string; en: string };
@@ -20,6 +21,8 @@ export interface MyCourse extends CourseProgress {
   }[];
   /** The current certification cycle: initial or n-th renewal, attempts left in it and its deadline. */
   cycle: Cycle;
+  /** The course's evaluation steps for this learner (pre-test, questionnaire, follow-up reminder), or null. */
+  evaluation: EvaluationState | null;
 }
 
 /** Everything "My learning" shows: assigned or started courses with progress, due dates, attempts and certificates. */
@@ -108,6 +111,7 @@ export async function myCourseSummaries(
           superseded: !!c.superseded_by,
         })),
       cycle,
+      evaluation: await evaluationState(deps, userId, id),
     });
   }
   return out.sort((a, b) => course_order(a) - course_order(b));

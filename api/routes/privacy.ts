@@ -104,6 +104,33 @@ export function privacyRoutes() {
             .select(['code', 'course_id', 'name_printed', 'issued_at', 'expires_at', 'revoked_at'])
             .where('user_id', '=', user.id)
             .execute(),
+          // Questionnaire answers are anonymous (docs/evaluation.md): only which ones were answered is theirs.
+          evaluation: {
+            pretests: await db
+              .selectFrom('evaluation_pretests')
+              .select(['course_id', 'started_at', 'submitted_at', 'score'])
+              .where('user_id', '=', user.id)
+              .execute(),
+            answered_reaction: (
+              await db
+                .selectFrom('evaluation_reaction_marks')
+                .select('course_id')
+                .where('user_id', '=', user.id)
+                .execute()
+            ).map((r) => r.course_id),
+            answered_follow_up: (
+              await db
+                .selectFrom('evaluation_followup_marks')
+                .select('course_id')
+                .where('user_id', '=', user.id)
+                .execute()
+            ).map((r) => r.course_id),
+          },
+          emails: await db
+            .selectFrom('email_outbox')
+            .select(['kind', 'subject', 'created_at', 'sent_at'])
+            .where('user_id', '=', user.id)
+            .execute(),
           sessions: await db
             .selectFrom('sessions')
             .select(['created_at', 'expires_at'])
@@ -157,6 +184,10 @@ export function privacyRoutes() {
             'cohort_members',
             'cohort_invitations',
             'progress_events',
+            'evaluation_pretests',
+            'evaluation_reaction_marks',
+            'evaluation_followup_marks',
+            'email_outbox',
           ] as const)
             await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
           await auditRepo(trx).scrubPerson(user.id, user.email);

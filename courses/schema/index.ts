@@ -6,3 +6,4 @@ export * from './scenario.ts';
 export * from './glossary.ts';
 export * from './legal.ts';
 export * from './help.ts';
+export * from './evaluation.ts';

@@ -3,7 +3,7 @@
  * access rule (api/route.ts), so this test covers routes added later without being edited.
  */
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../db/schema.ts';
+import { LEARNER_ROLES, ROLES, type Role } from '../../db/schema.ts';
 import { makeTestApp } from '../helpers/app.ts';
 import { organisationsRepo } from '../../db/repos/organisations.ts';
 
@@ -42,6 +42,20 @@ describe('every route × every role', async () => {
     expect(rule('get', '/api/me/invitations')).toBe('authenticated');
     expect(rule('post', '/api/me/invitations/:id/accept')).toEqual(['cadet', 'officer', 'specialist']);
     expect(rule('post', '/api/cohorts/:id/restore')).toEqual(['admin']);
+  });
+
+  it('declares the evaluation and email outbox routes (issue #23) with their access rules', () => {
+    const rule = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.access;
+    for (const [method, path] of [
+      ['get', '/api/evaluation/:courseId'],
+      ['post', '/api/evaluation/:courseId/pretest'],
+      ['post', '/api/evaluation/:courseId/pretest/submit'],
+      ['post', '/api/evaluation/:courseId/reaction'],
+      ['post', '/api/evaluation/:courseId/follow-up'],
+    ] as const)
+      expect(rule(method, path), path).toEqual(LEARNER_ROLES);
+    expect(rule('get', '/api/evaluation/:courseId/summary')).toEqual(['instructor', 'admin']);
+    expect(rule('get', '/api/admin/email')).toEqual(['admin']);
   });
 
   for (const r of routes) {

@@ -62,6 +62,20 @@ export const Cycle = named(
     .strict(),
 );
 
+/** Where a learner stands with a course's evaluation: pre-test, questionnaire, 90-day follow-up. */
+export const EvaluationSteps = z
+  .object({
+    pretest: z.object({ state: z.enum(['open', 'started', 'done', 'closed']), score: z.number().nullable() }).strict(),
+    reaction: z.object({ state: z.enum(['not-yet', 'open', 'done', 'closed']) }).strict(),
+    followUp: z
+      .object({
+        state: z.enum(['not-yet', 'open', 'done', 'closed']),
+        opensAt: z.string().nullable(),
+        closesAt: z.string().nullable(),
+      })
+      .strict(),
+  })
+  .strict();
 export const MyCourse = named(
   'MyCourse',
   z
@@ -93,6 +107,9 @@ export const MyCourse = named(
           .strict(),
       ),
       cycle: Cycle,
+      evaluation: EvaluationSteps.nullable().describe(
+        'The course evaluation steps (docs/evaluation.md); null without one',
+      ),
     })
     .strict(),
 );

@@ -1255,6 +1255,146 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/evaluation/{courseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where I stand with a course's evaluation: pre-test, reaction questionnaire, follow-up
+     * @description Access: roles: cadet, officer, specialist.
+     */
+    get: operations['evaluation.get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/evaluation/{courseId}/pretest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start (or resume) my pre-test: questions without keys, under ids of this pre-test only
+     * @description Access: roles: cadet, officer, specialist.
+     */
+    post: operations['evaluation.pretest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/evaluation/{courseId}/pretest/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Submit my pre-test: scored on the server; only the score comes back (no review before the course)
+     * @description Access: roles: cadet, officer, specialist.
+     */
+    post: operations['pretest.submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/evaluation/{courseId}/reaction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer the end-of-course questionnaire once (stored without my id: cohort, course and month only)
+     * @description Access: roles: cadet, officer, specialist.
+     */
+    post: operations['evaluation.reaction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/evaluation/{courseId}/follow-up': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer the follow-up once it is open (anonymous: cohort, course and month only)
+     * @description Access: roles: cadet, officer, specialist.
+     */
+    post: operations['evaluation.followUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/evaluation/{courseId}/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Evaluation aggregates of a course over cohorts I may see (gain, d_z with CI, reaction, follow-up, response rates; <5 withheld)
+     * @description Access: roles: instructor, admin.
+     */
+    get: operations['evaluation.getSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The email outbox: queued, sent and failed messages with their text, newest first
+     * @description Access: roles: admin.
+     */
+    get: operations['admin.getEmail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1343,6 +1483,24 @@ export interface components {
         superseded: boolean;
       }[];
       cycle: components['schemas']['Cycle'];
+      /** @description The course evaluation steps (docs/evaluation.md); null without one */
+      evaluation: {
+        pretest: {
+          /** @enum {string} */
+          state: 'open' | 'started' | 'done' | 'closed';
+          score: number | null;
+        };
+        reaction: {
+          /** @enum {string} */
+          state: 'not-yet' | 'open' | 'done' | 'closed';
+        };
+        followUp: {
+          /** @enum {string} */
+          state: 'not-yet' | 'open' | 'done' | 'closed';
+          opensAt: string | null;
+          closesAt: string | null;
+        };
+      } | null;
     };
     ModuleState: {
       id: string;
@@ -6784,6 +6942,648 @@ export interface operations {
       };
       /** @description No such record (or not one you may know of) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'evaluation.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            pretest: {
+              /** @enum {string} */
+              state: 'open' | 'started' | 'done' | 'closed';
+              score: number | null;
+            };
+            reaction: {
+              /** @enum {string} */
+              state: 'not-yet' | 'open' | 'done' | 'closed';
+            };
+            followUp: {
+              /** @enum {string} */
+              state: 'not-yet' | 'open' | 'done' | 'closed';
+              opensAt: string | null;
+              closesAt: string | null;
+            };
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'evaluation.pretest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default uk
+           * @enum {string}
+           */
+          locale?: 'uk' | 'en';
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            started_at: string;
+            questions: ({
+              id: string;
+              type: string;
+              stem: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'pretest.submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          responses: {
+            [key: string]:
+              | string
+              | string[]
+              | boolean
+              | number
+              | {
+                  [key: string]: string;
+                };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            score: number;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'evaluation.reaction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          relevance: number;
+          clarity: number;
+          confidence: number;
+          workload: number;
+          comment?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            recorded: true;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'evaluation.followUp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          usage: ('never' | 'once' | 'several')[];
+          barriers: string[];
+          comment?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            recorded: true;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than BODY_LIMIT */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is not in the declared content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'evaluation.getSummary': {
+    parameters: {
+      query: {
+        cohorts: string;
+      };
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            courseId: string;
+            learners: number;
+            suppressed: ('learning' | 'reaction' | 'followUp')[];
+            learning: {
+              n: number;
+              rate: {
+                responded: number;
+                eligible: number;
+                rate: number | null;
+              };
+            } & {
+              [key: string]: unknown;
+            };
+            reaction: {
+              rate: {
+                responded: number;
+                eligible: number;
+                rate: number | null;
+              };
+            } & {
+              [key: string]: unknown;
+            };
+            followUp: {
+              rate: {
+                responded: number;
+                eligible: number;
+                rate: number | null;
+              };
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'admin.getEmail': {
+    parameters: {
+      query?: {
+        status?: 'pending' | 'sent' | 'failed';
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            smtp: boolean;
+            counts: {
+              pending: number;
+              sent: number;
+              failed: number;
+            };
+            page: number;
+            page_size: number;
+            messages: {
+              id: number;
+              to_address: string;
+              kind: string;
+              /** @enum {string} */
+              locale: 'uk' | 'en';
+              subject: string;
+              body_text: string;
+              created_at: string;
+              send_after: string;
+              attempts: number;
+              last_error: string | null;
+              sent_at: string | null;
+              failed_at: string | null;
+              /** @enum {string} */
+              status: 'pending' | 'sent' | 'failed';
+            }[];
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
         headers: {
           [name: string]: unknown;
         };
