@@ -24,6 +24,10 @@ import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
 import { scormRoutes } from './routes/scorm.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { consultationRoutes } from './routes/consultations.ts';
+import { supervisionRoutes } from './routes/supervision.ts';
+import { caseNoteRoutes } from './routes/case-notes.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -43,6 +47,10 @@ export function resources(): Resource[] {
     adminRoutes(),
     privacyRoutes(),
     scormRoutes(),
+    consultationRoutes(),
+    supervisionRoutes(),
+    caseNoteRoutes(),
+    notificationRoutes(),
   ];
 }
 

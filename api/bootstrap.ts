@@ -13,6 +13,7 @@ import { MfaChallenges } from './auth/mfa-challenges.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
 import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
+import { loadConsultationCipher } from './consultation/cipher.ts';
 
 /** `wal_autocheckpoint` (pages) when checkpoints run on the worker thread. */
 export const WAL_AUTOCHECKPOINT_WITH_WORKER = 4000;
@@ -33,6 +34,8 @@ export interface BootOptions {
   certificateSigner?: CertificateSigner;
   /** Certificate look-ups per minute per address (`VERIFY_RATE_LIMIT`). @defaultValue 60 */
   verifyRateLimit?: number;
+  /** `CONSULTATION_KEY`: the key that encrypts consultation texts (base64, 32 bytes) instead of the key file. */
+  consultationKey?: string;
   /** Run WAL checkpoints on a worker thread (db/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
 }
@@ -63,6 +66,10 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       warn: log.warn,
     });
   const sessionCache = new SessionCache(db, sqlite);
+  const consultationCipher = loadConsultationCipher({
+    dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+    envKey: opts.consultationKey,
+  });
   return {
     db,
     sqlite,
@@ -72,6 +79,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     log,
     certificateSigner,
     sessionCache,
+    consultationCipher,
     config: {
       trustedOrigins: [],
       publicUrl: null,

@@ -10,6 +10,7 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionCache } from './auth/session-cache.ts';
+import type { ContentCipher } from './consultation/cipher.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -27,6 +28,8 @@ export interface Config {
   progressQuota?: ProgressLimits;
   /** Admins must have a second factor before any admin route answers (on in production). */
   requireAdminMfa?: boolean;
+  /** Days a closed consultation thread is kept (`CONSULTATION_RETENTION_DAYS`, default 180). */
+  consultationRetentionDays?: number;
 }
 
 export interface Deps {
@@ -60,6 +63,8 @@ export interface Deps {
   certificateSigner?: CertificateSigner;
   /** WAL checkpoints on a worker thread (db/checkpointer.ts), when bootstrap was asked for it. */
   checkpointer?: BackgroundCheckpointer | null;
+  /** Encrypts consultation texts at rest (api/consultation/cipher.ts); bootstrap always sets it. */
+  consultationCipher?: ContentCipher;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'time_limit_exceeded'
   | 'reauth_required'
   | 'mfa_enrolment_required'
+  | 'identifying_data'
   | 'internal';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */

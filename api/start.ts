@@ -19,6 +19,7 @@ import { scheduleBackups } from '../db/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
+import { scheduleConsultationJobs } from './consultation/jobs.ts';
 
 const env = readEnv();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
@@ -38,6 +39,7 @@ const deps = await bootstrap({
   groupCommitMs: env.GROUP_COMMIT_MS,
   dataDir: env.DATA_DIR,
   certSigningKey: env.CERT_SIGNING_KEY,
+  consultationKey: env.CONSULTATION_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
@@ -56,6 +58,7 @@ const deps = await bootstrap({
       perModule: env.PROGRESS_MODULE_QUOTA,
     },
     requireAdminMfa: production,
+    consultationRetentionDays: env.CONSULTATION_RETENTION_DAYS,
   },
 });
 
@@ -89,6 +92,7 @@ if (openDemo.length) {
 }
 
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
+scheduleConsultationJobs(deps);
 
 if (env.BACKUP_INTERVAL > 0)
   scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);

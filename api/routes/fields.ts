@@ -17,7 +17,7 @@ export const newPasswordField = z
   .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
 export const localeField = z.enum(['uk', 'en']);
-export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin']);
+export const roleField = z.enum(['cadet', 'officer', 'instructor', 'admin', 'supervisor']);
 /**
  * An ISO 8601 date-time with an offset that is a real one (±14:00 at most): zod's `datetime` also
  * accepts `+99:00`, which `Date.parse` cannot read (it became a 500 further on).

@@ -32,7 +32,14 @@ export type AuditEvent =
   | 'reauth.ok'
   | 'reauth.failed'
   | 'mfa.enabled'
-  | 'mfa.disabled';
+  | 'mfa.disabled'
+  /** Consultations (issue #24): details never hold text, topic of a wellbeing thread or the requester; the target is `consultation:<id>`. */
+  | 'consultation.read'
+  | 'consultation.reassigned'
+  | 'consultation.deleted'
+  | 'consultation.purged'
+  | 'supervisor.scope_changed'
+  | 'case_note.published';
 
 export interface AuditEntry {
   event: AuditEvent;
