@@ -32,6 +32,10 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   privacy: 'Personal data: export and erasure of one person.',
   scorm: 'SCORM packages exported for an LMS.',
   system: 'Health check.',
+  consultations: 'Consultation requests: open, reply, close with a rating, delete; the supervisor queue and dashboard.',
+  supervision: 'Supervisor scopes, group supervision sessions with sign-ups and attendance, and figures.',
+  'case-notes': 'The case library: de-identified notes from closed consultations, reviewed by a second supervisor.',
+  notifications: 'The header bell: your notifications and unread count.',
 };
 
 /** Where the derived id would read badly or clash, the id chosen by hand (keyed by method and path). */

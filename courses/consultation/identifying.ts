@@ -80,7 +80,7 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { kind: 'email', re: /[\p{L}0-9._%+-]+@[\p{L}0-9.-]+\.\p{L}{2,}/gu },
+  { kind: 'email', re: /[\p{L}0-9._%+-]{1,64}@[\p{L}0-9-]{1,63}(?:\.[\p{L}0-9-]{1,63}){0,4}\.\p{L}{2,24}/gu },
   // ЄРДР: 17 digits (first the region and year), written whole or with spaces; before phones so it wins.
   { kind: 'erdr', re: /(?<!\d)\d{17}(?!\d)/gu },
   { kind: 'erdr', re: /(?:ЄРДР|ERDR|кримінальн\p{L}*\s+провадженн\p{L}*)\D{0,20}(\d[\d\s]{10,24}\d)/giu, group: 1 },
