@@ -38,7 +38,9 @@ describe('wellbeing confidentiality', async () => {
     }
     // A non-psychologist supervisor whose topics include wellbeing still cannot see or take it.
     expect((await t.request(`/api/consultations/${wellbeing}`, { cookie: allTopics.cookie })).status).toBe(404);
-    expect((await t.request(`/api/consultations/${wellbeing}/claim`, { method: 'POST', cookie: allTopics.cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/api/consultations/${wellbeing}/claim`, { method: 'POST', cookie: allTopics.cookie })).status,
+    ).toBe(404);
     const q = await json(await t.request('/api/consultations/queue', { cookie: allTopics.cookie }));
     expect(q.open.map((r: { id: number }) => r.id)).not.toContain(wellbeing);
     // A psychologist sees it in the queue (without text) but reads it only after taking it.
@@ -46,7 +48,10 @@ describe('wellbeing confidentiality', async () => {
     expect(pq.open.map((r: { id: number }) => r.id)).toContain(wellbeing);
     expect(JSON.stringify(pq)).not.toContain('стрім');
     expect((await t.request(`/api/consultations/${wellbeing}`, { cookie: psychologist.cookie })).status).toBe(404);
-    expect((await t.request(`/api/consultations/${wellbeing}/claim`, { method: 'POST', cookie: psychologist.cookie })).status).toBe(200);
+    expect(
+      (await t.request(`/api/consultations/${wellbeing}/claim`, { method: 'POST', cookie: psychologist.cookie }))
+        .status,
+    ).toBe(200);
     const thread = await json(await t.request(`/api/consultations/${wellbeing}`, { cookie: psychologist.cookie }));
     expect(thread.messages[0].body).toBe(SECRET);
     // The other psychologist, who did not take it, cannot.
@@ -138,9 +143,15 @@ describe('wellbeing confidentiality', async () => {
       json: { confirm_email: officer.user.email },
     });
     expect(res.status).toBe(200);
-    expect(await t.deps.db.selectFrom('consultations').selectAll().where('requester_id', '=', officer.user.id).execute()).toEqual([]);
     expect(
-      await t.deps.db.selectFrom('consultation_messages').selectAll().where('consultation_id', 'in', [wellbeing, ordinary]).execute(),
+      await t.deps.db.selectFrom('consultations').selectAll().where('requester_id', '=', officer.user.id).execute(),
+    ).toEqual([]);
+    expect(
+      await t.deps.db
+        .selectFrom('consultation_messages')
+        .selectAll()
+        .where('consultation_id', 'in', [wellbeing, ordinary])
+        .execute(),
     ).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ describe('first-response targets', () => {
   it('loads the authored holidays (with their source) and topics', () => {
     expect(H.has('2026-12-25')).toBe(true);
     expect(H.has('2027-08-24')).toBe(true);
-    expect(consultationData().topics.filter((t) => t.wellbeing).map((t) => t.id)).toEqual(['own-wellbeing']);
+    expect(
+      consultationData()
+        .topics.filter((t) => t.wellbeing)
+        .map((t) => t.id),
+    ).toEqual(['own-wellbeing']);
   });
   it('urgent: 24 hours, weekends included', () => {
     expect(due('2026-12-05T10:00:00Z', 'urgent')).toBe('2026-12-06T10:00:00.000Z');

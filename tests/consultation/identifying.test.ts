@@ -14,11 +14,12 @@ function measure(examples: typeof CORPUS) {
   for (const ex of examples) {
     const got = new Set(kindsOf(findIdentifying(ex.text)));
     const want = new Set(ex.kinds);
-    for (const k of got) if (want.has(k)) tp++;
-    else {
-      fp++;
-      misses.push(`FP ${k}: ${ex.text}`);
-    }
+    for (const k of got)
+      if (want.has(k)) tp++;
+      else {
+        fp++;
+        misses.push(`FP ${k}: ${ex.text}`);
+      }
     for (const k of want)
       if (!got.has(k)) {
         fn++;

@@ -25,7 +25,12 @@ describe('case notes', async () => {
     // Identifying data in a note is refused outright.
     const named = await t.request('/api/case-notes', {
       cookie: author.cookie,
-      json: { consultation_id: id, locale: 'uk', title: 'Телефон від матері', body: `${NOTE} Дитина — Софія Ткаченко.` },
+      json: {
+        consultation_id: id,
+        locale: 'uk',
+        title: 'Телефон від матері',
+        body: `${NOTE} Дитина — Софія Ткаченко.`,
+      },
     });
     expect(named.status).toBe(422);
     const res = await t.request('/api/case-notes', {
@@ -37,16 +42,47 @@ describe('case notes', async () => {
     // Not public before review; the author cannot review their own note.
     expect((await json(await t.request('/api/case-notes', { cookie: officer.cookie }))).notes).toEqual([]);
     expect((await t.request(`/api/case-notes/${noteId}`, { cookie: officer.cookie })).status).toBe(404);
-    expect((await t.request(`/api/case-notes/${noteId}/review`, { cookie: author.cookie, json: { approve: true } })).status).toBe(409);
+    expect(
+      (await t.request(`/api/case-notes/${noteId}/review`, { cookie: author.cookie, json: { approve: true } })).status,
+    ).toBe(409);
     // Returned, rewritten, approved.
-    expect((await t.request(`/api/case-notes/${noteId}/review`, { cookie: reviewer.cookie, json: { approve: false, comment: 'коротше' } })).status).toBe(200);
-    expect((await t.request(`/api/case-notes/${noteId}`, { method: 'PUT', cookie: author.cookie, json: { title: 'Телефон, переданий матір’ю', body: NOTE } })).status).toBe(200);
-    expect((await t.request(`/api/case-notes/${noteId}/review`, { cookie: reviewer.cookie, json: { approve: true } })).status).toBe(200);
+    expect(
+      (
+        await t.request(`/api/case-notes/${noteId}/review`, {
+          cookie: reviewer.cookie,
+          json: { approve: false, comment: 'коротше' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.request(`/api/case-notes/${noteId}`, {
+          method: 'PUT',
+          cookie: author.cookie,
+          json: { title: 'Телефон, переданий матір’ю', body: NOTE },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.request(`/api/case-notes/${noteId}/review`, { cookie: reviewer.cookie, json: { approve: true } }))
+        .status,
+    ).toBe(200);
     const lib = await json(await t.request('/api/case-notes?q=ПАКЕТ&module_id=words', { cookie: officer.cookie }));
     expect(lib.notes.map((n: { id: number }) => n.id)).toEqual([noteId]);
     // The note never names the consultation it came from, nor anyone.
-    expect(Object.keys(lib.notes[0]).sort()).toEqual(['body', 'course_id', 'id', 'locale', 'module_id', 'published_at', 'title', 'topic']);
-    expect((await json(await t.request('/api/case-notes?q=відсутнєслово', { cookie: officer.cookie }))).notes).toEqual([]);
+    expect(Object.keys(lib.notes[0]).sort()).toEqual([
+      'body',
+      'course_id',
+      'id',
+      'locale',
+      'module_id',
+      'published_at',
+      'title',
+      'topic',
+    ]);
+    expect((await json(await t.request('/api/case-notes?q=відсутнєслово', { cookie: officer.cookie }))).notes).toEqual(
+      [],
+    );
     // Deleting the thread keeps the published note.
     await t.request(`/api/consultations/${id}`, { method: 'DELETE', cookie: officer.cookie });
     expect((await t.request(`/api/case-notes/${noteId}`, { cookie: officer.cookie })).status).toBe(200);
@@ -76,14 +112,24 @@ describe('group supervision', async () => {
     });
     expect(res.status).toBe(201);
     const sid = (await json(res)).id as number;
-    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status).toBe(201);
-    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status).toBe(409);
-    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: b.cookie })).status).toBe(201);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status,
+    ).toBe(201);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status,
+    ).toBe(409);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: b.cookie })).status,
+    ).toBe(201);
     const full = await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: c.cookie });
     expect(full.status).toBe(409);
     expect((await json(full)).error.message).toMatch(/full/);
-    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'DELETE', cookie: b.cookie })).status).toBe(200);
-    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: c.cookie })).status).toBe(201);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'DELETE', cookie: b.cookie })).status,
+    ).toBe(200);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: c.cookie })).status,
+    ).toBe(201);
 
     // Reminders a day ahead, once.
     const { remindSessions } = await import('../../api/consultation/jobs.ts');

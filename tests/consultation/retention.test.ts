@@ -32,9 +32,19 @@ describe('consultation retention', async () => {
     expect(await purgeClosedConsultations(t.deps, 180)).toBe(1);
     const left = (await t.deps.db.selectFrom('consultations').select('id').execute()).map((r) => r.id);
     expect(left.sort()).toEqual([open, closedLater].sort());
-    expect(await t.deps.db.selectFrom('consultation_messages').selectAll().where('consultation_id', '=', closedEarly).execute()).toEqual([]);
+    expect(
+      await t.deps.db
+        .selectFrom('consultation_messages')
+        .selectAll()
+        .where('consultation_id', '=', closedEarly)
+        .execute(),
+    ).toEqual([]);
     // The job leaves a count in the audit log, never ids of people.
-    const audit = await t.deps.db.selectFrom('audit_log').selectAll().where('event', '=', 'consultation.purged').execute();
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('event', '=', 'consultation.purged')
+      .execute();
     expect(JSON.parse(audit[0]!.details!)).toEqual({ threads: 1, days: 180 });
   });
 });
