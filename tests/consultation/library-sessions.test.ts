@@ -7,7 +7,7 @@ const NOTE =
   'Офіцер отримав від матері телефон дитини з листуванням. Радили: режим польоту, фото екрана, пакет, протокол огляду за згодою власника.';
 
 describe('case notes', async () => {
-  let clock = new Date('2026-12-07T09:00:00Z');
+  const clock = new Date('2026-12-07T09:00:00Z');
   const t = await makeTestApp({ now: () => clock });
   const officer = await t.userWithSession('officer');
   const author = await supervisor(t);

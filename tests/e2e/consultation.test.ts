@@ -31,7 +31,9 @@ async function axe(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     const r = await (
       window as unknown as {
-        axe: { run: (d: Document, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+        axe: {
+          run: (d: Document, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
       }
     ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -42,7 +44,7 @@ describe('consultation in the browser', async () => {
   const server = await startServer();
   const browser = await launchBrowser();
 
-  it('request → claim → reply → close with a rating', async () => {
+  it('request → claim → reply → close with a rating', { timeout: 120_000 }, async () => {
     const officer = await signIn(browser, server.url, 'officer@oberih.demo');
     const page = await officer.newPage();
     await page.goto(`${server.url}/uk/consultations/`);
@@ -53,7 +55,9 @@ describe('consultation in the browser', async () => {
     await page.locator('#cons-topic').selectOption('digital-evidence');
     await page.locator('#cons-oblast').selectOption('UA-46');
     const description = page.locator('#cons-description');
-    await description.fill('Мати передала телефон дитини, номер мами 067 123 45 67. Як вилучити його без втрати листування?');
+    await description.fill(
+      'Мати передала телефон дитини, номер мами 067 123 45 67. Як вилучити його без втрати листування?',
+    );
     await form.getByRole('button', { name: 'Надіслати' }).click();
     // The check stops it in the browser and highlights the number.
     const findings = form.locator('[data-findings]');
@@ -77,7 +81,9 @@ describe('consultation in the browser', async () => {
     await sp.waitForURL(new RegExp(`\\?id=${id}$`));
     await sp.locator('[data-reply]').waitFor();
     expect(await sp.locator('[data-messages]').innerText()).toContain('месенджері');
-    await sp.locator('#cons-reply').fill('Увімкніть режим польоту, сфотографуйте екран і упакуйте телефон у пакет Фарадея.');
+    await sp
+      .locator('#cons-reply')
+      .fill('Увімкніть режим польоту, сфотографуйте екран і упакуйте телефон у пакет Фарадея.');
     await sp.getByRole('button', { name: 'Надіслати відповідь' }).click();
     await expect.poll(() => sp.locator('[data-messages] li').count()).toBe(2);
 
@@ -90,7 +96,7 @@ describe('consultation in the browser', async () => {
     await expect.poll(() => page.locator('[data-messages] li').count()).toBe(2);
     expect(await page.locator('[data-messages]').innerText()).toContain('Фарадея');
     expect(await axe(page)).toEqual([]);
-    await page.getByLabel('Допомогла').check();
+    await page.getByLabel('Допомогла', { exact: true }).check();
     await page.getByRole('button', { name: 'Закрити запит' }).click();
     await expect.poll(() => page.locator('[data-thread-meta]').innerText()).toContain('закрито');
     expect(await page.locator('[data-reply]').isHidden()).toBe(true);
