@@ -7,7 +7,7 @@ import { limitBody } from './middleware/body-limit.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
-import { apiDocsHtml, openApiDocument } from './openapi.ts';
+import { API_VERSION, apiDocsHtml, openApiDocument } from './openapi.ts';
 import type { Resource, RouteDoc } from './route.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -105,7 +105,7 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
     c.res.headers.set('Cache-Control', 'no-store');
   });
 
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument(docs, '0.1.0')));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(docs, API_VERSION)));
   app.get('/api/docs', (c) => c.html(apiDocsHtml(docs)));
   for (const r of all) app.route(r.prefix, r.app);
   app.all('/api/*', () => {

@@ -223,7 +223,7 @@ export async function closeIfExpired(deps: Deps, a: Attempt): Promise<Attempt> {
   const saved = await repo.saves(a.id);
   const responses = Object.fromEntries(saved.map((s) => [s.question_id, JSON.parse(s.response) as Response]));
   const r = scoreResponses(deps, a, responses);
-  const closed = await repo.submit(deps.sqlite, deps.writer, {
+  const closed = await repo.submit(deps.storage, {
     id: a.id,
     submitted_at: a.deadline_at!,
     score: r.score,

@@ -1,25 +1,32 @@
 /** Wires the real dependencies: database, content, limits. Used by the server and by tests. */
 import fs from 'node:fs';
 import { contentFsFrom, loadCatalog, type Catalog } from '../courses/catalog.ts';
-import { createDb } from '../db/connection.ts';
-import { GroupCommitter } from '../db/group-commit.ts';
-import { BackgroundCheckpointer } from '../db/checkpointer.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { openStorage } from '../db/open-storage.ts';
 import type { Config, Deps } from './deps.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { MfaChallenges } from './auth/mfa-challenges.ts';
 import { loadSigner, type CertificateSigner } from './certificates/keys.ts';
-import { SessionCache } from './auth/session-cache.ts';
 import path from 'node:path';
 import { loadConsultationCipher } from './consultation/cipher.ts';
+import type { SessionCachePort } from '../db/storage.ts';
+import type { SessionUser } from './auth/session.ts';
 
-/** `wal_autocheckpoint` (pages) when checkpoints run on the worker thread. */
-export const WAL_AUTOCHECKPOINT_WITH_WORKER = 4000;
+export { WAL_AUTOCHECKPOINT_WITH_WORKER } from '../db/sqlite/storage.ts';
 
 export interface BootOptions {
+  /** The SQLite file, used when `databaseUrl` is not set. */
   dbFile: string;
+  /** `DATABASE_URL`: postgres://… selects PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string;
+  /** `DATABASE_READ_URL`: a PostgreSQL read replica for reports, exports and certificate look-ups. */
+  databaseReadUrl?: string;
+  /** PostgreSQL pool size per process (`DATABASE_POOL_MAX`). */
+  databasePoolMax?: number;
+  /** PostgreSQL statement timeout (`DATABASE_STATEMENT_TIMEOUT_MS`). */
+  databaseStatementTimeoutMs?: number;
   contentDir: string;
   catalog?: Catalog;
   config?: Partial<Config>;
@@ -36,44 +43,44 @@ export interface BootOptions {
   verifyRateLimit?: number;
   /** `CONSULTATION_KEY`: the key that encrypts consultation texts (base64, 32 bytes) instead of the key file. */
   consultationKey?: string;
-  /** Run WAL checkpoints on a worker thread (db/checkpointer.ts) instead of inside commits. The server turns it on. */
+  /** SQLite: run WAL checkpoints on a worker thread (db/sqlite/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
 }
 
 export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Promise<void> }> {
-  const { db, sqlite } = createDb(opts.dbFile, { synchronous: opts.synchronous ?? 'FULL' });
-  await migrateToLatest(db);
+  const storage = openStorage(opts);
+  try {
+    await migrateToLatest(storage.db);
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  const { db } = storage;
   const catalog = opts.catalog ?? loadCatalog(contentFsFrom(fs), opts.contentDir);
   const now = opts.now ?? (() => new Date());
   const clock = () => now().getTime();
-  const checkpointer =
-    opts.backgroundCheckpoint && opts.dbFile !== ':memory:' ? new BackgroundCheckpointer(opts.dbFile) : null;
-  // With the worker copying pages as commits arrive, the connection's own automatic checkpoint is only
-  // the bound on the WAL's size: at 4,000 pages (16 MB) instead of 1,000 it rarely runs, and then
-  // copies only what the worker has not (measured: 1,000 left one inline checkpoint per ~10 commits;
-  // 10,000 without the worker made each inline one long enough to hurt p99).
-  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_WITH_WORKER}`);
-  const writer = new GroupCommitter(sqlite, {
-    windowMs: opts.groupCommitMs ?? 2,
-    afterCommit: checkpointer ? () => checkpointer.poke() : undefined,
-  });
   const log = opts.log ?? jsonLogger();
   const certificateSigner =
     opts.certificateSigner ??
     loadSigner({
-      dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+      dataDir:
+        opts.dataDir ??
+        (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
       envKey: opts.certSigningKey,
       warn: log.warn,
     });
-  const sessionCache = new SessionCache(db, sqlite);
+  // Consultation texts are encrypted with a key kept beside the SQLite file (or in DATA_DIR), never in the database.
   const consultationCipher = loadConsultationCipher({
-    dataDir: opts.dataDir ?? (opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+    dataDir:
+      opts.dataDir ??
+      (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
     envKey: opts.consultationKey,
   });
+  // The cache keeps the user objects the session code gives it (api/auth/session.ts).
+  const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
   return {
     db,
-    sqlite,
-    writer,
+    storage,
     catalog,
     now,
     log,
@@ -86,6 +93,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       secureCookies: false,
       bodyLimit: 1024 * 1024,
       production: false,
+      checkResponses: !opts.config?.production,
       ...opts.config,
     },
     limits: {
@@ -98,13 +106,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       totp: new RateLimiter(5, 15 * 60 * 1000, clock),
       auditOnce: new RateLimiter(1, 15 * 60 * 1000, clock),
     },
-    checkpointer,
     mfaChallenges: new MfaChallenges(clock),
-    async close() {
-      writer.flush();
-      await checkpointer?.close();
-      sessionCache.close();
-      await db.destroy();
-    },
+    close: () => storage.close(),
   };
 }

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import { z } from 'zod';
+import { checkPostgresUrl } from '../db/postgres/connection.ts';
 
 /** Every environment variable the server reads (documented in README → Configuration). */
 const envSchema = z.object({
@@ -44,11 +46,65 @@ const envSchema = z.object({
   CONSULTATION_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
   STATIC_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
+  /** `postgres://user:password@host:5432/database`: PostgreSQL instead of the SQLite file (docs/operations.md). */
+  DATABASE_URL: z.string().trim().optional(),
+  /** Optional read replica for reports, exports, item analysis and certificate look-ups. */
+  DATABASE_READ_URL: z.string().trim().optional(),
+  /** Connections each API process opens to PostgreSQL at most (per URL). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** A statement running longer is cancelled by PostgreSQL (0: no limit). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /** CA certificate file that signs the PostgreSQL server's certificate (with `sslmode=verify-full`). */
+  PGSSLROOTCERT: z.string().optional(),
+  /** API processes on this machine (node:cluster), PostgreSQL only. */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Env = z.output<typeof envSchema>;
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: string } {
+/** Check a database URL setting; the message names the setting and what to write instead. */
+function checkDbUrl(value: string, setting: string, ctx: z.RefinementCtx) {
+  try {
+    checkPostgresUrl(value, setting);
+  } catch (e) {
+    // checkPostgresUrl's message starts with the setting's name; the path names it already.
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: [setting],
+      message: (e as Error).message.replace(new RegExp(`^${setting} (is )?`), ''),
+    });
+  }
+}
+
+/**
+ * The URL the pool connects with: `PGSSLROOTCERT` becomes `sslrootcert` when the URL names none (pg reads
+ * the file; libpq tools read the variable themselves).
+ */
+function withRootCert(url: string | undefined, rootCert: string | undefined): string | null {
+  if (!url) return null;
+  if (!rootCert) return url;
+  const u = new URL(url);
+  if (!u.searchParams.has('sslrootcert')) u.searchParams.set('sslrootcert', rootCert);
+  return u.toString();
+}
+
+export interface DatabaseSettings {
+  /** PostgreSQL URL (with `PGSSLROOTCERT` folded in), or null for the SQLite file. */
+  databaseUrl: string | null;
+  databaseReadUrl: string | null;
+}
+
+/** `readEnv`, or the one-line error on stderr and exit code 2 (the start command and the CLI). */
+export function readEnvOrExit(env: NodeJS.ProcessEnv = process.env): ReturnType<typeof readEnv> {
+  try {
+    return readEnv(env);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(2); // EXIT_BAD_SETTING (api/start-checks.ts)
+  }
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: string } & DatabaseSettings {
   // In production, reset, set-up and certificate links must never be built from the request's Host header.
   const r = envSchema
     .superRefine((e, ctx) => {
@@ -59,11 +115,41 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: s
           message:
             'required with NODE_ENV=production (links in emails and QR codes are built from it, never from the Host header)',
         });
+      if (e.DATABASE_URL) checkDbUrl(e.DATABASE_URL, 'DATABASE_URL', ctx);
+      if (e.DATABASE_READ_URL) {
+        if (!e.DATABASE_URL)
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['DATABASE_READ_URL'],
+            message: 'needs DATABASE_URL (the primary) as well: a read replica serves only with a PostgreSQL primary',
+          });
+        else checkDbUrl(e.DATABASE_READ_URL, 'DATABASE_READ_URL', ctx);
+      }
+      if (e.PGSSLROOTCERT && !fs.existsSync(e.PGSSLROOTCERT))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['PGSSLROOTCERT'],
+          message: `no file at ${e.PGSSLROOTCERT}: give the path of the CA certificate that signed the server's certificate`,
+        });
+      if (e.WORKERS > 1 && !e.DATABASE_URL)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['WORKERS'],
+          message: `${e.WORKERS} needs PostgreSQL: the SQLite file takes one server process; unset WORKERS (or WORKERS=1), or set DATABASE_URL=postgres://…`,
+        });
     })
     .safeParse(env);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    const lines = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    // One problem: one line, naming the setting. Several: one line each.
+    throw new Error(
+      lines.length === 1 ? `Invalid configuration: ${lines[0]}` : `Invalid configuration:\n  ${lines.join('\n  ')}`,
+    );
   }
-  return { ...r.data, dbFile: r.data.DB_FILE ?? path.join(r.data.DATA_DIR, 'oberih.sqlite') };
+  return {
+    ...r.data,
+    dbFile: r.data.DB_FILE ?? path.join(r.data.DATA_DIR, 'oberih.sqlite'),
+    databaseUrl: withRootCert(r.data.DATABASE_URL || undefined, r.data.PGSSLROOTCERT),
+    databaseReadUrl: withRootCert(r.data.DATABASE_READ_URL || undefined, r.data.PGSSLROOTCERT),
+  };
 }

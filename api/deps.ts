@@ -1,15 +1,13 @@
 import type { Catalog } from '../courses/catalog.ts';
-import type SQLite from 'better-sqlite3';
 import type { DB } from '../db/connection.ts';
-import type { GroupCommitter } from '../db/group-commit.ts';
-import type { BackgroundCheckpointer } from '../db/checkpointer.ts';
+import type { SessionCachePort, Storage } from '../db/storage.ts';
 import type { Logger } from './log.ts';
 import type { RateLimiter } from './middleware/rate-limit.ts';
 import type { ProgressLimits } from './middleware/progress-quota.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
-import type { SessionCache } from './auth/session-cache.ts';
+import type { SessionUser } from './auth/session.ts';
 import type { ContentCipher } from './consultation/cipher.ts';
 
 export interface Config {
@@ -30,14 +28,18 @@ export interface Config {
   requireAdminMfa?: boolean;
   /** Days a closed consultation thread is kept (`CONSULTATION_RETENTION_DAYS`, default 180). */
   consultationRetentionDays?: number;
+  /**
+   * Check every answer against its route's declared response (api/contract.ts): on in tests and
+   * development, off in production (no cost there).
+   */
+  checkResponses?: boolean;
 }
 
 export interface Deps {
+  /** The primary database (`storage.db`): queries through repositories. */
   db: DB;
-  /** The raw connection behind `db`, for synchronous batched writes. */
-  sqlite: SQLite.Database;
-  /** Durable writes that arrive together share one commit. */
-  writer: GroupCommitter;
+  /** The engine behind the repositories (db/storage.ts): durable write jobs, the read replica, the change feed. */
+  storage: Storage;
   catalog: Catalog;
   config: Config;
   log: Logger;
@@ -57,12 +59,10 @@ export interface Deps {
   };
   /** Sign-ins waiting for their second factor. */
   mfaChallenges: MfaChallenges;
-  /** Validated sessions in memory (api/auth/session-cache.ts); bootstrap always sets it. */
-  sessionCache?: SessionCache;
+  /** Validated sessions in memory (db/sqlite/session-cache.ts): SQLite only; none on PostgreSQL. */
+  sessionCache?: SessionCachePort<SessionUser> | null;
   /** Ed25519 key that signs certificates (api/certificates/keys.ts); bootstrap always sets it. */
   certificateSigner?: CertificateSigner;
-  /** WAL checkpoints on a worker thread (db/checkpointer.ts), when bootstrap was asked for it. */
-  checkpointer?: BackgroundCheckpointer | null;
   /** Encrypts consultation texts at rest (api/consultation/cipher.ts); bootstrap always sets it. */
   consultationCipher?: ContentCipher;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */

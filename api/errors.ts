@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'reauth_required'
   | 'mfa_enrolment_required'
   | 'identifying_data'
-  | 'internal';
+  | 'internal'
+  /** Outside production: the handler's answer differs from its route's declaration (api/contract.ts). */
+  | 'response_contract';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {

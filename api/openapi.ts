@@ -1,6 +1,9 @@
 import type { ZodTypeAny } from 'zod';
-import { zodToJsonSchema } from 'zod-to-json-schema';
+import { ignoreOverride, zodToJsonSchema } from 'zod-to-json-schema';
+import { ErrorBody, errorStatuses, successStatuses } from './contract.ts';
 import type { RouteDoc } from './route.ts';
+import { nameOfDef, namedSchema } from './routes/schemas/common.ts';
+import { SESSION_COOKIE } from './auth/session.ts';
 
 const accessText = (a: RouteDoc['access']) =>
   a === 'public' ? 'anyone' : a === 'authenticated' ? 'any signed-in user' : `roles: ${a.join(', ')}`;
@@ -11,12 +14,63 @@ const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, '{$
  * zod-to-json-schema's `$ref`s are relative to the schema and dangle once placed in the document.
  */
 export const jsonSchema = (schema: ZodTypeAny) => {
-  const { $schema: _drop, ...rest } = zodToJsonSchema(schema, { target: 'openApi3', $refStrategy: 'none' }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _drop, ...rest } = zodToJsonSchema(schema, {
+    target: 'jsonSchema7',
+    $refStrategy: 'none',
+  }) as Record<string, unknown>;
   return rest;
 };
+
+/**
+ * Response schemas, with every schema named by `named()` (api/routes/schemas/common.ts) hoisted into
+ * `components/schemas` under its name and referenced from wherever it is used; the rest inlined.
+ */
+export function componentRegistry() {
+  const schemas: Record<string, unknown> = {};
+  const toJson = (schema: ZodTypeAny, self?: string): Record<string, unknown> => {
+    const { $schema: _drop, ...rest } = zodToJsonSchema(schema, {
+      target: 'jsonSchema7',
+      $refStrategy: 'none',
+      override: (def, refs) => {
+        const name = nameOfDef(def);
+        // The component being written is itself, not a reference to itself.
+        if (!name || (name === self && refs.currentPath.length <= 1)) return ignoreOverride;
+        if (!(name in schemas)) {
+          schemas[name] = {};
+          schemas[name] = toJson(namedSchema(name)!, name);
+        }
+        return { $ref: `#/components/schemas/${name}` };
+      },
+    }) as Record<string, unknown>;
+    return rest;
+  };
+  return { schemas, toJson };
+}
+
+/** What each error status means, for the document. */
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input: the message and `fields` say what',
+  401: 'Not signed in, the session has expired, or the credentials are wrong',
+  403: 'Wrong role, not your record, a cross-origin request, or a password to confirm first',
+  404: 'No such record (or not one you may know of)',
+  409: 'Conflicts with the record’s state (already done, already exists, limit reached)',
+  410: 'Gone: deleted, revoked or erased',
+  413: 'The body is larger than BODY_LIMIT',
+  415: 'The body is not in the declared content type',
+  422: 'Understood but cannot be processed',
+  429: 'Too many requests: wait for the seconds in Retry-After',
+  503: 'Temporarily unavailable',
+};
+const SUCCESS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted (kept, decided later)',
+  204: 'No content',
+  303: 'See Other: back to a page',
+};
+
+/** The API's version in the document: see docs/api.md (versioning and deprecation). */
+export const API_VERSION = '0.1.0';
 
 /** What each tag groups, for the document's `tags`. */
 export const TAG_DESCRIPTIONS: Record<string, string> = {
@@ -100,25 +154,14 @@ export function operationIdOf(r: Pick<RouteDoc, 'method' | 'path' | 'tag'>): str
   return `${resource}.${r.method === 'get' ? `get${action[0]!.toUpperCase()}${action.slice(1)}` : action}`;
 }
 
-const errorSchema = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-};
+/** The one error shape, from the zod schema the contract check uses. */
+const errorSchema = jsonSchema(ErrorBody);
 
 /** The OpenAPI 3.1 document, generated from the same route declarations that serve the API. */
 export function openApiDocument(routes: RouteDoc[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   const ids = new Map<string, number>();
+  const components = componentRegistry();
   for (const r of routes) {
     // Unique even where two routes would read alike (a second one gets its method's name added).
     let operationId = r.operationId ?? OPERATION_IDS[`${r.method} ${r.path}`] ?? operationIdOf(r);
@@ -143,16 +186,39 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
           schema: s,
         });
     }
-    const error = (description: string) => ({
-      description,
+    const error = (status: number) => ({
+      description: status === 415 && r.form ? 'Not a form (application/x-www-form-urlencoded)' : ERROR_TEXT[status]!,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });
+    const success = (status: number) =>
+      r.redirect
+        ? { description: SUCCESS_TEXT[status], headers: { Location: { schema: { type: 'string' } } } }
+        : r.produces
+          ? {
+              description: SUCCESS_TEXT[status],
+              content: {
+                [r.produces]: {
+                  schema: r.produces.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' },
+                },
+              },
+            }
+          : status === 204
+            ? { description: SUCCESS_TEXT[status] }
+            : {
+                description: SUCCESS_TEXT[status],
+                content: {
+                  'application/json': {
+                    schema: components.toJson(r.response!),
+                    ...(r.example !== undefined ? { example: r.example } : {}),
+                  },
+                },
+              };
     (paths[path] ??= {})[r.method] = {
       operationId,
       summary: r.summary,
       tags: [r.tag],
       description: `Access: ${accessText(r.access)}${r.fresh ? ', with a password confirmed in the last 10 minutes (POST /api/auth/reauth)' : ''}.`,
-      ...(r.access === 'public' ? { security: [] } : {}),
+      security: r.access === 'public' ? [] : [{ session: [] }],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
         ? {
@@ -166,21 +232,10 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
             },
           }
         : {}),
-      responses: {
-        200: { description: 'OK', content: { [r.produces ?? 'application/json']: {} } },
-        ...(r.body || r.query || r.params ? { 400: error('Invalid input: the message and `fields` say what') } : {}),
-        ...(r.access !== 'public' ? { 401: error('Not signed in, or the session has expired') } : {}),
-        ...(Array.isArray(r.access) || r.method !== 'get'
-          ? { 403: error('Wrong role, not your record, or a cross-origin request') }
-          : {}),
-        ...(r.params ? { 404: error('No such record (or not one you may know of)') } : {}),
-        ...(r.body
-          ? {
-              413: error('The body is larger than BODY_LIMIT'),
-              415: error(r.form ? 'Not a form (application/x-www-form-urlencoded)' : 'Not JSON'),
-            }
-          : {}),
-      },
+      responses: Object.fromEntries([
+        ...successStatuses(r).map((st) => [String(st), success(st)]),
+        ...errorStatuses(r).map((st) => [String(st), error(st)]),
+      ]),
     };
   }
   return {
@@ -200,12 +255,12 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
         session: {
           type: 'apiKey',
           in: 'cookie',
-          name: 'oberih_session',
+          name: SESSION_COOKIE,
           description:
-            'The session cookie set by POST /api/auth/login. State-changing requests must also send an Origin header with the site’s own origin (CSRF).',
+            'The session cookie set by POST /api/auth/login (named `__Host-oberih_session` in production, over HTTPS). There is no CSRF token: a state-changing request that carries the cookie must send an `Origin` header with the site’s own origin (or a configured TRUSTED_ORIGINS one), as browsers do; otherwise it answers 403 `csrf_rejected`.',
         },
       },
-      schemas: { Error: errorSchema },
+      schemas: { Error: errorSchema, ...components.schemas },
     },
     security: [{ session: [] }],
     paths,

@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { type z, type ZodTypeAny } from 'zod';
 import { AppError, zodFields } from './errors.ts';
+import { checkAnswer, checkThrown } from './contract.ts';
 import type { AppEnv } from './env.ts';
 import type { Role } from '../db/schema.ts';
 import { sessions } from './auth/session.ts';
@@ -34,13 +35,29 @@ export interface RouteDoc {
    * within the last 10 minutes (ASVS 5.0 7.5.3), so a stolen or unattended session cannot do it.
    */
   fresh?: boolean;
-  /** The JSON body of a successful answer (zod), documented and checked in tests (API contract issue). */
+  /** The JSON body of a successful answer (zod): documented, and checked against what the handler returns outside production. */
   response?: ZodTypeAny;
-  /** The success status when it is not 200 (e.g. 201). */
-  status?: 200 | 201 | 202 | 204;
-  /** The error statuses this route can answer besides the ones every route can (401/403 from access, 400 from input). */
-  errors?: readonly number[];
+  /** The answer is a redirect (303 See Other) to a page, not a body. */
+  redirect?: boolean;
+  /** The success status when it is not 200 (e.g. 201); several when the answer says something by it (200 or 202). */
+  status?: SuccessStatus | readonly SuccessStatus[];
+  /** The error statuses this route can answer besides the ones implied (400 from input, 401/403 from access, 413/415 from a body). */
+  errors?: readonly ErrorStatus[];
+  /** An example of the success body, shown in the OpenAPI document (a test parses it with `response`). */
+  example?: unknown;
 }
+
+export type SuccessStatus = 200 | 201 | 202 | 204 | 303;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503;
+
+/**
+ * What a successful answer is: a JSON body with its zod schema, a non-JSON content type (CSV, PDF,
+ * zip…), or a redirect. Exactly one is required, so a route cannot be declared without its answer.
+ */
+export type Answer =
+  | { response: ZodTypeAny; produces?: never; redirect?: never }
+  | { produces: string; response?: never; redirect?: never }
+  | { redirect: true; response?: never; produces?: never };
 
 type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
 
@@ -73,18 +90,18 @@ export class Resource {
       body?: B;
       query?: Q;
       params?: P;
-      produces?: string;
       form?: boolean;
       operationId?: string;
       fresh?: boolean;
-      response?: ZodTypeAny;
-      status?: 200 | 201 | 202 | 204;
-      errors?: readonly number[];
-    },
+      status?: SuccessStatus | readonly SuccessStatus[];
+      errors?: readonly ErrorStatus[];
+      example?: unknown;
+    } & Answer,
     handler: (c: Context<AppEnv>, input: Input<B, Q, P>) => Response | Promise<Response>,
   ): this {
-    this.docs.push({ ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag });
-    this.app.on(meta.method.toUpperCase(), meta.path, async (c) => {
+    const doc: RouteDoc = { ...meta, path: this.prefix + (meta.path === '/' ? '' : meta.path), tag: this.tag };
+    this.docs.push(doc);
+    const serve = async (c: Context<AppEnv>) => {
       authorize(c, meta.access);
       if (meta.fresh) await requireFresh(c);
       const input = {
@@ -93,6 +110,17 @@ export class Resource {
         body: meta.body ? parse(meta.body, meta.form ? await readForm(c) : await readJson(c), 'body') : undefined,
       } as Input<B, Q, P>;
       return handler(c, input);
+    };
+    this.app.on(meta.method.toUpperCase(), meta.path, async (c) => {
+      // Outside production every answer is checked against the declaration (api/contract.ts).
+      if (!c.get('deps').config.checkResponses) return serve(c);
+      let res: Response;
+      try {
+        res = await serve(c);
+      } catch (e) {
+        throw checkThrown(doc, c.req.path, e);
+      }
+      return checkAnswer(doc, c.req.path, res);
     });
     return this;
   }

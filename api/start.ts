@@ -4,9 +4,15 @@
  * scripts/build.ts) through scripts/start.mjs, which first rebuilds when sources changed; tests run
  * it from source with tsx.
  */
+import cluster from 'node:cluster';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.ts';
-import { readEnv } from './config.ts';
+import { readEnvOrExit } from './config.ts';
+import { checkDatabaseOrExit, runPrimary } from './start-checks.ts';
+import { reportListening } from './cluster.ts';
+import { isPostgres } from '../db/migrations/dialect.ts';
+import { redactUrl } from '../db/postgres/connection.ts';
 import { jsonLogger } from './log.ts';
 import { createServerApp, listen } from './server.ts';
 import { hashPassword } from './auth/password.ts';
@@ -15,14 +21,18 @@ import { secureDataDir } from '../db/file-modes.ts';
 import { listenHost, openDemoAccounts } from './demo-guard.ts';
 import { seedAttempts } from '../db/seed-attempts.ts';
 import { issueMissingCertificates } from './certificates/issue.ts';
-import { scheduleBackups } from '../db/backup.ts';
+import { scheduleBackups } from '../db/sqlite/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
 import { scheduleConsultationJobs } from './consultation/jobs.ts';
 
-const env = readEnv();
+// A bad setting, an unreachable or newer database: one line on stderr, a non-zero exit, nothing written.
+const env = readEnvOrExit();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
+if (!cluster.isWorker) await checkDatabaseOrExit(env);
+// WORKERS=N (PostgreSQL): this process migrates once, then only supervises the N workers (api/cluster.ts).
+if (cluster.isPrimary && env.WORKERS > 1) await runPrimary(env, fileURLToPath(import.meta.url));
 
 // Files the server creates (database, WAL, backups, key) are for this user only; the data folder too.
 process.umask(0o077);
@@ -41,6 +51,8 @@ const deps = await bootstrap({
   certSigningKey: env.CERT_SIGNING_KEY,
   consultationKey: env.CONSULTATION_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
+  // PostgreSQL when DATABASE_URL is set (the storage port in bootstrap picks the engine).
+  ...(env.databaseUrl ? { databaseUrl: env.databaseUrl, databaseReadUrl: env.databaseReadUrl ?? undefined } : {}),
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
   config: {
@@ -59,8 +71,14 @@ const deps = await bootstrap({
     },
     requireAdminMfa: production,
     consultationRetentionDays: env.CONSULTATION_RETENTION_DAYS,
+    // Development answers are checked against the declared response schemas (api/contract.ts).
+    checkResponses: !production,
   },
 });
+if (env.databaseUrl && !isPostgres(deps.db)) {
+  console.error('error: DATABASE_URL is set but this build cannot serve from PostgreSQL yet (bootstrap opened SQLite)');
+  process.exit(1);
+}
 
 let seeded = false;
 const refusal = demoSeedRefusal(env);
@@ -94,8 +112,15 @@ if (openDemo.length) {
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
 scheduleConsultationJobs(deps);
 
-if (env.BACKUP_INTERVAL > 0)
-  scheduleBackups(deps.sqlite, path.join(env.DATA_DIR, 'backups'), env.BACKUP_INTERVAL, env.BACKUP_KEEP, log.info);
+// SQLite's online backup; on PostgreSQL the database's own tooling backs up (docs/operations.md).
+if (env.BACKUP_INTERVAL > 0 && deps.storage.backup)
+  scheduleBackups(
+    deps.storage.backup,
+    path.join(env.DATA_DIR, 'backups'),
+    env.BACKUP_INTERVAL,
+    env.BACKUP_KEEP,
+    log.info,
+  );
 
 // Cohorts deleted more than ARCHIVE_DAYS ago go for good (until then an admin can restore them).
 const purgeArchivedCohorts = () =>
@@ -108,10 +133,15 @@ setInterval(() => void purgeArchivedCohorts(), 86_400_000).unref();
 
 const app = createServerApp(deps, env.SITE_DIR, { staticCacheBytes: env.STATIC_CACHE_MB * 1024 * 1024 });
 const server = await listen(app, env.PORT, host);
+reportListening(server.port);
 const url = `http://localhost:${server.port}/`;
-console.log(`\nOberih is running: ${url}uk/  (English: ${url}en/, API docs: ${url}api/docs)`);
-console.log(`Database: ${path.resolve(env.dbFile)}${seeded ? ' (demo data created)' : ''}`);
-if (openDemo.length) {
+// Under WORKERS=N the primary prints the banner once, for all workers.
+if (!cluster.isWorker) console.log(`\nOberih is running: ${url}uk/  (English: ${url}en/, API docs: ${url}api/docs)`);
+if (!cluster.isWorker)
+  console.log(
+    `Database: ${env.databaseUrl ? redactUrl(env.databaseUrl) : path.resolve(env.dbFile)}${seeded ? ' (demo data created)' : ''}`,
+  );
+if (openDemo.length && !cluster.isWorker) {
   console.log('\nDemo accounts (demo only — never use these passwords for real data):');
   for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(26)} ${a.password}`);
   console.log(`  cadets cadet01…cadet29@oberih.demo and officers officer01…02@oberih.demo use demo-cadet-2026\n`);

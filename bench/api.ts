@@ -96,7 +96,7 @@ export const BARE_CONFIGS = [
   },
   {
     name: 'bare-full-group',
-    what: 'bare insert, synchronous=FULL, group commit (db/group-commit.ts, default window)',
+    what: 'bare insert, synchronous=FULL, group commit (db/sqlite/group-commit.ts, default window)',
     env: { DB_SYNCHRONOUS: 'FULL', GROUP_COMMIT_MS: '2' },
   },
 ] as const;

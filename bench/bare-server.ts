@@ -4,13 +4,13 @@
  *
  * Env: DB_FILE (a copy of the seeded database, so the table and its indexes are the same size),
  * DB_SYNCHRONOUS=FULL|NORMAL, GROUP_COMMIT_MS (unset: every insert is its own transaction; a number:
- * inserts share transactions through `db/group-commit.ts`), USER_ID (an existing user). Prints
+ * inserts share transactions through `db/sqlite/group-commit.ts`), USER_ID (an existing user). Prints
  * `bare server listening on http://127.0.0.1:<port>`.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openSqlite } from '../db/connection.ts';
-import { GroupCommitter } from '../db/group-commit.ts';
+import { GroupCommitter } from '../db/sqlite/group-commit.ts';
 
 const sqlite = openSqlite(process.env.DB_FILE!, {
   synchronous: process.env.DB_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',

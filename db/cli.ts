@@ -4,7 +4,7 @@ import { readEnv } from '../api/config.ts';
 import { hashPassword } from '../api/auth/password.ts';
 import { contentFsFrom, loadCatalog } from '../courses/catalog.ts';
 import { createDb } from './connection.ts';
-import { backupTo, restoreFrom } from './backup.ts';
+import { backupTo, restoreFrom } from './sqlite/backup.ts';
 import { migrateToLatest, migrateDown } from './migrate.ts';
 import { demoSeedRefusal, seedDemo } from './seed.ts';
 import { seedAttempts } from './seed-attempts.ts';

@@ -13,7 +13,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { DB } from '../../db/connection.ts';
 import { sessionsRepo, type SessionWithUser } from '../../db/repos/sessions.ts';
 import type { Role } from '../../db/schema.ts';
-import type { SessionCache } from './session-cache.ts';
+import type { SessionCachePort } from '../../db/storage.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
@@ -76,10 +76,10 @@ const sessionUser = (row: SessionWithUser): SessionUser => ({
 });
 
 /**
- * Session operations over `db`. With `cache` (the server's, see session-cache.ts), `validate`
+ * Session operations over `db`. With `cache` (SQLite's, db/sqlite/session-cache.ts; none on PostgreSQL), `validate`
  * answers from memory while the session is far from its expiry and reads synchronously otherwise.
  */
-export function sessions(db: DB, now: () => Date = () => new Date(), cache?: SessionCache) {
+export function sessions(db: DB, now: () => Date = () => new Date(), cache?: SessionCachePort<SessionUser> | null) {
   const repo = sessionsRepo(db);
   return {
     async create(userId: number, role: Role): Promise<{ token: string; expiresAt: Date }> {
@@ -121,7 +121,7 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
         // Not cached here: the next request reads the renewed row (and caches it) without yielding in between.
         return { user, sessionId: id, expiresAt: new Date(target), renewed: true };
       }
-      // Cached in the same synchronous run as the read (see session-cache.ts).
+      // Cached in the same synchronous run as the read (see db/sqlite/session-cache.ts).
       cache?.set(id, user, expiresAt);
       return { user, sessionId: id, expiresAt: new Date(expiresAt), renewed: false };
     },

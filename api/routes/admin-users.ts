@@ -8,6 +8,7 @@ import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { resetLink } from './cohorts.ts';
 import { AppError, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { ResetLink, UserList, UserOne } from './schemas/admin.ts';
 import { clientIp } from './auth.ts';
 import { emailField, idParam, localeField, nameField, newPasswordField, roleField } from './fields.ts';
 
@@ -40,7 +41,14 @@ export const RESET_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 export function adminUserRoutes() {
   return new Resource('/api/admin/users', 'admin')
     .route(
-      { method: 'get', path: '/', summary: 'List and search users', access: ADMIN, query: listUsersQuery },
+      {
+        method: 'get',
+        path: '/',
+        summary: 'List and search users',
+        access: ADMIN,
+        query: listUsersQuery,
+        response: UserList,
+      },
       async (c, { query }) => {
         return c.json({ users: await usersRepo(c.get('deps').db).list(query) });
       },
@@ -49,6 +57,9 @@ export function adminUserRoutes() {
       {
         method: 'post',
         path: '/',
+        response: UserOne,
+        status: 201,
+        errors: [409],
         summary: 'Create a user (registration is closed: admins or enrolment codes only)',
         access: ADMIN,
         body: createUserBody,
@@ -72,7 +83,7 @@ export function adminUserRoutes() {
           details: { role: user.role },
           ip: clientIp(c),
         });
-        const { password_hash: _, ...safe } = user;
+        const { password_hash: _, totp_secret: _secret, totp_last_step: _step, ...safe } = user;
         return c.json({ user: safe }, 201);
       },
     )
@@ -81,6 +92,8 @@ export function adminUserRoutes() {
         method: 'patch',
         path: '/:id',
         fresh: true,
+        response: UserOne,
+        errors: [404, 409],
         summary: "Change a user's role, name or active flag",
         access: ADMIN,
         params: idParam,
@@ -127,7 +140,7 @@ export function adminUserRoutes() {
           });
         }
         const updated = (await usersRepo(deps.db).byId(user.id))!;
-        const { password_hash: _, ...safe } = updated;
+        const { password_hash: _, totp_secret: _secret, totp_last_step: _step, ...safe } = updated;
         return c.json({ user: safe });
       },
     )
@@ -136,6 +149,9 @@ export function adminUserRoutes() {
         method: 'post',
         path: '/:id/reset-link',
         fresh: true,
+        response: ResetLink,
+        status: 201,
+        errors: [404, 409],
         summary: 'Create a single-use password reset link (expires in 24 h; shown once, only its hash is stored)',
         access: ADMIN,
         params: idParam,

@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { backupTo } from '../../db/backup.ts';
+import { AppError } from '../errors.ts';
+import type { BackupResult } from '../../db/storage.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { Resource } from '../route.ts';
+import { CohortList } from './schemas/cohorts.ts';
 import { clientIp } from './auth.ts';
 
 const ADMIN = ['admin'] as const;
@@ -20,6 +22,7 @@ export function adminRoutes() {
       {
         method: 'get',
         path: '/cohorts',
+        response: CohortList,
         summary: 'Every cohort with its owner, members, courses and completions',
         access: ADMIN,
       },
@@ -35,14 +38,22 @@ export function adminRoutes() {
         summary: 'Download a fresh online backup of the database (SQLite file, integrity-checked)',
         access: ADMIN,
         produces: 'application/vnd.sqlite3',
+        errors: [409],
       },
       async (c) => {
         const deps = c.get('deps');
+        const backup = deps.storage.backup;
+        if (!backup)
+          throw new AppError(
+            409,
+            'conflict',
+            'this server runs on PostgreSQL: back it up with the database tools (pg_basebackup or pgBackRest, see docs/operations.md)',
+          );
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oberih-backup-'));
         const name = `oberih-${deps.now().toISOString().replace(/[:.]/g, '-')}.sqlite`;
-        let result: Awaited<ReturnType<typeof backupTo>>;
+        let result: BackupResult;
         try {
-          result = await backupTo(deps.sqlite, path.join(dir, name));
+          result = await backup(path.join(dir, name));
         } catch (e) {
           fs.rmSync(dir, { recursive: true, force: true });
           throw e;

@@ -33,6 +33,14 @@ import { attemptsInCycle } from '../../courses/cycles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import {
+  AnswersSaved,
+  AttemptList,
+  AttemptView,
+  START_EXAMPLE,
+  StartedAttempt,
+  SubmittedAttempt,
+} from './schemas/attempts.ts';
 import { canSeeLearnerRecord } from '../access.ts';
 
 export { NETWORK_SLACK_MS, OFFLINE_GRACE_MS } from '../attempt-core.ts';
@@ -81,6 +89,8 @@ export function attemptRoutes() {
       {
         method: 'get',
         path: '/courses/:courseId/attempts',
+        response: AttemptList,
+        errors: [404],
         summary: "My attempts at a course's final assessment and how many are left",
         access: 'authenticated',
         params: z.object({ courseId: z.string().max(80) }).strict(),
@@ -119,6 +129,10 @@ export function attemptRoutes() {
       {
         method: 'post',
         path: '/courses/:courseId/attempts',
+        response: StartedAttempt,
+        status: 201,
+        errors: [404, 409],
+        example: START_EXAMPLE,
         summary: 'Start a graded attempt: draws the questions (no answer keys, ids of this attempt only)',
         access: LEARNERS,
         params: z.object({ courseId: z.string().max(80) }).strict(),
@@ -169,6 +183,8 @@ export function attemptRoutes() {
       {
         method: 'get',
         path: '/attempts/:id',
+        response: AttemptView,
+        errors: [404],
         summary: 'An attempt: questions and saved answers while open (to resume), the result once submitted',
         access: 'authenticated',
         params: z.object({ id: z.string().uuid() }).strict(),
@@ -197,6 +213,8 @@ export function attemptRoutes() {
       {
         method: 'put',
         path: '/attempts/:id/answers',
+        response: AnswersSaved,
+        errors: [404, 409],
         summary:
           'Save answers as the learner goes (idempotent, last write wins per question; refused after the deadline)',
         access: 'authenticated',
@@ -228,6 +246,9 @@ export function attemptRoutes() {
       {
         method: 'post',
         path: '/attempts/:id/submit',
+        response: SubmittedAttempt,
+        status: [200, 202],
+        errors: [404, 409],
         summary:
           "Submit the answers; scored on the server; returns the result the course's review policy allows (202: late, pending review)",
         access: 'authenticated',
@@ -276,7 +297,7 @@ export function attemptRoutes() {
         for (const [qid, r] of given) all[qid] = r;
         const r = scoreResponses(deps, a, all);
         const submittedAt = now.toISOString();
-        const stored = await repo.submit(deps.sqlite, deps.writer, {
+        const stored = await repo.submit(deps.storage, {
           id: a.id,
           submitted_at: submittedAt,
           score: r.score,

@@ -12,6 +12,8 @@ import { checkPasswordPolicy } from '../auth/password-policy.ts';
 import { checkSecondFactor } from '../auth/second-factor.ts';
 import { clearSessionCookie, writeSessionCookie } from '../middleware/session.ts';
 import { Resource } from '../route.ts';
+import { LOGIN_EXAMPLE, LoginAnswer, ResetDone, SignedIn } from './schemas/auth.ts';
+import { Ok } from './schemas/common.ts';
 import { emailField, nameField, newPasswordField, passwordField } from './fields.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
@@ -97,10 +99,10 @@ async function auditOnce(
   ip: string,
   actor: number | null = null,
 ) {
-  const { db, sqlite, writer, limits, log } = c.get('deps');
+  const { db, storage, limits, log } = c.get('deps');
   if (!limits.auditOnce.take(`${event}\n${email}\n${addressKey(ip)}`)) return;
   await auditRepo(db)
-    .recordBatched(sqlite, writer, { event, target: email, actor_id: actor, ip })
+    .recordBatched(storage, { event, target: email, actor_id: actor, ip })
     .catch((e: unknown) => log.error('audit write failed', { event, error: String(e) }));
 }
 
@@ -119,6 +121,9 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/login',
+        response: LoginAnswer,
+        errors: [401, 429],
+        example: LOGIN_EXAMPLE,
         summary: 'Sign in with email and password; sets the session cookie',
         access: 'public',
         body: loginBody,
@@ -168,6 +173,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/login/totp',
+        response: SignedIn,
+        errors: [401, 429],
         summary: 'Second sign-in step: the challenge from /login with a TOTP or recovery code; sets the session cookie',
         access: 'public',
         body: loginTotpBody,
@@ -201,6 +208,7 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/logout',
+        response: Ok,
         summary: 'Sign out: deletes the session on the server and the cookie',
         access: 'authenticated',
       },
@@ -216,6 +224,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/reauth',
+        response: Ok,
+        errors: [429],
         summary: 'Confirm the password of the signed-in account; dangerous actions need this within 10 minutes',
         access: 'authenticated',
         body: reauthBody,
@@ -255,6 +265,9 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/redeem',
+        response: SignedIn,
+        status: 201,
+        errors: [429],
         summary: 'Create an account with a cohort enrolment code and sign in',
         access: 'public',
         body: redeemBody,
@@ -331,6 +344,8 @@ export function authRoutes() {
       {
         method: 'post',
         path: '/reset',
+        response: ResetDone,
+        errors: [429],
         summary: 'Set a new password with a single-use reset link token; signs out every session of the account',
         access: 'public',
         body: resetBody,

@@ -77,6 +77,17 @@ export function caseNoteRoutes() {
         path: '/review',
         summary: "Notes waiting for review (by someone other than their author) and the supervisor's own notes",
         access: SUPERVISOR,
+        response: z.object({
+          notes: z.array(
+            publicNote.extend({
+              author_id: z.number().nullable(),
+              status: z.enum(['pending', 'returned', 'published']),
+              review_comment: z.string().nullable(),
+              created_at: z.string(),
+              mine: z.boolean(),
+            }),
+          ),
+        }),
       },
       async (c) => {
         const user = c.get('user')!;
@@ -142,6 +153,7 @@ export function caseNoteRoutes() {
         access: SUPERVISOR,
         params: idParam,
         body: rewriteBody,
+        response: z.object({ id: z.number(), status: z.literal('pending') }),
         errors: [404, 409, 422],
       },
       async (c, { params, body: b }) => {
@@ -152,7 +164,7 @@ export function caseNoteRoutes() {
         if (note.status === 'published') throw new AppError(409, 'conflict', 'a published note cannot be rewritten');
         assertDeidentified(`${b.title}\n${b.body}`);
         await repo.rewrite(note.id, b.title, b.body);
-        return c.json({ id: note.id, status: 'pending' });
+        return c.json({ id: note.id, status: 'pending' as const });
       },
     )
     .route(
@@ -163,6 +175,7 @@ export function caseNoteRoutes() {
         access: SUPERVISOR,
         params: idParam,
         body: reviewBody,
+        response: z.object({ id: z.number(), status: z.enum(['published', 'returned']) }),
         errors: [404, 409],
       },
       async (c, { params, body: b }) => {
@@ -191,7 +204,7 @@ export function caseNoteRoutes() {
             { case_note_id: note.id },
             `n${note.id}-${deps.now().getTime()}`,
           );
-        return c.json({ id: note.id, status: b.approve ? 'published' : 'returned' });
+        return c.json({ id: note.id, status: b.approve ? ('published' as const) : ('returned' as const) });
       },
     );
 }

@@ -18,6 +18,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { CERTIFICATES_EXAMPLE, CertificateList, CertificateOne } from './schemas/certificates.ts';
 import { clientIp } from './auth.ts';
 import { idParam } from './fields.ts';
 import { verifyResources } from './verify.ts';
@@ -79,6 +80,8 @@ export function certificateRoutes() {
       {
         method: 'get',
         path: '/me/certificates',
+        response: CertificateList,
+        example: CERTIFICATES_EXAMPLE,
         summary: 'My certificates (with PDF and verification links)',
         access: 'authenticated',
       },
@@ -107,6 +110,7 @@ export function certificateRoutes() {
           "A certificate as PDF (`/api/certificates/<code>.pdf`): its owner, the learner's cohort instructors, admins",
         access: 'authenticated',
         params: fileParam,
+        errors: [404, 410],
         produces: 'application/pdf',
       },
       async (c, { params }) => {
@@ -160,6 +164,7 @@ export function certificateRoutes() {
         access: STAFF,
         params: idParam,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params }) => {
         const deps = c.get('deps');
@@ -219,6 +224,8 @@ export function certificateRoutes() {
         method: 'post',
         path: '/admin/certificates/:code/revoke',
         fresh: true,
+        response: CertificateOne,
+        errors: [404, 409],
         summary: 'Revoke a certificate, with a reason (audit-logged)',
         access: ['admin'],
         params: codeParam,

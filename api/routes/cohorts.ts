@@ -3,6 +3,7 @@
  * once, stored only as SHA-256, with expiry and a seat limit), import and remove members. An
  * instructor sees only their own cohorts (403 on another's); admins see all.
  */
+import { isUniqueViolation } from '../../db/errors.ts';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { hashCode } from '../../db/enrolment-code.ts';
@@ -14,6 +15,19 @@ import { generateToken, hashToken } from '../auth/session.ts';
 import type { AppEnv } from '../env.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import {
+  COHORT_EXAMPLE,
+  CodeCreated,
+  CodeList,
+  CohortArchived,
+  CohortDetail,
+  CohortList,
+  CohortOne,
+  CourseAssigned,
+  ImportReport,
+  MemberList,
+} from './schemas/cohorts.ts';
+import { Ok } from './schemas/common.ts';
 import { clientIp } from './auth.ts';
 import { readMembersCsv, type RejectedRow } from './cohort-import.ts';
 import { idParam, isoDateTime, localeField, nameField } from './fields.ts';
@@ -141,6 +155,7 @@ export function cohortRoutes() {
       {
         method: 'get',
         path: '/',
+        response: CohortList,
         summary: 'My cohorts (admins: every cohort) with member and course counts',
         access: STAFF,
       },
@@ -153,6 +168,9 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/',
+        response: CohortOne,
+        status: 201,
+        example: COHORT_EXAMPLE,
         summary: 'Create a cohort (name, university or unit, term dates); the caller owns it',
         access: STAFF,
         body: cohortBody,
@@ -171,6 +189,8 @@ export function cohortRoutes() {
       {
         method: 'get',
         path: '/:id',
+        response: CohortDetail,
+        errors: [404],
         summary:
           'A cohort with its courses, enrolment codes (never the codes themselves) and the courses that can be assigned',
         access: STAFF,
@@ -202,6 +222,8 @@ export function cohortRoutes() {
       {
         method: 'patch',
         path: '/:id',
+        response: CohortOne,
+        errors: [404],
         summary: 'Rename a cohort or change its unit or term dates',
         access: STAFF,
         params: idParam,
@@ -222,6 +244,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id',
+        response: CohortArchived,
+        errors: [404],
         summary:
           'Delete a cohort: it is archived (gone from lists and reports, its codes revoked) and an admin can restore it for 30 days',
         access: STAFF,
@@ -242,6 +266,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/restore',
+        response: CohortOne,
+        errors: [404, 410],
         summary: 'Restore an archived cohort (admins, within 30 days of its deletion); its codes stay revoked',
         access: ['admin'],
         params: idParam,
@@ -266,6 +292,8 @@ export function cohortRoutes() {
       {
         method: 'put',
         path: '/:id/courses/:courseId',
+        response: CourseAssigned,
+        errors: [404],
         summary: 'Assign a course to the cohort, or change its due date',
         access: STAFF,
         params: courseParams,
@@ -286,6 +314,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id/courses/:courseId',
+        response: Ok,
+        errors: [404],
         summary: 'Stop assigning a course to the cohort (learners keep their records)',
         access: STAFF,
         params: courseParams,
@@ -302,6 +332,9 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/codes',
+        response: CodeCreated,
+        status: 201,
+        errors: [404],
         summary: 'Generate an enrolment code (shown once; only its hash is stored) with expiry and seat limit',
         access: STAFF,
         params: idParam,
@@ -340,6 +373,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/codes/:codeId/revoke',
+        response: CodeList,
+        errors: [404],
         summary: 'Revoke an enrolment code: it stops working at once',
         access: STAFF,
         params: codeParams,
@@ -354,7 +389,15 @@ export function cohortRoutes() {
       },
     )
     .route(
-      { method: 'get', path: '/:id/members', summary: "The cohort's members", access: STAFF, params: idParam },
+      {
+        method: 'get',
+        path: '/:id/members',
+        summary: "The cohort's members",
+        access: STAFF,
+        params: idParam,
+        response: MemberList,
+        errors: [404],
+      },
       async (c, { params }) => {
         const cohort = await cohortFor(c, params.id);
         return c.json({ members: await cohortsRepo(c.get('deps').db).members(cohort.id) });
@@ -364,6 +407,8 @@ export function cohortRoutes() {
       {
         method: 'delete',
         path: '/:id/members/:userId',
+        response: Ok,
+        errors: [404],
         summary: 'Remove a member from the cohort (the account and its records stay)',
         access: STAFF,
         params: memberParams,
@@ -379,6 +424,8 @@ export function cohortRoutes() {
       {
         method: 'post',
         path: '/:id/import',
+        response: ImportReport,
+        errors: [404, 409],
         summary:
           'Import members from CSV: a per-row report; writes nothing unless confirm is true, then every valid row in one transaction',
         access: STAFF,
@@ -469,10 +516,10 @@ export function cohortRoutes() {
         });
         let result: { created: number; added: number; invited: number };
         try {
-          result = await repo.importMembers(deps.sqlite, deps.writer, cohort.id, writes, now.toISOString());
+          result = await repo.importMembers(deps.storage, cohort.id, writes, now.toISOString());
         } catch (e) {
           // Someone enrolled or registered the same email meanwhile: the whole import was rolled back.
-          if (/UNIQUE constraint failed/.test((e as Error).message))
+          if (isUniqueViolation(e))
             throw new AppError(
               409,
               'conflict',

@@ -85,6 +85,14 @@ export function consultationRoutes() {
         path: '/meta',
         summary: 'Topics, oblasts and urgency levels for the request form',
         access: 'authenticated',
+        response: z.object({
+          topics: z.array(
+            z.object({ id: z.string(), title: z.object({ uk: z.string(), en: z.string() }), wellbeing: z.boolean() }),
+          ),
+          oblasts: z.array(z.object({ code: z.string(), name: z.object({ uk: z.string(), en: z.string() }) })),
+          urgency: z.array(z.string()),
+          message_max: z.number(),
+        }),
       },
       (c) => {
         const { topics } = consultationData();

@@ -8,6 +8,7 @@ import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { LEARNER_ROLES } from '../../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { InvitationAccepted, InvitationList } from './schemas/cohorts.ts';
 import { clientIp } from './auth.ts';
 import { idParam } from './fields.ts';
 
@@ -17,6 +18,7 @@ export function invitationRoutes() {
       {
         method: 'get',
         path: '/',
+        response: InvitationList,
         summary: 'My open invitations into cohorts (cohort, unit, the instructor who invited me)',
         access: 'authenticated',
       },
@@ -26,6 +28,8 @@ export function invitationRoutes() {
       {
         method: 'post',
         path: '/:id/accept',
+        response: InvitationAccepted,
+        errors: [404],
         summary: 'Accept my invitation: I join the cohort from now on and its instructor sees my work in it',
         access: LEARNER_ROLES,
         params: idParam,

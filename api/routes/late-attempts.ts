@@ -15,6 +15,7 @@ import { checkCompletion } from '../completion.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { clientIp } from './auth.ts';
 import { Resource } from '../route.ts';
+import { LateAttempts, LateDecision } from './schemas/attempts.ts';
 
 const decision = z.object({ id: z.string().uuid(), decision: z.enum(['accept', 'reject']) }).strict();
 
@@ -24,6 +25,7 @@ export function lateAttemptRoutes() {
       {
         method: 'get',
         path: '/late-attempts',
+        response: LateAttempts,
         summary: 'Late submissions pending review, of learners in my cohorts, with the evidence',
         access: ['instructor'],
       },
@@ -57,6 +59,8 @@ export function lateAttemptRoutes() {
       {
         method: 'post',
         path: '/attempts/:id/late/:decision',
+        response: LateDecision,
+        errors: [404, 409],
         summary: "Accept (it becomes the attempt's result) or reject a late submission; owner instructor only",
         access: ['instructor'],
         params: decision,

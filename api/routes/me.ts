@@ -8,6 +8,8 @@ import { passwordResetsRepo } from '../../db/repos/password-resets.ts';
 import { writeSessionCookie } from '../middleware/session.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { Me } from './schemas/auth.ts';
+import { Ok } from './schemas/common.ts';
 import { newPasswordField, passwordField } from './fields.ts';
 import { clientIp } from './auth.ts';
 
@@ -15,13 +17,14 @@ export const passwordBody = z.object({ current_password: passwordField, new_pass
 
 export function meRoutes() {
   return new Resource('/api/me', 'me')
-    .route({ method: 'get', path: '/', summary: 'The signed-in user', access: 'authenticated' }, (c) =>
+    .route({ method: 'get', path: '/', summary: 'The signed-in user', access: 'authenticated', response: Me }, (c) =>
       c.json({ user: c.get('user') }),
     )
     .route(
       {
         method: 'post',
         path: '/password',
+        response: Ok,
         summary: 'Change password; signs out every session, gives this one a new token and expires open reset links',
         access: 'authenticated',
         body: passwordBody,

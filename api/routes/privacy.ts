@@ -12,6 +12,7 @@ import { consultationsRepo } from '../../db/repos/consultations.ts';
 import { supervisionRepo } from '../../db/repos/supervision.ts';
 import { AppError, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { Erased, PersonExport } from './schemas/admin.ts';
 import { clientIp } from './auth.ts';
 import { idParam } from './fields.ts';
 
@@ -24,6 +25,8 @@ export function privacyRoutes() {
       {
         method: 'get',
         path: '/:id/export',
+        response: PersonExport,
+        errors: [404],
         summary: 'Everything held about one person, as a JSON download',
         access: ADMIN,
         params: idParam,
@@ -32,7 +35,7 @@ export function privacyRoutes() {
         const { db } = c.get('deps');
         const user = await usersRepo(db).byId(params.id);
         if (!user) throw notFound('user');
-        const { password_hash: _, ...account } = user;
+        const { password_hash: _, totp_secret: _secret, totp_last_step: _step, ...account } = user;
         const attempts = await db.selectFrom('attempts').selectAll().where('user_id', '=', user.id).execute();
         const data = {
           exported_at: c.get('deps').now().toISOString(),
@@ -146,6 +149,8 @@ export function privacyRoutes() {
         method: 'post',
         path: '/:id/erase',
         fresh: true,
+        response: Erased,
+        errors: [404, 409],
         summary:
           "Erase one person's personal data (type their email to confirm); certificates stay verifiable without the name",
         access: ADMIN,

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { CourseProgress, EVENTS_EXAMPLE, EventsRecorded, MyProgress } from './schemas/progress.ts';
 import { myCourseSummaries } from './my-learning.ts';
 import { checkCompletion } from '../completion.ts';
 import { ProgressQuota } from '../middleware/progress-quota.ts';
@@ -87,12 +88,15 @@ export function progressRoutes() {
       {
         method: 'post',
         path: '/progress/events',
+        response: EventsRecorded,
+        errors: [429],
+        example: EVENTS_EXAMPLE,
         summary: 'Record viewed/completed/practice events (idempotent per client id)',
         access: 'authenticated',
         body: eventsBody,
       },
       async (c, { body }) => {
-        const { db, sqlite, writer, catalog, now } = c.get('deps');
+        const { db, storage, catalog, now } = c.get('deps');
         const serverNow = now();
         const userId = c.get('user')!.id;
         const quota = (limits ??= new ProgressQuota(c.get('deps').config.progressQuota));
@@ -120,7 +124,7 @@ export function progressRoutes() {
         if (!Object.keys(fields).length) Object.assign(fields, await quota.moduleErrors(db, userId, events));
         const first = Object.entries(fields)[0];
         if (first) throw new AppError(400, 'validation_failed', `invalid body "${first[0]}": ${first[1]}`, fields);
-        const result = await progressRepo(db, sqlite, writer).record(userId, events, serverNow.toISOString());
+        const result = await progressRepo(db, storage).record(userId, events, serverNow.toISOString());
         // Completing the last module may complete the course (when the assessment is already passed). A mark
         // is stored whatever it claims; the answer says which marked modules do not count yet, and why.
         // A practice pass can be the last step of a module marked earlier, so it may complete the course too.
@@ -142,6 +146,7 @@ export function progressRoutes() {
       {
         method: 'post',
         path: '/progress/complete',
+        redirect: true,
         summary: 'Mark a module complete from a plain HTML form (works without JavaScript); redirects back to the page',
         // Public so a signed-out reader is sent to the sign-in page instead of a JSON error; nothing is recorded without a session.
         access: 'public',
@@ -160,7 +165,7 @@ export function progressRoutes() {
           });
         const now = deps.now().toISOString();
         // One completion per module and user is enough: the id makes a repeated form post a no-op.
-        await progressRepo(deps.db, deps.sqlite, deps.writer).record(
+        await progressRepo(deps.db, deps.storage).record(
           user.id,
           [
             {
@@ -189,6 +194,7 @@ export function progressRoutes() {
       {
         method: 'get',
         path: '/me/progress',
+        response: MyProgress,
         summary: 'My progress per course and module, resume point, due dates, attempts and certificates',
         access: 'authenticated',
       },
@@ -200,6 +206,8 @@ export function progressRoutes() {
       {
         method: 'get',
         path: '/me/progress/:course',
+        response: CourseProgress,
+        errors: [404],
         summary: 'My progress in one course',
         access: 'authenticated',
         params: z.object({ course: z.string().max(80) }).strict(),

@@ -15,12 +15,13 @@ import { correctResponse } from '../../courses/scoring.ts';
 import type { Question } from '../../courses/schema/question.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
-import { reportsRepo, writeGeneration, type AttemptFact, type CohortFacts } from '../../db/repos/reports.ts';
+import { reportsRepo, type AttemptFact, type CohortFacts } from '../../db/repos/reports.ts';
 import type { Cohort } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { CohortReport, ItemAnalysis, LearnerReport } from './schemas/reports.ts';
 import { cohortFor } from './cohorts.ts';
 import { idParam, localeField } from './fields.ts';
 
@@ -60,19 +61,20 @@ const RECENT_REPORTS = 4;
  * taken when the database holds exactly the data it was computed from. `cohort` and `generated_at`
  * are always the current ones. The objects are shared between answers: never modify them.
  */
-export async function cohortReport(deps: Pick<Deps, 'db' | 'sqlite' | 'catalog' | 'now'>, cohort: Cohort) {
+export async function cohortReport(deps: Pick<Deps, 'storage' | 'catalog' | 'now'>, cohort: Cohort) {
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
-  let recent = recentReports.get(deps.db);
-  if (!recent) recentReports.set(deps.db, (recent = new Map()));
+  const db = deps.storage.read;
+  let recent = recentReports.get(db);
+  if (!recent) recentReports.set(db, (recent = new Map()));
   let entry = recent.get(cohort.id);
   if (
     !entry ||
     entry.today !== today ||
     entry.catalog !== deps.catalog ||
-    entry.generation !== writeGeneration(deps.sqlite)
+    entry.generation !== (await deps.storage.changes.generation())
   ) {
-    const facts = await reportsRepo(deps.db, deps.sqlite).cohortFacts(cohort.id);
+    const facts = await reportsRepo(db, deps.storage).cohortFacts(cohort.id);
     entry = {
       generation: facts.generation,
       today,
@@ -344,6 +346,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id',
+        response: CohortReport,
+        errors: [404],
         summary:
           'Cohort report: status per learner × course, funnel, progress over time, score distribution, per-module completion, at-risk list (learners=none leaves out the per-learner rows)',
         access: STAFF,
@@ -360,6 +364,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/learners/:userId',
+        response: LearnerReport,
+        errors: [404],
         summary: 'One learner of the cohort: modules, attempts with every response, completions and certificates',
         access: STAFF,
         params: learnerParams,
@@ -439,6 +445,8 @@ export function reportRoutes() {
       {
         method: 'get',
         path: '/cohorts/:id/items',
+        response: ItemAnalysis,
+        errors: [404],
         summary:
           'Item analysis per graded question: responses, facility, discrimination (upper vs lower 27%), choice counts, flags',
         access: STAFF,
@@ -452,7 +460,7 @@ export function reportRoutes() {
         for (const { course_id } of assigned) {
           const loaded = deps.catalog.courses.get(course_id);
           if (!loaded?.pool || !loaded.course.assessment) continue;
-          const { attempts, responses } = await reportsRepo(deps.db).itemData(cohort.id, course_id);
+          const { attempts, responses } = await reportsRepo(deps.storage.read).itemData(cohort.id, course_id);
           const byAttempt = new Map<string, ScoredAttempt>(
             attempts.map((a) => [a.id, { id: a.id, total: a.score ?? 0, responses: [] }]),
           );
@@ -482,6 +490,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');
@@ -530,6 +539,7 @@ export function reportRoutes() {
         params: idParam,
         query: csvQuery,
         produces: 'text/csv',
+        errors: [404],
       },
       async (c, { params, query }) => {
         const deps = c.get('deps');
@@ -556,11 +566,11 @@ export function reportRoutes() {
               t('questionScore'),
             ],
           ];
-          let after = 0;
+          let after: { attempt_id: string; question_id: string } | null = null;
           for (;;) {
-            const page = await reportsRepo(deps.db).responsesPage(cohort.id, courseIds, after, 2000);
+            const page = await reportsRepo(deps.storage.read).responsesPage(cohort.id, courseIds, after, 2000);
             if (page.length === 0) return;
-            after = page.at(-1)!.rowid;
+            after = page.at(-1)!;
             yield page.map((r) => {
               const q = pools.get(r.course_id)?.get(r.question_id);
               const response = JSON.parse(r.response) as unknown;

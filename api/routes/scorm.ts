@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { ScormPackages } from './schemas/admin.ts';
 
 const STAFF = ['instructor', 'admin'] as const;
 /** `<course>-<locale>-scorm12.zip` or `…-scorm2004.zip`, exactly as the exporter names them. */
@@ -18,33 +19,37 @@ const dirOf = (deps: Deps) => path.resolve(deps.scormDir ?? 'dist/scorm');
 
 export function scormRoutes() {
   return new Resource('/api/scorm', 'scorm')
-    .route({ method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF }, (c) => {
-      const dir = dirOf(c.get('deps'));
-      const packages = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).flatMap((file) => {
-        const m = FILE.exec(file);
-        if (!m) return [];
-        const st = fs.statSync(path.join(dir, file));
-        return [
-          {
-            file,
-            course: m[1]!,
-            locale: m[2]!,
-            version: m[3] === '12' ? '1.2' : '2004',
-            bytes: st.size,
-            exported_at: st.mtime.toISOString(),
-            url: `/api/scorm/${file}`,
-          },
-        ];
-      });
-      return c.json({
-        packages,
-        hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.',
-      });
-    })
+    .route(
+      { method: 'get', path: '/', summary: 'List the exported SCORM packages', access: STAFF, response: ScormPackages },
+      (c) => {
+        const dir = dirOf(c.get('deps'));
+        const packages = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).flatMap((file) => {
+          const m = FILE.exec(file);
+          if (!m) return [];
+          const st = fs.statSync(path.join(dir, file));
+          return [
+            {
+              file,
+              course: m[1]!,
+              locale: m[2]!,
+              version: m[3] === '12' ? '1.2' : '2004',
+              bytes: st.size,
+              exported_at: st.mtime.toISOString(),
+              url: `/api/scorm/${file}`,
+            },
+          ];
+        });
+        return c.json({
+          packages,
+          hint: packages.length ? null : 'No packages yet: run `npm run export:scorm` on the server.',
+        });
+      },
+    )
     .route(
       {
         method: 'get',
         path: '/:file',
+        errors: [404],
         summary: 'Download one SCORM package (zip)',
         access: STAFF,
         params: z.object({ file: z.string().regex(FILE, 'expected <course>-<uk|en>-scorm12.zip or -scorm2004.zip') }),

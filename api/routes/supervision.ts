@@ -74,6 +74,16 @@ export function supervisionRoutes() {
         path: '/supervisors',
         summary: 'Supervisors with their scopes (topics, oblasts, psychologist)',
         access: ['admin', 'supervisor'],
+        response: z.object({
+          supervisors: z.array(
+            z.object({
+              id: z.number(),
+              full_name: z.string(),
+              locale: z.enum(['uk', 'en']),
+              scope: z.object({ psychologist: z.boolean(), topics: z.array(z.string()), oblasts: z.array(z.string()) }),
+            }),
+          ),
+        }),
       },
       async (c) => {
         const list = await consultationsRepo(c.get('deps').db).supervisors();
@@ -88,6 +98,9 @@ export function supervisionRoutes() {
         access: ADMIN,
         params: idParam,
         body: scopeBody,
+        response: z
+          .object({ user_id: z.number() })
+          .merge(z.object({ psychologist: z.boolean(), topics: z.array(z.string()), oblasts: z.array(z.string()) })),
         errors: [404, 409],
       },
       async (c, { params, body }) => {
@@ -114,6 +127,17 @@ export function supervisionRoutes() {
         summary:
           'That consultations exist, for retention: id, wellbeing flag, status and dates only (no text, topic or person)',
         access: ADMIN,
+        response: z.object({
+          consultations: z.array(
+            z.object({
+              id: z.number(),
+              wellbeing: z.boolean(),
+              status: z.enum(['open', 'claimed', 'closed']),
+              created_at: z.string(),
+              closed_at: z.string().nullable(),
+            }),
+          ),
+        }),
       },
       async (c) => {
         const rows = await consultationsRepo(c.get('deps').db).existence();
@@ -126,6 +150,9 @@ export function supervisionRoutes() {
         path: '/figures',
         summary: 'Professional development from group supervision per oblast (attendances and hours, no names)',
         access: ['admin', 'supervisor'],
+        response: z.object({
+          by_oblast: z.array(z.object({ oblast: z.string(), attendances: z.number(), hours: z.number() })),
+        }),
       },
       async (c) => c.json({ by_oblast: await supervisionRepo(c.get('deps').db).hoursByOblast() }),
     )
@@ -215,6 +242,16 @@ export function supervisionRoutes() {
         summary: 'Who signed up for your session, with attendance',
         access: SUPERVISOR,
         params: sessionParams,
+        response: z.object({
+          attendees: z.array(
+            z.object({
+              id: z.number(),
+              full_name: z.string(),
+              attended: z.boolean().nullable(),
+              created_at: z.string(),
+            }),
+          ),
+        }),
         errors: [404],
       },
       async (c, { params }) => {
@@ -236,6 +273,7 @@ export function supervisionRoutes() {
         access: SUPERVISOR,
         params: sessionParams,
         body: attendanceBody,
+        response: z.object({ recorded: z.number() }),
         errors: [404, 409],
       },
       async (c, { params, body }) => {
@@ -259,6 +297,22 @@ export function supervisionRoutes() {
         path: '/mine',
         summary: 'Your sign-ups and professional development hours from group supervision',
         access: REQUESTER_ROLES,
+        response: z.object({
+          signups: z.array(
+            z.object({
+              id: z.number(),
+              title: z.string(),
+              starts_at: z.string(),
+              duration_minutes: z.number(),
+              format: z.enum(['online', 'in_person']),
+              place: z.string(),
+              oblast: z.string(),
+              cancelled_at: z.string().nullable(),
+              attended: z.boolean().nullable(),
+            }),
+          ),
+          development: z.object({ sessions: z.number(), hours: z.number() }),
+        }),
       },
       async (c) => {
         const deps = c.get('deps');

@@ -10,6 +10,8 @@ import { sessions } from '../auth/session.ts';
 import { newRecoveryCodes, newTotpSecret, recoveryCodeHash, totpQrSvg, totpUri } from '../auth/totp.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { TotpEnabled, TotpSetup } from './schemas/auth.ts';
+import { Ok } from './schemas/common.ts';
 import { clientIp } from './auth.ts';
 
 export const totpCodeBody = z
@@ -22,6 +24,8 @@ export function totpRoutes() {
       {
         method: 'post',
         path: '/setup',
+        response: TotpSetup,
+        errors: [409],
         summary: 'Start enrolling a TOTP second factor: a new secret, its otpauth URI and QR code (SVG)',
         access: 'authenticated',
       },
@@ -39,6 +43,8 @@ export function totpRoutes() {
       {
         method: 'post',
         path: '/enable',
+        response: TotpEnabled,
+        errors: [409, 429],
         summary: 'Finish enrolment with a code from the app; answers the recovery codes (shown this once)',
         access: 'authenticated',
         body: totpCodeBody,
@@ -74,6 +80,7 @@ export function totpRoutes() {
         method: 'post',
         path: '/disable',
         fresh: true,
+        response: Ok,
         summary: 'Remove the second factor (not for admins when it is required)',
         access: 'authenticated',
       },

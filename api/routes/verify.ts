@@ -9,6 +9,7 @@ import { certificateStatus, normaliseCode } from '../../courses/certificate.ts';
 import { certificatesRepo } from '../certificates/repo.ts';
 import { AppError } from '../errors.ts';
 import { Resource } from '../route.ts';
+import { KeySet, VERIFY_EXAMPLE, Verification } from './schemas/certificates.ts';
 import { clientIp } from './auth.ts';
 
 export const JWKS_PATH = '/.well-known/oberih-certificates.json';
@@ -19,6 +20,9 @@ export function verifyRoutes() {
     {
       method: 'get',
       path: '/:code',
+      response: Verification,
+      errors: [404, 429],
+      example: VERIFY_EXAMPLE,
       summary: 'Is this certificate valid? (public, rate limited)',
       access: 'public',
       params: codeParam,
@@ -61,6 +65,7 @@ export function publicKeyRoutes() {
     {
       method: 'get',
       path: JWKS_PATH,
+      response: KeySet,
       summary: 'Public keys that sign certificates (JWK set, Ed25519)',
       access: 'public',
     },

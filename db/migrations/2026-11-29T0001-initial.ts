@@ -1,33 +1,35 @@
 /** Frozen in time: never import application code here. */
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('full_name', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('cadet','officer','instructor','admin')`))
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('locale', 'text', (c) => c.notNull().defaultTo('uk'))
-    .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('erased_at', 'text')
+    .addColumn('active', t.bool, (c) => c.notNull().defaultTo(t.boolValue(true)))
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('erased_at', t.timestamp)
     .execute();
 
   await db.schema
     .createTable('sessions')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('id', 'integer', t.id)
+    .addColumn('at', t.timestamp, (c) => c.notNull())
     .addColumn('actor_id', 'integer')
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('target', 'text')
@@ -37,20 +39,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('cohorts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('unit', 'text', (c) => c.notNull())
-    .addColumn('starts_on', 'text')
-    .addColumn('ends_on', 'text')
+    .addColumn('starts_on', t.date)
+    .addColumn('ends_on', t.date)
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable('cohort_members')
     .addColumn('cohort_id', 'integer', (c) => c.notNull().references('cohorts.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('joined_at', 'text', (c) => c.notNull())
+    .addColumn('joined_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('cohort_members_pk', ['cohort_id', 'user_id'])
     .execute();
   await db.schema.createIndex('cohort_members_user').on('cohort_members').column('user_id').execute();
@@ -59,7 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('cohort_courses')
     .addColumn('cohort_id', 'integer', (c) => c.notNull().references('cohorts.id').onDelete('cascade'))
     .addColumn('course_id', 'text', (c) => c.notNull())
-    .addColumn('due_on', 'text')
+    .addColumn('due_on', t.date)
     .addPrimaryKeyConstraint('cohort_courses_pk', ['cohort_id', 'course_id'])
     .execute();
 
@@ -69,24 +71,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hint', 'text', (c) => c.notNull())
     .addColumn('cohort_id', 'integer', (c) => c.notNull().references('cohorts.id').onDelete('cascade'))
     .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text')
+    .addColumn('expires_at', t.timestamp)
     .addColumn('max_seats', 'integer')
     .addColumn('used_seats', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('revoked_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('revoked_at', t.timestamp)
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable('progress_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('course_id', 'text', (c) => c.notNull())
     .addColumn('module_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('viewed','completed','practice')`))
-    .addColumn('score', 'real')
-    .addColumn('occurred_at', 'text', (c) => c.notNull())
-    .addColumn('received_at', 'text', (c) => c.notNull())
+    .addColumn('score', t.real)
+    .addColumn('occurred_at', t.timestamp, (c) => c.notNull())
+    .addColumn('received_at', t.timestamp, (c) => c.notNull())
     .execute();
   // Exactly-once: a retried event (same user, same client id) is ignored.
   await db.schema
@@ -108,12 +110,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('course_id', 'text', (c) => c.notNull())
     .addColumn('content_version', 'text', (c) => c.notNull())
     .addColumn('locale', 'text', (c) => c.notNull())
-    .addColumn('questions', 'text', (c) => c.notNull())
-    .addColumn('started_at', 'text', (c) => c.notNull())
-    .addColumn('deadline_at', 'text')
-    .addColumn('submitted_at', 'text')
-    .addColumn('score', 'real')
-    .addColumn('passed', 'integer')
+    .addColumn('questions', t.json, (c) => c.notNull())
+    .addColumn('started_at', t.timestamp, (c) => c.notNull())
+    .addColumn('deadline_at', t.timestamp)
+    .addColumn('submitted_at', t.timestamp)
+    .addColumn('score', t.real)
+    .addColumn('passed', t.bool)
     .execute();
   await db.schema.createIndex('attempts_user_course').on('attempts').columns(['user_id', 'course_id']).execute();
 
@@ -121,20 +123,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('attempt_responses')
     .addColumn('attempt_id', 'text', (c) => c.notNull().references('attempts.id').onDelete('cascade'))
     .addColumn('question_id', 'text', (c) => c.notNull())
-    .addColumn('response', 'text', (c) => c.notNull())
-    .addColumn('score', 'real', (c) => c.notNull())
+    .addColumn('response', t.json, (c) => c.notNull())
+    .addColumn('score', t.real, (c) => c.notNull())
     .addPrimaryKeyConstraint('attempt_responses_pk', ['attempt_id', 'question_id'])
     .execute();
 
   await db.schema
     .createTable('completions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('course_id', 'text', (c) => c.notNull())
     .addColumn('content_version', 'text', (c) => c.notNull())
     .addColumn('attempt_id', 'text')
-    .addColumn('score', 'real')
-    .addColumn('completed_at', 'text', (c) => c.notNull())
+    .addColumn('score', t.real)
+    .addColumn('completed_at', t.timestamp, (c) => c.notNull())
     .execute();
   // A course completion is recorded once per attempt that completed it (idempotent issuance).
   await db.schema
@@ -152,10 +154,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('course_id', 'text', (c) => c.notNull())
     .addColumn('content_version', 'text', (c) => c.notNull())
     .addColumn('name_printed', 'text', (c) => c.notNull())
-    .addColumn('score', 'real')
-    .addColumn('issued_at', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text')
-    .addColumn('revoked_at', 'text')
+    .addColumn('score', t.real)
+    .addColumn('issued_at', t.timestamp, (c) => c.notNull())
+    .addColumn('expires_at', t.timestamp)
+    .addColumn('revoked_at', t.timestamp)
     .addColumn('revoked_reason', 'text')
     .addColumn('signature', 'text', (c) => c.notNull())
     .execute();
@@ -165,8 +167,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('password_resets')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('used_at', 'text')
+    .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+    .addColumn('used_at', t.timestamp)
     .execute();
 }
 

@@ -6,28 +6,31 @@
  * import application code here.
  */
 import { sql, type Kysely } from 'kysely';
+import { columnTypes, type ColumnTypes } from './dialect.ts';
 
-const LATE_COLUMNS: [string, 'text' | 'integer' | 'real'][] = [
+const LATE_COLUMNS = (t: ColumnTypes): [string, string][] => [
   ['finished_by', 'text'],
   ['late_status', 'text'],
-  ['late_submitted_at', 'text'],
+  ['late_submitted_at', t.timestamp],
   ['late_elapsed_ms', 'integer'],
-  ['late_responses', 'text'],
-  ['late_score', 'real'],
+  ['late_responses', t.json],
+  ['late_score', t.real],
   ['late_reviewed_by', 'integer'],
-  ['late_reviewed_at', 'text'],
+  ['late_reviewed_at', t.timestamp],
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('attempt_saves')
     .addColumn('attempt_id', 'text', (c) => c.notNull().references('attempts.id').onDelete('cascade'))
     .addColumn('question_id', 'text', (c) => c.notNull())
-    .addColumn('response', 'text', (c) => c.notNull())
-    .addColumn('saved_at', 'text', (c) => c.notNull())
+    .addColumn('response', t.json, (c) => c.notNull())
+    .addColumn('saved_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('attempt_saves_pk', ['attempt_id', 'question_id'])
     .execute();
-  for (const [name, type] of LATE_COLUMNS) await db.schema.alterTable('attempts').addColumn(name, type).execute();
+  for (const [name, type] of LATE_COLUMNS(t))
+    await db.schema.alterTable('attempts').addColumn(name, sql.raw(type)).execute();
   // The instructors' queue: pending late submissions only (a partial index stays tiny).
   await db.schema
     .createIndex('attempts_late_pending')
@@ -39,6 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('attempts_late_pending').execute();
-  for (const [name] of [...LATE_COLUMNS].reverse()) await db.schema.alterTable('attempts').dropColumn(name).execute();
+  for (const [name] of LATE_COLUMNS(columnTypes(db)).reverse())
+    await db.schema.alterTable('attempts').dropColumn(name).execute();
   await db.schema.dropTable('attempt_saves').execute();
 }

@@ -6,10 +6,12 @@
  * never import application code here.
  */
 import type { Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema.alterTable('certificates').addColumn('superseded_by', 'text').execute();
-  await db.schema.alterTable('certificates').addColumn('superseded_at', 'text').execute();
+  await db.schema.alterTable('certificates').addColumn('superseded_at', t.timestamp).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

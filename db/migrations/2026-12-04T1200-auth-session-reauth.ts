@@ -5,9 +5,11 @@
  * application code here.
  */
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('sessions').addColumn('reauth_at', 'text').execute();
+  const t = columnTypes(db);
+  await db.schema.alterTable('sessions').addColumn('reauth_at', t.timestamp).execute();
   // Sessions from before this migration count as signed in when they were created.
   await sql`update sessions set reauth_at = created_at`.execute(db);
   // Audit retention deletes by time (AUDIT_RETENTION_DAYS).

@@ -4,16 +4,18 @@
  * Frozen in time: never import application code here.
  */
 import type { Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
-  await db.schema.alterTable('users').addColumn('totp_enabled_at', 'text').execute();
+  await db.schema.alterTable('users').addColumn('totp_enabled_at', t.timestamp).execute();
   await db.schema.alterTable('users').addColumn('totp_last_step', 'integer').execute();
   await db.schema
     .createTable('recovery_codes')
     .addColumn('code_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('used_at', 'text')
+    .addColumn('used_at', t.timestamp)
     .execute();
   await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
 }

@@ -8,17 +8,19 @@
  * Frozen in time: never import application code here.
  */
 import type { Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('cohorts').addColumn('archived_at', 'text').execute();
+  const t = columnTypes(db);
+  await db.schema.alterTable('cohorts').addColumn('archived_at', t.timestamp).execute();
   await db.schema
     .createTable('cohort_invitations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('cohort_id', 'integer', (c) => c.notNull().references('cohorts.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('invited_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('accepted_at', 'text')
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('accepted_at', t.timestamp)
     .addUniqueConstraint('cohort_invitations_once', ['cohort_id', 'user_id'])
     .execute();
   await db.schema.createIndex('cohort_invitations_user').on('cohort_invitations').column('user_id').execute();

@@ -6,11 +6,13 @@
  * had (the epoch). Frozen in time: never import application code here.
  */
 import type { Kysely } from 'kysely';
+import { columnTypes } from './dialect.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .alterTable('cohort_courses')
-    .addColumn('assigned_at', 'text', (c) => c.notNull().defaultTo('1970-01-01T00:00:00.000Z'))
+    .addColumn('assigned_at', t.timestamp, (c) => c.notNull().defaultTo('1970-01-01T00:00:00.000Z'))
     .execute();
 }
 

@@ -20,6 +20,8 @@ export interface ColumnTypes {
   json: 'jsonb' | 'text';
   /** A flag: `boolean` on PostgreSQL, 0/1 integer on SQLite. */
   bool: 'boolean' | 'integer';
+  /** A floating-point number: `double precision` on PostgreSQL (its `real` is 4 bytes), `real` on SQLite (8 bytes). */
+  real: 'double precision' | 'real';
   /** Binary data. */
   blob: 'bytea' | 'blob';
   /** A surrogate key column: identity on PostgreSQL, autoincrement on SQLite. */
@@ -35,6 +37,7 @@ export function columnTypes(db: Kysely<any>): ColumnTypes {
     date: pg ? 'date' : 'text',
     json: pg ? 'jsonb' : 'text',
     bool: pg ? 'boolean' : 'integer',
+    real: pg ? 'double precision' : 'real',
     blob: pg ? 'bytea' : 'blob',
     id: (c) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()),
     boolValue: (v) => (pg ? sql.lit(v) : sql.lit(v ? 1 : 0)),

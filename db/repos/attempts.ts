@@ -1,6 +1,6 @@
-import type SQLite from 'better-sqlite3';
 import type { DB } from '../connection.ts';
-import { runCompiled, type GroupCommitter } from '../group-commit.ts';
+import type { Storage } from '../storage.ts';
+import { onPostgres } from '../portable.ts';
 
 /** A drawn question as stored: id, option order and (attempts with opaque ids) the id maps (`courses/attempt-ids.ts`). */
 export interface StoredDraw {
@@ -76,8 +76,7 @@ export function attemptsRepo(db: DB) {
      * group commit). Returns false when the attempt was already submitted (a concurrent double submit).
      */
     submit(
-      sqlite: SQLite.Database,
-      writer: GroupCommitter,
+      storage: Pick<Storage, 'write'>,
       s: {
         id: string;
         submitted_at: string;
@@ -87,30 +86,25 @@ export function attemptsRepo(db: DB) {
         responses: ScoredResponse[];
       },
     ): Promise<boolean> {
-      return writer.run(() => {
-        const done = runCompiled(
-          sqlite,
-          db
-            .updateTable('attempts')
-            .set({
-              submitted_at: s.submitted_at,
-              score: s.score,
-              passed: s.passed ? 1 : 0,
-              finished_by: s.finished_by ?? 'learner',
-            })
-            .where('id', '=', s.id)
-            .where('submitted_at', 'is', null)
-            .compile(),
-        );
+      return storage.write(function* () {
+        // Submit-once: only the update that finds the attempt still open changes a row; a concurrent
+        // second submit (another request, another instance) changes none and stores nothing.
+        const done = yield db
+          .updateTable('attempts')
+          .set({
+            submitted_at: s.submitted_at,
+            score: s.score,
+            passed: s.passed ? 1 : 0,
+            finished_by: s.finished_by ?? 'learner',
+          })
+          .where('id', '=', s.id)
+          .where('submitted_at', 'is', null);
         if (done.changes !== 1) return false;
-        for (const r of s.responses)
-          runCompiled(
-            sqlite,
-            db
-              .insertInto('attempt_responses')
-              .values({ attempt_id: s.id, ...r })
-              .compile(),
-          );
+        if (onPostgres(db)) {
+          // One round trip for all of them.
+          if (s.responses.length)
+            yield db.insertInto('attempt_responses').values(s.responses.map((r) => ({ attempt_id: s.id, ...r })));
+        } else for (const r of s.responses) yield db.insertInto('attempt_responses').values({ attempt_id: s.id, ...r });
         return true;
       });
     },
@@ -135,7 +129,7 @@ export function attemptsRepo(db: DB) {
         .where('finished_by', '=', 'deadline')
         .where('late_status', 'is', null)
         .executeTakeFirst();
-      return r.numUpdatedRows === 1n;
+      return Number(r.numUpdatedRows) === 1;
     },
     /** Pending late submissions of learners in cohorts `instructorId` owns (the review queue). */
     pendingLate: (instructorId: number) =>

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { DB } from '../connection.ts';
-import { runCompiled, type GroupCommitter } from '../group-commit.ts';
+import type { Storage } from '../storage.ts';
+import { containsText, replaceText } from '../portable.ts';
 
 export type AuditEvent =
   | 'login.ok'
@@ -64,8 +64,10 @@ export function auditRepo(db: DB) {
      * Record through the group commit: unauthenticated requests (failed sign-ins) must not each cost an
      * fsync of their own on the event loop.
      */
-    recordBatched: (sqlite: SQLite.Database, writer: GroupCommitter, e: AuditEntry) =>
-      writer.run(() => runCompiled(sqlite, db.insertInto('audit_log').values(row(e)).compile())),
+    recordBatched: (storage: Pick<Storage, 'write'>, e: AuditEntry) =>
+      storage.write(function* () {
+        yield db.insertInto('audit_log').values(row(e));
+      }),
     /** Delete rows older than `before` (ISO time): the retention period (AUDIT_RETENTION_DAYS). */
     async prune(before: string): Promise<number> {
       const r = await db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
@@ -97,8 +99,8 @@ export function auditRepo(db: DB) {
       for (const e of emails)
         await db
           .updateTable('audit_log')
-          .set({ details: sql<string>`replace(details, ${e}, ${alias})` })
-          .where(sql<boolean>`instr(details, ${e}) > 0`)
+          .set({ details: replaceText(sql.ref('details'), e, alias, db) })
+          .where(containsText(sql.ref('details'), e, db))
           .execute();
     },
     recent: (limit = 100) => db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute(),

@@ -1,7 +1,6 @@
-import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
-import { runCompiled, type GroupCommitter } from '../group-commit.ts';
+import type { Storage } from '../storage.ts';
 import type { Role } from '../schema.ts';
 
 export interface CohortInput {
@@ -190,60 +189,45 @@ export function cohortsRepo(db: DB) {
      * which rolls the job back as a whole if any statement fails), so nothing is half-imported.
      */
     importMembers(
-      sqlite: SQLite.Database,
-      writer: GroupCommitter,
+      storage: Pick<Storage, 'write'>,
       cohortId: number,
       rows: ImportRow[],
       at: string,
     ): Promise<{ created: number; added: number; invited: number }> {
-      return writer.run(() => {
+      return storage.write(function* () {
         let created = 0;
         let added = 0;
         let invited = 0;
         for (const r of rows) {
           if (r.kind === 'invite') {
             // Invited once per cohort; a repeated import leaves the open invitation as it is.
-            runCompiled(
-              sqlite,
-              db
-                .insertInto('cohort_invitations')
-                .values({ cohort_id: cohortId, user_id: r.user_id, invited_by: r.invited_by, created_at: at })
-                .onConflict((oc) => oc.doNothing())
-                .compile(),
-            );
+            yield db
+              .insertInto('cohort_invitations')
+              .values({ cohort_id: cohortId, user_id: r.user_id, invited_by: r.invited_by, created_at: at })
+              .onConflict((oc) => oc.doNothing());
             invited++;
             continue;
           }
           let userId: number;
           if (r.kind === 'new') {
-            const res = runCompiled(
-              sqlite,
-              db
-                .insertInto('users')
-                .values({
-                  email: r.email,
-                  full_name: r.full_name,
-                  role: r.role,
-                  password_hash: r.password_hash,
-                  locale: r.locale,
-                  created_at: at,
-                })
-                .compile(),
-            );
-            userId = Number(res.lastInsertRowid);
-            runCompiled(
-              sqlite,
-              db
-                .insertInto('password_resets')
-                .values({ token_hash: r.reset_hash, user_id: userId, expires_at: r.reset_expires_at, used_at: null })
-                .compile(),
-            );
+            const res = yield db
+              .insertInto('users')
+              .values({
+                email: r.email,
+                full_name: r.full_name,
+                role: r.role,
+                password_hash: r.password_hash,
+                locale: r.locale,
+                created_at: at,
+              })
+              .returning('id');
+            userId = Number(res.rows[0]!.id);
+            yield db
+              .insertInto('password_resets')
+              .values({ token_hash: r.reset_hash, user_id: userId, expires_at: r.reset_expires_at, used_at: null });
             created++;
           } else userId = r.user_id;
-          runCompiled(
-            sqlite,
-            db.insertInto('cohort_members').values({ cohort_id: cohortId, user_id: userId, joined_at: at }).compile(),
-          );
+          yield db.insertInto('cohort_members').values({ cohort_id: cohortId, user_id: userId, joined_at: at });
           added++;
         }
         return { created, added, invited };

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
-import type { GroupCommitter } from '../group-commit.ts';
+import { secondsBetween, smaller } from '../portable.ts';
+import type { Statement, StatementResult, Storage } from '../storage.ts';
 import { HEARTBEAT_GAP_CAP_SECONDS, type ModuleActivity } from '../../courses/completion.ts';
-import type SQLite from 'better-sqlite3';
 
 export interface IncomingEvent {
   client_id: string;
@@ -13,73 +13,71 @@ export interface IncomingEvent {
   occurred_at: string;
 }
 
-/** The columns of one stored event, in the order of the insert statement's parameters. */
-const COLUMNS = [
-  'client_id',
-  'user_id',
-  'course_id',
-  'module_id',
-  'kind',
-  'score',
-  'occurred_at',
-  'received_at',
-] as const;
 type Row = IncomingEvent & { user_id: number; received_at: string };
 
-const inserts = new WeakMap<SQLite.Database, SQLite.Statement>();
+/** The one-row insert (skipping a (user, client id) already stored), compiled once per Kysely instance. */
+const inserts = new WeakMap<DB, { sql: string; parameters: readonly unknown[] }>();
 
-/**
- * The one-row insert (skipping a (user, client id) already stored), written with Kysely, compiled
- * once and prepared once per connection: a request then costs one `run` per event, not a query
- * build, compile and statement look-up.
- */
-function insertStatement(db: DB, sqlite: SQLite.Database): SQLite.Statement {
-  let stmt = inserts.get(sqlite);
-  if (!stmt) {
-    const row = Object.fromEntries(
-      COLUMNS.map((c) => [c, c === 'user_id' ? 0 : c === 'score' ? 0 : c === 'kind' ? 'viewed' : '']),
-    ) as unknown as Row;
-    const q = db
+function insertSql(db: DB): string {
+  let q = inserts.get(db);
+  if (!q) {
+    const row: Row = {
+      client_id: '',
+      user_id: 0,
+      course_id: '',
+      module_id: '',
+      kind: 'viewed',
+      score: 0,
+      occurred_at: '',
+      received_at: '',
+    };
+    q = db
       .insertInto('progress_events')
       .values(row)
       .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
       .compile();
-    if (q.parameters.length !== COLUMNS.length) throw new Error('progress insert: unexpected parameters');
-    inserts.set(sqlite, (stmt = sqlite.prepare(q.sql)));
+    // The parameters must be the row's values in the order `insertOne` gives them.
+    if (q.parameters.join('|') !== '|0|||viewed|0||') throw new Error('progress insert: unexpected parameters');
+    inserts.set(db, q);
   }
-  return stmt;
+  return q.sql;
 }
 
-export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCommitter) {
+const insertEvents = (db: DB, storage: Pick<Storage, 'engine'>, userId: number, events: IncomingEvent[], at: string) =>
+  function* (): Generator<Statement, { stored: number; duplicates: number }, StatementResult> {
+    let stored = 0;
+    if (storage.engine === 'sqlite') {
+      // SQLite: one prepared statement, run per event inside the job (one savepoint, one commit for
+      // all): a row that conflicts is skipped alone, so the summed `changes` is the number stored.
+      const text = insertSql(db);
+      for (const e of events)
+        stored += (yield {
+          sql: text,
+          parameters: [e.client_id, userId, e.course_id, e.module_id, e.kind, e.score, e.occurred_at, at],
+        }).changes;
+    } else {
+      // PostgreSQL: one round trip for the batch; ON CONFLICT DO NOTHING counts only the rows stored.
+      stored = (yield db
+        .insertInto('progress_events')
+        .values(events.map((e) => ({ ...e, user_id: userId, received_at: at })))
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())).changes;
+    }
+    return { stored, duplicates: events.length - stored };
+  };
+
+export function progressRepo(db: DB, storage?: Pick<Storage, 'engine' | 'write'>) {
   return {
     /**
      * Store a batch of events durably, each exactly once per (user, client id): retries are
-     * counted as duplicates, never stored twice. Resolves after the commit is on disk.
+     * counted as duplicates, never stored twice. Resolves after the commit is durable.
      */
     record(
       userId: number,
       events: IncomingEvent[],
       receivedAt: string,
     ): Promise<{ stored: number; duplicates: number }> {
-      if (!sqlite || !writer) throw new Error('progressRepo.record needs the raw connection and the group committer');
-      // One prepared statement, run per event inside the job (one savepoint, one commit for all):
-      // a row that conflicts is skipped alone, so the summed `changes` is the number of events stored.
-      const insert = insertStatement(db, sqlite);
-      return writer.run(() => {
-        let stored = 0;
-        for (const e of events)
-          stored += insert.run(
-            e.client_id,
-            userId,
-            e.course_id,
-            e.module_id,
-            e.kind,
-            e.score,
-            e.occurred_at,
-            receivedAt,
-          ).changes;
-        return { stored, duplicates: events.length - stored };
-      });
+      if (!storage) throw new Error('progressRepo.record needs the storage');
+      return storage.write(insertEvents(db, storage, userId, events, receivedAt));
     },
     /**
      * Per-module activity of one user, for every course (or one). Study time sums the gaps between
@@ -95,11 +93,11 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
           'kind',
           'score',
           'occurred_at',
-          sql<
-            number | null
-          >`(julianday(occurred_at) - julianday(lag(occurred_at) over (partition by course_id, module_id, kind order by occurred_at))) * 86400`.as(
-            'gap',
-          ),
+          secondsBetween(
+            sql.ref('occurred_at'),
+            sql`lag(occurred_at) over (partition by course_id, module_id, kind order by occurred_at)`,
+            db,
+          ).as('gap'),
         ])
         .where('user_id', '=', userId);
       if (courseId) events = events.where('course_id', '=', courseId);
@@ -113,7 +111,7 @@ export function progressRepo(db: DB, sqlite?: SQLite.Database, writer?: GroupCom
           sql<number | null>`max(case when kind = 'practice' then score end)`.as('practice_best'),
           sql<
             number | null
-          >`sum(case when kind = 'viewed' then min(gap, ${sql.lit(HEARTBEAT_GAP_CAP_SECONDS)}) end)`.as(
+          >`sum(case when kind = 'viewed' then ${smaller(sql.ref('gap'), sql.lit(HEARTBEAT_GAP_CAP_SECONDS), db)} end)`.as(
             'viewed_seconds',
           ),
         ])

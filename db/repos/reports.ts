@@ -3,9 +3,13 @@
  * per learner, so a cohort of 500 learners answers as fast as one of 20. The report's own facts are
  * read as one JSON document (`cohortFacts`); the write generation tells when they may have changed.
  */
-import type SQLite from 'better-sqlite3';
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../connection.ts';
+import type { Storage } from '../storage.ts';
+import { writeGeneration, type SqliteStorage } from '../sqlite/storage.ts';
+import { sqliteCohortFacts } from '../sqlite/report-facts.ts';
+import { walPosition } from '../postgres/storage.ts';
+import { onPostgres } from '../portable.ts';
 import type { Database, Role } from '../schema.ts';
 
 /** A course assigned to the cohort, with its due date. */
@@ -48,6 +52,9 @@ export interface CohortFacts {
   certificates: CertificateFact[];
 }
 
+/** The keys of the fact document, in the order of the query's columns. */
+export const FACT_KEYS = ['courses', 'learners', 'modules', 'attempts', 'completions', 'certificates'] as const;
+
 /** The cohort's members with their accounts, by name. */
 const learnersQuery = (db: DB, cohortId: number) =>
   db
@@ -58,23 +65,13 @@ const learnersQuery = (db: DB, cohortId: number) =>
     .orderBy('users.full_name')
     .orderBy('users.id');
 
-/** The fact query prepared on a connection, and how many times it takes the cohort id. */
-const factStatements = new WeakMap<SQLite.Database, { stmt: SQLite.Statement; params: number }>();
-
 /**
- * The report's facts as one query that returns one JSON document: `{ courses, learners, modules,
- * attempts, completions, certificates }`, each a JSON array built by SQLite (`json_group_array`) from
- * an aggregate, parsed here with one `JSON.parse`. For the 8,000 learner × module rows of a
- * 500-learner cohort this costs about half of what better-sqlite3 spends building as many row arrays,
- * and as one statement it reads one consistent snapshot. Numbers survive the trip exactly (SQLite
- * writes REALs with 17 significant digits). Written with Kysely, compiled once and prepared once per
- * connection; every parameter is the cohort id (checked here): courses are those assigned to the
- * cohort and learners its members, so the SQL text never depends on how many there are.
+ * The six fact queries, each with its columns (in the order of the fact's tuple) and, for the two
+ * lists, the order they are read in. `cohort` is the cohort id's value (SQLite prepares them once
+ * with a sentinel; see `factStatement`).
  */
-function factStatement(db: DB, sqlite: SQLite.Database) {
-  let prepared = factStatements.get(sqlite);
-  if (prepared) return prepared;
-  const COHORT = -7; // a sentinel: every parameter must be the cohort id
+export function factQueries(db: DB, COHORT: number) {
+  const pg = onPostgres(db);
   const members = db.selectFrom('cohort_members').select('user_id').where('cohort_id', '=', COHORT);
   const assigned = db.selectFrom('cohort_courses').select('course_id').where('cohort_id', '=', COHORT);
   /**
@@ -89,39 +86,22 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
     )} and m.joined_at <= ${sql.ref(`${table}.${column}`)}) and exists (select 1 from cohort_courses a where a.cohort_id = ${COHORT} and a.course_id = ${sql.ref(
       `${table}.course_id`,
     )} and a.assigned_at <= ${sql.ref(`${table}.${column}`)})`;
-  /** `(select json_group_array(json_array(columns…)) from (query))`, or objects with `json_object`, in `order` when given. */
-  const json = (
-    // Any table and selection: the helper only wraps a finished query in JSON aggregation.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    query: SelectQueryBuilder<Database, any, any>,
-    columns: string[],
-    shape: 'array' | 'object',
-    order?: string[],
-  ) => {
-    const refs = columns.map((c) => sql.ref(`r.${c}`));
-    const item =
-      shape === 'array'
-        ? sql`json_array(${sql.join(refs)})`
-        : sql`json_object(${sql.join(columns.flatMap((c, i) => [sql.lit(c), refs[i]!]))})`;
-    const by = order ? sql` order by ${sql.join(order.map((c) => sql.ref(`r.${c}`)))}` : sql``;
-    return db.selectFrom(query.as('r')).select(sql<string>`json_group_array(${item}${by})`.as('j'));
-  };
-  const query = db.selectNoFrom([
-    json(
-      db.selectFrom('cohort_courses').select(['course_id', 'due_on']).where('cohort_id', '=', COHORT),
-      ['course_id', 'due_on'],
-      'object',
-      ['course_id'],
-    ).as('courses'),
-    json(
-      learnersQuery(db, COHORT).clearOrderBy(),
-      ['id', 'full_name', 'email', 'role', 'active', 'joined_at'],
-      'object',
-      ['full_name', 'id'],
-    ).as('learners'),
+  return {
+    courses: {
+      query: db.selectFrom('cohort_courses').select(['course_id', 'due_on']).where('cohort_id', '=', COHORT),
+      columns: ['course_id', 'due_on'],
+      shape: 'object' as const,
+      order: ['course_id'],
+    },
+    learners: {
+      query: learnersQuery(db, COHORT).clearOrderBy(),
+      columns: ['id', 'full_name', 'email', 'role', 'active', 'joined_at'],
+      shape: 'object' as const,
+      order: ['full_name', 'id'],
+    },
     // Only columns of the covering index progress_events_report: no table look-up per event.
-    json(
-      db
+    modules: {
+      query: db
         .selectFrom('progress_events')
         .select([
           'user_id',
@@ -132,84 +112,95 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .groupBy(['user_id', 'course_id', 'module_id']),
-      ['user_id', 'course_id', 'module_id', 'completed_at'],
-      'array',
-    ).as('modules'),
-    json(
-      db
+      columns: ['user_id', 'course_id', 'module_id', 'completed_at'],
+      shape: 'array' as const,
+    },
+    attempts: {
+      query: db
         .selectFrom('attempts')
         .select([
           'user_id',
           'course_id',
           sql<number>`count(submitted_at)`.as('attempts'),
           sql<number | null>`max(score)`.as('best'),
-          sql<number>`coalesce(sum(passed = 1), 0)`.as('passed'),
-          sql<number>`coalesce(sum(passed = 0), 0)`.as('failed'),
+          (pg ? sql<number>`count(*) filter (where passed)` : sql<number>`coalesce(sum(passed = 1), 0)`).as('passed'),
+          (pg ? sql<number>`count(*) filter (where not passed)` : sql<number>`coalesce(sum(passed = 0), 0)`).as(
+            'failed',
+          ),
         ])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .where(madeWhileMember('attempts', 'submitted_at'))
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'],
-      'array',
-    ).as('attempts'),
-    json(
-      db
+      columns: ['user_id', 'course_id', 'attempts', 'best', 'passed', 'failed'],
+      shape: 'array' as const,
+    },
+    completions: {
+      query: db
         .selectFrom('completions')
         .select(['user_id', 'course_id', sql<string>`min(completed_at)`.as('completed_at')])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .where(madeWhileMember('completions', 'completed_at'))
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'completed_at'],
-      'array',
-    ).as('completions'),
-    // SQLite returns the bare column `code` from the row holding max(issued_at) (documented SQLite behaviour).
-    json(
-      db
+      columns: ['user_id', 'course_id', 'completed_at'],
+      shape: 'array' as const,
+    },
+    // The code of the newest certificate: SQLite returns the bare column `code` from the row holding
+    // max(issued_at) (documented SQLite behaviour); PostgreSQL takes the first of the codes newest first.
+    certificates: {
+      query: db
         .selectFrom('certificates')
-        .select(['user_id', 'course_id', 'code', sql<string>`max(issued_at)`.as('issued_at')])
+        .select([
+          'user_id',
+          'course_id',
+          pg ? sql<string>`(array_agg(code order by issued_at desc))[1]`.as('code') : 'code',
+          sql<string>`max(issued_at)`.as('issued_at'),
+        ])
         .where('user_id', 'in', members)
         .where('course_id', 'in', assigned)
         .where('revoked_at', 'is', null)
         .where(madeWhileMember('certificates', 'issued_at'))
         .groupBy(['user_id', 'course_id']),
-      ['user_id', 'course_id', 'code', 'issued_at'],
-      'array',
-    ).as('certificates'),
-  ]);
-  const c = query.compile();
-  if (!c.parameters.length || c.parameters.some((p) => p !== COHORT))
-    throw new Error('report facts query: unexpected parameters');
-  prepared = { stmt: sqlite.prepare(c.sql).raw(true), params: c.parameters.length };
-  factStatements.set(sqlite, prepared);
-  return prepared;
+      columns: ['user_id', 'course_id', 'code', 'issued_at'],
+      shape: 'array' as const,
+    },
+  };
 }
 
-/** The keys of the fact document, in the order of the query's columns. */
-const FACT_KEYS = ['courses', 'learners', 'modules', 'attempts', 'completions', 'certificates'] as const;
-
-const generations = new WeakMap<SQLite.Database, SQLite.Statement>();
+export { writeGeneration };
 
 /**
- * The database's write generation as seen by this connection: `total_changes()` (every row inserted,
- * updated or deleted through this connection since it opened, by triggers and foreign-key cascades
- * too, counted even when later rolled back) with `PRAGMA data_version` (which moves when any other
- * connection commits). It only ever moves forward, and it moves with every change of any row, so two
- * equal readings, taken outside an open transaction, saw the same data.
+ * PostgreSQL: the six fact queries in one read-only REPEATABLE READ transaction (one consistent
+ * snapshot), rows turned into the same tuples SQLite's JSON gives. The generation (WAL position) is
+ * read before the snapshot is taken, so a write the snapshot misses always moves it.
  */
-export function writeGeneration(sqlite: SQLite.Database): string {
-  let stmt = generations.get(sqlite);
-  if (!stmt)
-    generations.set(
-      sqlite,
-      (stmt = sqlite.prepare('select total_changes(), (select data_version from pragma_data_version)').raw(true)),
-    );
-  const [changes, version] = stmt.get() as [number, number];
-  return `${changes}:${version}`;
+async function pgCohortFacts(db: DB, cohortId: number): Promise<CohortFacts & { generation: string }> {
+  const generation = await walPosition(db);
+  const facts = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const q = factQueries(trx, cohortId);
+      const out: Record<string, unknown[]> = {};
+      for (const k of FACT_KEYS) {
+        const f = q[k];
+        let query = f.query as SelectQueryBuilder<Database, never, Record<string, unknown>>;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        if ('order' in f) for (const c of f.order) query = query.orderBy(sql.ref(c) as any);
+        const rows = await query.execute();
+        out[k] = f.shape === 'object' ? rows : rows.map((r) => f.columns.map((c) => r[c]));
+      }
+      return out as unknown as CohortFacts;
+    });
+  return { generation, ...facts };
 }
 
-export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
+/**
+ * Report queries. `storage` (needed by `cohortFacts` only) says which engine `db` is on; pass
+ * `storage.read` as `db` for the reads that may go to a replica.
+ */
+export function reportsRepo(db: DB, storage?: Pick<Storage, 'engine'>) {
   /**
    * Attempts started while their learner was a member of the cohort: a learner who joins an
    * instructor's cohort does not bring along what they answered in another cohort (ASVS 8.2.2).
@@ -244,17 +235,9 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
      * it was read at.
      */
     cohortFacts(cohortId: number): Promise<CohortFacts & { generation: string }> {
-      if (!sqlite) throw new Error('reportsRepo.cohortFacts needs the raw connection');
-      const { stmt, params } = factStatement(db, sqlite);
-      return db.connection().execute(async () => {
-        const row = stmt.get(...new Array<number>(params).fill(cohortId)) as string[];
-        // Read in the same synchronous step as the facts: the generation they were read at, exactly.
-        const generation = writeGeneration(sqlite);
-        return {
-          generation,
-          ...(Object.fromEntries(FACT_KEYS.map((k, i) => [k, JSON.parse(row[i]!)])) as unknown as CohortFacts),
-        };
-      });
+      if (!storage) throw new Error('reportsRepo.cohortFacts needs the storage');
+      if (storage.engine === 'postgres') return pgCohortFacts(db, cohortId);
+      return sqliteCohortFacts(db, (storage as SqliteStorage).sqlite, cohortId);
     },
 
     learners: (cohortId: number): Promise<LearnerRow[]> => learnersQuery(db, cohortId).execute(),
@@ -286,14 +269,18 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
       return { attempts, responses };
     },
 
-    /** One page of per-question responses (keyset on the response row id), for the streamed CSV. */
-    responsesPage: (cohortId: number, courseIds: string[], afterRowid: number, limit: number) =>
+    /** One page of per-question responses (keyset on the response's key: attempt, question), for the streamed CSV. */
+    responsesPage: (
+      cohortId: number,
+      courseIds: string[],
+      after: { attempt_id: string; question_id: string } | null,
+      limit: number,
+    ) =>
       db
         .selectFrom('attempt_responses')
         .innerJoin('attempts', 'attempts.id', 'attempt_responses.attempt_id')
         .innerJoin('users', 'users.id', 'attempts.user_id')
         .select([
-          sql<number>`attempt_responses.rowid`.as('rowid'),
           'attempt_responses.attempt_id',
           'attempt_responses.question_id',
           'attempt_responses.response',
@@ -310,8 +297,17 @@ export function reportsRepo(db: DB, sqlite?: SQLite.Database) {
         .where(whileMember(cohortId))
         .where('attempts.course_id', 'in', courseIds.length ? courseIds : [''])
         .where('attempts.submitted_at', 'is not', null)
-        .where(sql`attempt_responses.rowid`, '>', afterRowid)
-        .orderBy(sql`attempt_responses.rowid`)
+        .$if(after !== null, (q) =>
+          q.where((eb) =>
+            eb(
+              eb.refTuple('attempt_responses.attempt_id', 'attempt_responses.question_id'),
+              '>',
+              eb.tuple(after!.attempt_id, after!.question_id),
+            ),
+          ),
+        )
+        .orderBy('attempt_responses.attempt_id')
+        .orderBy('attempt_responses.question_id')
         .limit(limit)
         .execute(),
 

@@ -1,8 +1,7 @@
-import type SQLite from 'better-sqlite3';
 import type { DB } from '../connection.ts';
 
 /** The session with its user: one query, used asynchronously (Kysely) and synchronously (`sessionLookup`). */
-const withUserQuery = (db: DB, id: string) =>
+export const withUserQuery = (db: DB, id: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -21,16 +20,6 @@ const withUserQuery = (db: DB, id: string) =>
     .where('sessions.id', '=', id);
 
 export type SessionWithUser = NonNullable<Awaited<ReturnType<ReturnType<typeof withUserQuery>['executeTakeFirst']>>>;
-
-/**
- * The same look-up as `sessionsRepo(db).withUser`, compiled by Kysely once and run synchronously
- * on the raw connection as one prepared statement (the session cache fills itself from it without
- * yielding, so no write can slip in between the read and the caching).
- */
-export function sessionLookup(db: DB, sqlite: SQLite.Database): (id: string) => SessionWithUser | undefined {
-  const stmt = sqlite.prepare(withUserQuery(db, '').compile().sql);
-  return (id) => stmt.get(id) as SessionWithUser | undefined;
-}
 
 export function sessionsRepo(db: DB) {
   return {

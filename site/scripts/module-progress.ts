@@ -2,6 +2,7 @@
 import { enqueue, onState, startAutoSync, type SyncState } from './progress-queue.ts';
 import { setSignedIn } from './session-hint.ts';
 import { HEARTBEAT_SECONDS } from '../../courses/completion.ts';
+import type { Answer } from '../lib/api/types.ts';
 
 const root = document.querySelector<HTMLElement>('[data-module-page]');
 if (root) {
@@ -30,7 +31,7 @@ if (root) {
     done.classList.add('shown');
   };
 
-  type ModuleProgress = { id: string; completed: boolean; completedAt: string | null; missing: string[] };
+  type ModuleProgress = Answer<'/api/me/progress/{course}', 'get'>['modules'][number];
   /** A mark counts only with enough study time and a practice pass (server rule): say what is missing. */
   const showModule = (m: ModuleProgress | undefined) => {
     root.querySelectorAll<HTMLElement>('[data-not-counted]').forEach((n) => n.classList.remove('shown'));
@@ -42,7 +43,10 @@ if (root) {
   const refresh = () =>
     fetch(`/api/me/progress/${encodeURIComponent(course)}`, { credentials: 'same-origin' })
       .then((r) => (r.ok ? r.json() : r.status === 401 ? (show('signed-out'), null) : null))
-      .then((p: { modules: ModuleProgress[] } | null) => p && showModule(p.modules.find((m) => m.id === module)))
+      .then(
+        (p: Answer<'/api/me/progress/{course}', 'get'> | null) =>
+          p && showModule(p.modules.find((m) => m.id === module)),
+      )
       .catch(() => {});
   let markPending = false;
 

@@ -7,6 +7,7 @@
  * exists) are moved to a `rejected` store rather than dropped.
  */
 import { signedInUser } from './session-hint.ts';
+import type { ApiError, Body } from '../lib/api/types.ts';
 
 export interface QueuedEvent {
   id: string;
@@ -89,7 +90,11 @@ export const onState = (fn: (s: SyncState) => void) => {
 };
 const emit = (s: SyncState) => listeners.forEach((fn) => fn(s));
 
-/** The request body the API takes (`sent_at` lets the server correct a device clock that is off). */
+/**
+ * The request body the API takes (`sent_at` lets the server correct a device clock that is off),
+ * typed by the API's generated types. Sent with plain `fetch` and `sendBeacon` (no client library:
+ * module pages have a JavaScript budget).
+ */
 const body = (batch: QueuedEvent[]) =>
   JSON.stringify({
     sent_at: new Date().toISOString(),
@@ -101,7 +106,7 @@ const body = (batch: QueuedEvent[]) =>
       at,
       ...(kind === 'practice' ? { score } : {}),
     })),
-  });
+  } satisfies Body<'/api/progress/events', 'post'>);
 
 /**
  * Events queued by this page that the server has not acknowledged yet. A learner who presses "Mark
@@ -174,7 +179,7 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
   if (res.status === 401) return 'signed-out';
   if (res.status === 400) {
     // Park the events the server names as invalid; send the rest again.
-    const body = (await res.json().catch(() => null)) as { error?: { fields?: Record<string, string> } } | null;
+    const body = (await res.json().catch(() => null)) as ApiError | null;
     const bad = new Set(
       Object.keys(body?.error?.fields ?? {})
         .map((k) => Number(/^events\.(\d+)\./.exec(k)?.[1]))

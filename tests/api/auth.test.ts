@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken, SESSION_TTL } from '../../api/auth/session.ts';
 import { makeTestApp, sessionCookie, TEST_PASSWORD } from '../helpers/app.ts';
+import { flushWrites } from '../helpers/engine.ts';
 
 describe('login, sessions and logout', async () => {
   let now = new Date('2026-11-29T10:00:00Z');
@@ -43,7 +44,7 @@ describe('login, sessions and logout', async () => {
     expect(a.status).toBe(401);
     expect(b.status).toBe(401);
     expect(await a.json()).toEqual(await b.json());
-    t.deps.writer.flush(); // failed sign-ins are audited through the group commit
+    flushWrites(t.deps.storage); // failed sign-ins are audited through the group commit
     const audit = await t.deps.db
       .selectFrom('audit_log')
       .select(['event', 'details'])

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_IMPORT_ROWS } from '../../api/routes/cohort-import.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { fixtures, makeTestApp, sessionCookie, type TestApp } from '../helpers/app.ts';
+import { onPostgres } from '../helpers/engine.ts';
+import { sql } from 'kysely';
 
 let clock = new Date('2026-12-01T09:00:00Z');
 const t: TestApp = await makeTestApp({ now: () => clock });
@@ -329,9 +331,22 @@ describe('CSV import', () => {
 
   it('nothing is half-imported: a failure on the last row rolls back every row', async () => {
     const c = await newCohort();
-    t.deps.sqlite.exec(
-      `CREATE TRIGGER fail_import BEFORE INSERT ON users WHEN NEW.email = 'boom@test.ua' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END`,
-    );
+    // A trigger makes the last row fail as a concurrent registration of the same email would.
+    if (onPostgres) {
+      await sql
+        .raw(
+          `CREATE FUNCTION fail_import() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.email = 'boom@test.ua' THEN RAISE unique_violation USING MESSAGE = 'duplicate key value violates unique constraint "users_email_unique"'; END IF; RETURN NEW; END $$`,
+        )
+        .execute(t.deps.db);
+      await sql
+        .raw('CREATE TRIGGER fail_import BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION fail_import()')
+        .execute(t.deps.db);
+    } else
+      await sql
+        .raw(
+          `CREATE TRIGGER fail_import BEFORE INSERT ON users WHEN NEW.email = 'boom@test.ua' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.email'); END`,
+        )
+        .execute(t.deps.db);
     try {
       const users = await count('users');
       const members = await count('cohort_members');
@@ -346,7 +361,7 @@ describe('CSV import', () => {
       expect(await count('cohort_members')).toBe(members);
       expect(await count('password_resets')).toBe(resets);
     } finally {
-      t.deps.sqlite.exec('DROP TRIGGER fail_import');
+      await sql.raw(onPostgres ? 'DROP TRIGGER fail_import ON users' : 'DROP TRIGGER fail_import').execute(t.deps.db);
     }
   });
 

@@ -8,9 +8,21 @@ import { OPERATION_IDS, operationIdOf } from '../../api/openapi.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
 const t = await makeTestApp();
+interface Media {
+  schema?: { $ref?: string; type?: string };
+  example?: unknown;
+}
+interface Operation {
+  operationId: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  description: string;
+  responses: Record<string, { content?: Record<string, Media>; headers?: Record<string, unknown> }>;
+}
 const doc = (await (await t.request('/api/openapi.json')).json()) as {
   tags: { name: string; description: string }[];
-  paths: Record<string, Record<string, { operationId: string; tags: string[]; responses: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; in: string }> };
 };
 const operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
   Object.entries(methods).map(([m, op]) => ({ path: p, method: m, ...op })),
@@ -33,6 +45,53 @@ describe('the OpenAPI document', () => {
       ids.join(', '),
     ).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('every operation has a typed success answer: a JSON schema, a declared content type, or a redirect', () => {
+    for (const o of operations) {
+      const ok = Object.entries(o.responses).filter(([status]) => /^[23]\d\d$/.test(status));
+      expect(ok.length, `${o.method} ${o.path}`).toBeGreaterThan(0);
+      for (const [status, r] of ok) {
+        if (status.startsWith('3')) {
+          expect(r.headers, `${o.method} ${o.path}`).toHaveProperty('Location');
+          continue;
+        }
+        const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
+        expect(type, `${o.method} ${o.path} ${status}`).toBeTruthy();
+        expect(media?.schema, `${o.method} ${o.path} ${status}`).toBeTruthy();
+        // JSON answers are typed objects (or references to one), never an empty schema.
+        if (type === 'application/json') expect(Object.keys(media!.schema!).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('every error answer references the one Error schema', () => {
+    for (const o of operations)
+      for (const [status, r] of Object.entries(o.responses))
+        if (Number(status) >= 400)
+          expect(r.content?.['application/json']?.schema?.$ref, `${o.method} ${o.path} ${status}`).toBe(
+            '#/components/schemas/Error',
+          );
+    expect(doc.components.schemas.Error).toBeTruthy();
+  });
+
+  it('reused response schemas are hoisted into components under stable names', () => {
+    for (const name of ['Cohort', 'Certificate', 'SessionUser', 'OpenAttempt', 'AttemptResult', 'MyCourse', 'Ok'])
+      expect(doc.components.schemas, name).toHaveProperty(name);
+    const start = operations.find((o) => o.operationId === 'attempts.start')!;
+    expect(JSON.stringify(start.responses['201'])).toContain('#/components/schemas/OpenAttempt');
+    // The main operations show an example.
+    expect(
+      operations.find((o) => o.operationId === 'auth.login')!.responses['200']!.content!['application/json']!.example,
+    ).toBeTruthy();
+  });
+
+  it('security follows each route’s access: none for public routes, the session cookie for the rest', () => {
+    expect(doc.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie' });
+    for (const o of operations) {
+      const isPublic = o.description.startsWith('Access: anyone');
+      expect(o.security, `${o.method} ${o.path}`).toEqual(isPublic ? [] : [{ session: [] }]);
+    }
   });
 
   it('every tag used is described', () => {

@@ -14,6 +14,7 @@ import type { Catalog } from '../../courses/catalog.ts';
 import { seededRng } from '../../courses/scorm/common/draft.ts';
 import type { DB } from '../../db/connection.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
+import { sqliteOf } from '../helpers/engine.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 let now = NOW;
@@ -418,7 +419,7 @@ describe('the cohort report equals a learner-by-learner recomputation on randomi
     await db.deleteFrom('cohort_members').where('cohort_id', '=', id).where('user_id', '=', member[2]!).execute();
     await check();
     // Through another connection to the same file (a CLI, a restore): PRAGMA data_version moves.
-    const other = new SQLite(t.deps.sqlite.name);
+    const other = new SQLite(sqliteOf(t.deps.storage).sqlite.name);
     other.prepare("update users set full_name = 'Яковенко Юлія' where id = ?").run(member[3]!);
     other
       .prepare(

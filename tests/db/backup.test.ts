@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
-import { backupTo, checkFile, restoreFrom } from '../../db/backup.ts';
+import { backupTo, checkFile, restoreFrom } from '../../db/sqlite/backup.ts';
 import { createDb } from '../../db/connection.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { tempDir } from '../helpers/app.ts';

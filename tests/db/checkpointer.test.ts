@@ -13,6 +13,7 @@ import { hashPassword } from '../../api/auth/password.ts';
 import { silentLogger } from '../../api/log.ts';
 import { dataVersionProbe } from '../../db/connection.ts';
 import { fixtures, ORIGIN, tempDir, TEST_PASSWORD } from '../helpers/app.ts';
+import { sqliteOf } from '../helpers/engine.ts';
 
 const waitFor = async (ok: () => Promise<boolean> | boolean, ms = 5000) => {
   const end = Date.now() + ms;
@@ -71,11 +72,12 @@ async function setup() {
 describe('background checkpointer', () => {
   it('copies committed pages into the database file off the main thread; the cache is not emptied by it', async () => {
     const { dir, dbFile, deps, user, send } = await setup();
-    expect(deps.checkpointer).toBeTruthy();
-    expect(deps.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_WITH_WORKER);
+    const { checkpointer, sqlite } = sqliteOf(deps.storage);
+    expect(checkpointer).toBeTruthy();
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_WITH_WORKER);
     for (let i = 0; i < 30; i++) expect((await send(`ckpt-event-${i}`)).status).toBe(200);
-    await waitFor(async () => (await deps.checkpointer!.stats()).runs > 0);
-    const stats = await deps.checkpointer!.stats();
+    await waitFor(async () => (await checkpointer!.stats()).runs > 0);
+    const stats = await checkpointer!.stats();
     expect(stats.errors).toBe(0);
     // Everything committed so far is now in the database file itself: a copy without its -wal has the rows.
     await waitFor(async () => {
@@ -85,7 +87,7 @@ describe('background checkpointer', () => {
       const n = (c.prepare('select count(*) as n from progress_events where user_id = ?').get(user.id) as { n: number })
         .n;
       c.close();
-      if (n !== 30) await deps.checkpointer!.stats().then(() => deps.checkpointer!.poke());
+      if (n !== 30) await checkpointer!.stats().then(() => checkpointer!.poke());
       return n === 30;
     });
     // A checkpoint is not a commit: the session cache kept its entries and answered from memory.

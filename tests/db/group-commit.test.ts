@@ -2,7 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../db/connection.ts';
-import { GroupCommitter } from '../../db/group-commit.ts';
+import { GroupCommitter } from '../../db/sqlite/group-commit.ts';
 import { tempDir } from '../helpers/app.ts';
 
 function setup(opts: { windowMs?: number; maxBatch?: number } = {}) {

@@ -7,6 +7,20 @@ import { tempDir } from '../helpers/app.ts';
 
 const NOW = new Date('2026-12-04T12:00:00.000Z');
 
+const addUser = (db: ReturnType<typeof createDb>['db'], email: string, role: string) =>
+  db
+    .insertInto('users')
+    .values({
+      email,
+      full_name: 'A',
+      role: role as never,
+      password_hash: 'x',
+      locale: 'uk',
+      created_at: NOW.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
 describe('programme roles migration', () => {
   it('rebuilds users with the new roles, keeps rows and references, and refuses unknown roles', async () => {
     const { db, sqlite } = createDb(path.join(tempDir(), 'roles.sqlite'));
@@ -16,61 +30,16 @@ describe('programme roles migration', () => {
     await migrateDown(db); // email outbox
     await migrateDown(db); // roles
     const at = NOW.toISOString();
-    const { id } = await db
-      .insertInto('users')
-      .values({
-        email: 'a@example.ua',
-        full_name: 'A',
-        role: 'cadet',
-        password_hash: 'x',
-        locale: 'uk',
-        created_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { id } = await addUser(db, 'a@example.ua', 'cadet');
     await db
       .insertInto('sessions')
       .values({ id: 's1', user_id: id, expires_at: at, created_at: at } as never)
       .execute();
-    await expect(
-      db
-        .insertInto('users')
-        .values({
-          email: 'c@example.ua',
-          full_name: 'C',
-          role: 'coordinator' as never,
-          password_hash: 'x',
-          locale: 'uk',
-          created_at: at,
-        })
-        .execute(),
-    ).rejects.toThrow(/CHECK/);
+    await expect(addUser(db, 'c@example.ua', 'coordinator')).rejects.toThrow(/CHECK/);
 
     await migrateToLatest(db);
-    await db
-      .insertInto('users')
-      .values({
-        email: 'c@example.ua',
-        full_name: 'C',
-        role: 'coordinator' as never,
-        password_hash: 'x',
-        locale: 'uk',
-        created_at: at,
-      })
-      .execute();
-    await expect(
-      db
-        .insertInto('users')
-        .values({
-          email: 'd@example.ua',
-          full_name: 'D',
-          role: 'boss' as never,
-          password_hash: 'x',
-          locale: 'uk',
-          created_at: at,
-        })
-        .execute(),
-    ).rejects.toThrow(/CHECK/);
+    await addUser(db, 'c@example.ua', 'coordinator');
+    await expect(addUser(db, 'd@example.ua', 'boss')).rejects.toThrow(/CHECK/);
     expect(await db.selectFrom('sessions').select('user_id').execute()).toEqual([{ user_id: id }]);
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     // The reference still cascades: the rebuilt table is the one `sessions` points at.

@@ -1,4 +1,7 @@
-/** A real API over a real temporary SQLite file, driven with `app.request()`. */
+/**
+ * A real API over a real temporary SQLite file (or, with `OBERIH_TEST_ENGINE=postgres`, a fresh
+ * PostgreSQL database: tests/helpers/engine.ts), driven with `app.request()`.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +12,7 @@ import { createApp } from '../../api/app.ts';
 import { hashPassword } from '../../api/auth/password.ts';
 import { silentLogger } from '../../api/log.ts';
 import type { Role } from '../../db/schema.ts';
+import { freshPostgresDatabase, onPostgres } from './engine.ts';
 
 export const ORIGIN = 'http://localhost';
 /** How long before the app's "now" a test account is created. */
@@ -37,6 +41,7 @@ export async function makeTestApp(
   const dbFile = path.join(dir, 'test.sqlite');
   const deps = await bootstrap({
     dbFile,
+    databaseUrl: onPostgres ? await freshPostgresDatabase() : undefined,
     contentDir: 'tests/fixtures/content',
     catalog: opts.catalog ?? fixtures(),
     log: opts.log ?? silentLogger,

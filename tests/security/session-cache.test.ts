@@ -7,10 +7,11 @@
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SESSION_TTL, STAFF_IDLE, STAFF_RENEW_BEFORE } from '../../api/auth/session.ts';
-import { SessionCache } from '../../api/auth/session-cache.ts';
+import { SessionCache } from '../../db/sqlite/session-cache.ts';
 import { createDb } from '../../db/connection.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { makeTestApp, sessionCookie, tempDir, TEST_PASSWORD } from '../helpers/app.ts';
+import { sqliteOf } from '../helpers/engine.ts';
 import path from 'node:path';
 
 describe('session cache invalidation', async () => {
@@ -134,7 +135,7 @@ describe('session cache invalidation', async () => {
     await t.deps.db.updateTable('users').set({ active: 0 }).where('id', '=', a.user.id).execute();
     expect((await me(a.cookie)).status).toBe(401);
     const b = await cached();
-    t.deps.sqlite.prepare('update users set full_name = ? where id = ?').run('Нове Ім’я', b.user.id);
+    sqliteOf(t.deps.storage).sqlite.prepare('update users set full_name = ? where id = ?').run('Нове Ім’я', b.user.id);
     expect((await (await me(b.cookie)).json()).user.full_name).toBe('Нове Ім’я');
     const c = await cached();
     await t.deps.db.deleteFrom('sessions').where('user_id', '=', c.user.id).execute();

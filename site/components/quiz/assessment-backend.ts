@@ -5,6 +5,7 @@
  */
 import type { PublicQuestion } from '../../../courses/assessment.ts';
 import type { Response as Answer } from '../../../courses/schema/question.ts';
+import { fetchJson, type JsonResult } from '../../lib/api/fetch-json.ts';
 
 export interface OpenAttempt {
   id: string;
@@ -59,37 +60,38 @@ export interface AssessmentBackend {
   saveAnswers?(id: string, answers: Record<string, Answer | null>): Promise<void>;
 }
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  let r: Response;
-  try {
-    r = await fetch(url, { credentials: 'same-origin', ...init });
-  } catch {
-    throw new Offline();
-  }
-  if (r.status === 401) throw new NeedsSignIn();
-  const body = await r.json().catch(() => null);
-  if (!r.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${r.status}`), { status: r.status, body });
-  return body as T;
+/** The answer of a typed request, or the error the assessment run understands (offline, sign-in, HTTP status). */
+async function call<T>(request: Promise<JsonResult<T>>): Promise<T> {
+  const { res, data, error } = await request;
+  if (!res) throw new Offline();
+  if (res.status === 401) throw new NeedsSignIn();
+  if (!res.ok) throw Object.assign(new Error(error?.message ?? `HTTP ${res.status}`), { status: res.status, error });
+  return data!;
 }
 
-/** The platform: the API draws, stores and scores. */
-export function apiBackend(course: string, locale: string): AssessmentBackend {
-  const json = (body: unknown): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+/**
+ * The platform: the API draws, stores and scores. Typed by the API's generated types: the answers
+ * must fit the shapes above (shared with the SCORM backend), or the type-check fails.
+ */
+export function apiBackend(course: string, locale: 'uk' | 'en' | string): AssessmentBackend {
+  const courseId = { courseId: course };
   return {
-    summary: () => call(`/api/courses/${encodeURIComponent(course)}/attempts`),
+    summary: () => call(fetchJson('get', '/api/courses/{courseId}/attempts', { params: courseId })),
     start: async () =>
-      (await call<{ attempt: OpenAttempt }>(`/api/courses/${encodeURIComponent(course)}/attempts`, json({ locale })))
-        .attempt,
-    resume: async (id) =>
-      (await call<{ attempt: OpenAttempt & AttemptResult & { submitted: boolean } }>(`/api/attempts/${id}`)).attempt,
+      (
+        await call(
+          fetchJson('post', '/api/courses/{courseId}/attempts', {
+            params: courseId,
+            body: { locale: locale === 'en' ? 'en' : 'uk' },
+          }),
+        )
+      ).attempt,
+    resume: async (id) => (await call(fetchJson('get', '/api/attempts/{id}', { params: { id } }))).attempt,
     saveAnswers: async (id, answers) => {
-      await call(`/api/attempts/${id}/answers`, { ...json({ answers }), method: 'PUT' });
+      await call(fetchJson('put', '/api/attempts/{id}/answers', { params: { id }, body: { answers } }));
     },
     submit: async (id, responses, elapsed_ms) =>
-      (await call<{ attempt: AttemptResult }>(`/api/attempts/${id}/submit`, json({ responses, elapsed_ms }))).attempt,
+      (await call(fetchJson('post', '/api/attempts/{id}/submit', { params: { id }, body: { responses, elapsed_ms } })))
+        .attempt,
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { LATEST_MIGRATION } from './migrate.ts';
+import { LATEST_MIGRATION } from '../migrate.ts';
 
 /** Copy a live database with SQLite's online backup API (safe while the server writes), then check the copy. */
 export async function backupTo(
@@ -123,7 +123,7 @@ function fsyncPath(p: string) {
 
 /** Scheduled backups into `dir`, keeping the newest `keep` files. */
 export function scheduleBackups(
-  sqlite: SQLite.Database,
+  backup: (file: string) => Promise<{ file: string; bytes: number }>,
   dir: string,
   everyMinutes: number,
   keep: number,
@@ -132,7 +132,7 @@ export function scheduleBackups(
   const run = async () => {
     const file = path.join(dir, `oberih-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
     try {
-      const r = await backupTo(sqlite, file);
+      const r = await backup(file);
       log('backup written', { file: r.file, bytes: r.bytes });
       const old = fs
         .readdirSync(dir)

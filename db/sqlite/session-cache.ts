@@ -22,21 +22,18 @@
  * what makes the triggers see every write.
  */
 import type SQLite from 'better-sqlite3';
-import type { DB } from '../../db/connection.ts';
-import { dataVersionProbe } from '../../db/connection.ts';
-import { sessionLookup, type SessionWithUser } from '../../db/repos/sessions.ts';
-import type { SessionUser } from './session.ts';
+import type { DB } from '../connection.ts';
+import { dataVersionProbe } from './connection.ts';
+import { withUserQuery, type SessionWithUser } from '../repos/sessions.ts';
+import type { CachedSession, SessionCachePort } from '../storage.ts';
+import type { Role } from '../schema.ts';
 
-/** A validated session as cached: its user and when it expires (ms since the epoch). */
-export interface CachedSession {
-  user: Readonly<SessionUser>;
-  expiresAt: number;
-}
+type CachedUser = { id: number; role: Role };
 
 let instances = 0;
 
-export class SessionCache {
-  private readonly byId = new Map<string, CachedSession>();
+export class SessionCache<U extends CachedUser = CachedUser> implements SessionCachePort<U> {
+  private readonly byId = new Map<string, CachedSession<U>>();
   private readonly byUser = new Map<number, Set<string>>();
   private readonly dataVersion: ReturnType<typeof dataVersionProbe>;
   private version: number;
@@ -67,7 +64,7 @@ export class SessionCache {
   }
 
   /** The cached session, or undefined (after emptying the cache if another connection committed). */
-  get(id: string): CachedSession | undefined {
+  get(id: string): CachedSession<U> | undefined {
     const v = this.dataVersion.get();
     if (v !== this.version) {
       this.version = v;
@@ -80,7 +77,7 @@ export class SessionCache {
   }
 
   /** Remember a session just read from the database; ignored inside an open transaction. */
-  set(id: string, user: SessionUser, expiresAt: number) {
+  set(id: string, user: U, expiresAt: number) {
     if (this.sqlite.inTransaction) return;
     if (this.byId.size >= this.max && !this.byId.has(id)) {
       const oldest = this.byId.keys().next().value;
@@ -124,4 +121,14 @@ export class SessionCache {
   get size() {
     return this.byId.size;
   }
+}
+
+/**
+ * The same look-up as `sessionsRepo(db).withUser`, compiled by Kysely once and run synchronously
+ * on the raw connection as one prepared statement (the session cache fills itself from it without
+ * yielding, so no write can slip in between the read and the caching).
+ */
+export function sessionLookup(db: DB, sqlite: SQLite.Database): (id: string) => SessionWithUser | undefined {
+  const stmt = sqlite.prepare(withUserQuery(db, '').compile().sql);
+  return (id) => stmt.get(id) as SessionWithUser | undefined;
 }

@@ -1,0 +1,64 @@
+/** Response schemas of administration: users, backups, privacy (export, erasure), SCORM packages. */
+import { z } from 'zod';
+import { AdminUser, named, timestamp } from './common.ts';
+
+export const UserList = z.object({ users: z.array(AdminUser) }).strict();
+
+/** One account after an admin created or changed it: never its password hash or TOTP secret. */
+export const AdminUserDetail = named(
+  'AdminUserDetail',
+  AdminUser.extend({
+    erased_at: timestamp.nullable(),
+    totp_enabled_at: timestamp.nullable().describe('When the second factor was switched on'),
+  }).strict(),
+);
+export const UserOne = z.object({ user: AdminUserDetail }).strict();
+export const ResetLink = z
+  .object({ url: z.string().describe('Give it to the person; it works once'), expires_at: timestamp })
+  .strict();
+
+const rows = z.array(z.record(z.unknown()));
+/** Everything held about one person (GDPR-style access request), as a JSON download. */
+export const PersonExport = named(
+  'PersonExport',
+  z
+    .object({
+      exported_at: timestamp,
+      account: AdminUserDetail.describe('The account, without its password hash or TOTP secret'),
+      cohorts: rows,
+      cohort_invitations: rows,
+      progress_events: rows,
+      attempts: rows,
+      completions: rows,
+      certificates: rows,
+      sessions: rows,
+      consultations: rows.describe(
+        'Consultation requests without their text; a wellbeing one as `{ id, confidential: true }` only',
+      ),
+      supervision_sessions: rows,
+      security_log: rows,
+    })
+    .strict(),
+);
+export const Erased = z.object({ erased: z.literal(true), user: z.number().int() }).strict();
+
+export const ScormPackages = z
+  .object({
+    packages: z.array(
+      z
+        .object({
+          file: z.string(),
+          course: z.string(),
+          locale: z.string(),
+          version: z.enum(['1.2', '2004']),
+          bytes: z.number().int(),
+          exported_at: timestamp,
+          url: z.string(),
+        })
+        .strict(),
+    ),
+    hint: z.string().nullable(),
+  })
+  .strict();
+
+export const Health = z.object({ status: z.literal('ok'), time: timestamp }).strict();
