@@ -28,6 +28,10 @@ import { adminOrganisationRoutes, oblastRoutes, organisationRoutes } from './rou
 import { programmeRoutes } from './routes/programme.ts';
 import { evaluationRoutes } from './routes/evaluation.ts';
 import { adminEmailRoutes } from './routes/admin-email.ts';
+import { consultationRoutes } from './routes/consultations.ts';
+import { supervisionRoutes } from './routes/supervision.ts';
+import { caseNoteRoutes } from './routes/case-notes.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -53,6 +57,10 @@ export function resources(): Resource[] {
     scormRoutes(),
     evaluationRoutes(),
     adminEmailRoutes(),
+    consultationRoutes(),
+    supervisionRoutes(),
+    caseNoteRoutes(),
+    notificationRoutes(),
   ];
 }
 

@@ -11,6 +11,7 @@ import { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import { loadSharedSigner } from './certificates/shared-key.ts';
 import path from 'node:path';
+import { loadConsultationCipher } from './consultation/cipher.ts';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
 import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
@@ -44,6 +45,8 @@ export interface BootOptions {
   certificateSigner?: CertificateSigner;
   /** Certificate look-ups per minute per address (`VERIFY_RATE_LIMIT`). @defaultValue 60 */
   verifyRateLimit?: number;
+  /** `CONSULTATION_KEY`: the key that encrypts consultation texts (base64, 32 bytes) instead of the key file. */
+  consultationKey?: string;
   /** SQLite: run WAL checkpoints on a worker thread (db/sqlite/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
   /**
@@ -80,6 +83,13 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       warn: log.warn,
       now,
     }));
+  // Consultation texts are encrypted with a key kept beside the SQLite file (or in DATA_DIR), never in the database.
+  const consultationCipher = loadConsultationCipher({
+    dataDir:
+      opts.dataDir ??
+      (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+    envKey: opts.consultationKey,
+  });
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
   // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;
@@ -105,6 +115,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     log,
     certificateSigner,
     sessionCache,
+    consultationCipher,
     config: {
       trustedOrigins: [],
       publicUrl: null,

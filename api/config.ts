@@ -40,6 +40,10 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   /** Certificate signing key (Ed25519 PKCS#8 PEM, or base64); default: a key file generated in DATA_DIR. */
   CERT_SIGNING_KEY: z.string().optional(),
+  /** Days a closed consultation thread is kept before the daily job deletes it (issue #24). */
+  CONSULTATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Key that encrypts consultation texts (32 bytes, base64); default: a key file generated in DATA_DIR. */
+  CONSULTATION_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
   STATIC_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   /** `postgres://user:password@host:5432/database`: PostgreSQL instead of the SQLite file (docs/operations.md). */

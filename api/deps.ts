@@ -9,6 +9,7 @@ import type { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import type { SessionUser } from './auth/session.ts';
 import type { ReportRunner } from '../db/report-runner.ts';
+import type { ContentCipher } from './consultation/cipher.ts';
 
 export interface Config {
   /** Origins allowed to make cookie-authenticated state changes besides the request's own (from PUBLIC_URL). */
@@ -26,6 +27,8 @@ export interface Config {
   progressQuota?: ProgressLimits;
   /** Admins must have a second factor before any admin route answers (on in production). */
   requireAdminMfa?: boolean;
+  /** Days a closed consultation thread is kept (`CONSULTATION_RETENTION_DAYS`, default 180). */
+  consultationRetentionDays?: number;
   /**
    * Check every answer against its route's declared response (api/contract.ts): on in tests and
    * development, off in production (no cost there).
@@ -65,6 +68,8 @@ export interface Deps {
   certificateSigner?: CertificateSigner;
   /** Where cohort reports, item analysis and CSV exports run (db/report-runner.ts); bootstrap always sets it. */
   reports?: ReportRunner;
+  /** Encrypts consultation texts at rest (api/consultation/cipher.ts); bootstrap always sets it. */
+  consultationCipher?: ContentCipher;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'time_limit_exceeded'
   | 'reauth_required'
   | 'mfa_enrolment_required'
+  | 'identifying_data'
   | 'internal'
   /** Outside production: the handler's answer differs from its route's declaration (api/contract.ts). */
   | 'response_contract'

@@ -90,6 +90,10 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   system: 'Health check.',
   programme:
     'The programme view: oblasts, organisations, and coordinators’ aggregate dashboard, CSV and PDF report (cells under 5 suppressed).',
+  consultations: 'Consultation requests: open, reply, close with a rating, delete; the supervisor queue and dashboard.',
+  supervision: 'Supervisor scopes, group supervision sessions with sign-ups and attendance, and figures.',
+  'case-notes': 'The case library: de-identified notes from closed consultations, reviewed by a second supervisor.',
+  notifications: 'The header bell: your notifications and unread count.',
 };
 
 /** Where the derived id would read badly or clash, the id chosen by hand (keyed by method and path). */

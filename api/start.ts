@@ -27,6 +27,7 @@ import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
 import { createOutboxWorker, smtpTransport } from './email/outbox-worker.ts';
 import { scheduleDailyReminders } from './email/reminders.ts';
+import { scheduleConsultationJobs } from './consultation/jobs.ts';
 
 // A bad setting, an unreachable or newer database: one line on stderr, a non-zero exit, nothing written.
 const env = readEnvOrExit();
@@ -50,6 +51,7 @@ const deps = await bootstrap({
   groupCommitMs: env.GROUP_COMMIT_MS,
   dataDir: env.DATA_DIR,
   certSigningKey: env.CERT_SIGNING_KEY,
+  consultationKey: env.CONSULTATION_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // PostgreSQL when DATABASE_URL is set (the storage port in bootstrap picks the engine).
   databaseUrl: env.databaseUrl ?? undefined,
@@ -76,6 +78,7 @@ const deps = await bootstrap({
       perModule: env.PROGRESS_MODULE_QUOTA,
     },
     requireAdminMfa: production,
+    consultationRetentionDays: env.CONSULTATION_RETENTION_DAYS,
     // Development answers are checked against the declared response schemas (api/contract.ts).
     checkResponses: !production,
     smtp: !!env.SMTP_URL,
@@ -116,6 +119,7 @@ if (openDemo.length) {
 }
 
 scheduleAuditPrune(deps, env.AUDIT_RETENTION_DAYS);
+scheduleConsultationJobs(deps);
 
 // SQLite's online backup; on PostgreSQL the database's own tooling backs up (docs/operations.md).
 if (env.BACKUP_INTERVAL > 0 && deps.storage.backup)

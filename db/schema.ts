@@ -1,8 +1,16 @@
 /** The one description of the database's tables, used by every typed query. */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Role = 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'admin';
-export const ROLES: readonly Role[] = ['cadet', 'officer', 'specialist', 'instructor', 'coordinator', 'admin'];
+export type Role = 'cadet' | 'officer' | 'specialist' | 'instructor' | 'coordinator' | 'supervisor' | 'admin';
+export const ROLES: readonly Role[] = [
+  'cadet',
+  'officer',
+  'specialist',
+  'instructor',
+  'coordinator',
+  'supervisor',
+  'admin',
+];
 /** Roles that take courses: cadets, serving officers, and the service providers the programme trains. */
 export const LEARNER_ROLES = ['cadet', 'officer', 'specialist'] as const satisfies readonly Role[];
 export type LearnerRole = (typeof LEARNER_ROLES)[number];
@@ -309,6 +317,113 @@ export interface EvaluationFollowupsTable {
   comment: string | null;
 }
 
+/** A supervisor's scope (issue #24): which topics and oblasts they answer, and whether they are a psychologist. */
+export interface SupervisorProfilesTable {
+  user_id: number;
+  /** 1: may take wellbeing requests (the only staff who ever read them). */
+  psychologist: number;
+  /** JSON array of topic ids (content/consultation/topics.yaml). */
+  topics: string;
+  /** JSON array of oblast codes (courses/oblast-iso.ts); `["ALL"]` for the whole country. */
+  oblasts: string;
+  updated_at: Timestamp;
+}
+
+export type ConsultationStatus = 'open' | 'claimed' | 'closed';
+export type ConsultationRating = 'helped' | 'partly' | 'not_helped';
+
+/** A consultation request. Its text lives in `consultation_messages`, encrypted (api/consultation/cipher.ts). */
+export interface ConsultationsTable {
+  id: Generated<number>;
+  requester_id: number;
+  topic: string;
+  urgency: 'routine' | 'urgent';
+  oblast: string;
+  course_id: string | null;
+  module_id: string | null;
+  /** 1 for the officer's own wellbeing: only psychologist supervisors may take and read it. */
+  wellbeing: number;
+  status: ConsultationStatus;
+  supervisor_id: number | null;
+  created_at: Timestamp;
+  /** When the first answer is due (24 h urgent, 3 working days routine). */
+  due_at: Timestamp;
+  claimed_at: Timestamp | null;
+  first_response_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  rating: ConsultationRating | null;
+  /** Set when the overdue notification was queued (once per request). */
+  overdue_notified_at: Timestamp | null;
+}
+
+export interface ConsultationMessagesTable {
+  id: Generated<number>;
+  consultation_id: number;
+  author_id: number | null;
+  /** AES-256-GCM ciphertext of the text (`v1.<iv>.<tag>.<data>`, base64url); the key is never in the database. */
+  body_enc: string;
+  /** 1 when the writer confirmed that what the identifying-data check flagged is not about a child. */
+  identifying_confirmed: number;
+  created_at: Timestamp;
+}
+
+/** A de-identified case note written from a closed consultation; public only after a second supervisor approves. */
+export interface CaseNotesTable {
+  id: Generated<number>;
+  author_id: number | null;
+  /** The consultation it came from (never shown); null once that thread is deleted. */
+  consultation_id: number | null;
+  topic: string;
+  course_id: string | null;
+  module_id: string | null;
+  locale: 'uk' | 'en';
+  title: string;
+  body: string;
+  status: 'pending' | 'returned' | 'published';
+  reviewer_id: number | null;
+  review_comment: string | null;
+  reviewed_at: Timestamp | null;
+  created_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+export interface SupervisionSessionsTable {
+  id: Generated<number>;
+  supervisor_id: number | null;
+  title: string;
+  starts_at: Timestamp;
+  duration_minutes: number;
+  format: 'online' | 'in_person';
+  /** The address or the meeting link. */
+  place: string;
+  capacity: number;
+  oblast: string;
+  created_at: Timestamp;
+  cancelled_at: Timestamp | null;
+  reminder_sent_at: Timestamp | null;
+}
+
+export interface SupervisionSignupsTable {
+  session_id: number;
+  user_id: number;
+  created_at: Timestamp;
+  /** null until recorded; 1 attended, 0 absent. */
+  attended: number | null;
+}
+
+/** In-app notifications (the header bell). No content: the kind and the record it points at. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind:
+    'consultation.reply' | 'consultation.claimed' | 'consultation.overdue' | 'session.reminder' | 'case_note.review';
+  consultation_id: number | null;
+  session_id: number | null;
+  case_note_id: number | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -335,6 +450,13 @@ export interface Database {
   evaluation_followup_marks: EvaluationMarksTable;
   evaluation_reactions: EvaluationReactionsTable;
   evaluation_followups: EvaluationFollowupsTable;
+  supervisor_profiles: SupervisorProfilesTable;
+  consultations: ConsultationsTable;
+  consultation_messages: ConsultationMessagesTable;
+  case_notes: CaseNotesTable;
+  supervision_sessions: SupervisionSessionsTable;
+  supervision_signups: SupervisionSignupsTable;
+  notifications: NotificationsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -38,7 +38,35 @@ export const DEMO_ACCOUNTS: { email: string; password: string; role: Role; full_
     role: 'coordinator',
     full_name: 'Віктор Яковенко',
   },
+  // Consultation and supervision (issue #24): an investigator and a psychologist.
+  {
+    email: 'supervisor@oberih.demo',
+    password: 'demo-supervisor-2026',
+    role: 'supervisor',
+    full_name: 'Віктор Гаврилюк',
+  },
+  {
+    email: 'psychologist@oberih.demo',
+    password: 'demo-supervisor-2026',
+    role: 'supervisor',
+    full_name: 'Леся Дорошенко',
+  },
 ];
+
+/** The demo supervisors' scopes: the investigator answers case questions nationally; the psychologist, wellbeing. */
+const DEMO_SCOPES: Record<string, { psychologist: boolean; topics: string[] }> = {
+  'supervisor@oberih.demo': {
+    psychologist: false,
+    topics: [
+      'child-interview',
+      'digital-evidence',
+      'legal-qualification',
+      'referral-multi-agency',
+      'prevention-in-schools',
+    ],
+  },
+  'psychologist@oberih.demo': { psychologist: true, topics: ['own-wellbeing', 'child-interview'] },
+};
 /** Every other seeded cadet (cadet01…cadet29@oberih.demo) and officer uses this password. */
 export const DEMO_LEARNER_PASSWORD = 'demo-cadet-2026';
 export const DEMO_ENROLMENT_CODE = 'LVIV-2026-DEMO-CODE';
@@ -149,6 +177,18 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
       .returning('id')
       .executeTakeFirstOrThrow();
     ids[a.email] = row.id;
+    const scope = DEMO_SCOPES[a.email];
+    if (scope)
+      await db
+        .insertInto('supervisor_profiles')
+        .values({
+          user_id: row.id,
+          psychologist: scope.psychologist ? 1 : 0,
+          topics: JSON.stringify(scope.topics),
+          oblasts: JSON.stringify(['ALL']),
+          updated_at: at(60),
+        })
+        .execute();
   }
   const org = async (
     kind: 'university' | 'police_unit' | 'childrens_service',

@@ -18,7 +18,7 @@ export const newPasswordField = z
   .refine((p) => !isCommonPassword(p), COMMON_PASSWORD_MESSAGE);
 export const passwordField = z.string().min(1, 'required').max(256, 'at most 256 characters');
 export const localeField = z.enum(['uk', 'en']);
-export const roleField = z.enum(['cadet', 'officer', 'specialist', 'instructor', 'coordinator', 'admin']);
+export const roleField = z.enum(['cadet', 'officer', 'specialist', 'instructor', 'coordinator', 'supervisor', 'admin']);
 /** A role that takes courses (enrolment codes, imports). */
 export const learnerRoleField = z.enum(LEARNER_ROLES);
 /**

@@ -8,6 +8,8 @@ import { attemptsRepo } from '../../db/repos/attempts.ts';
 import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
+import { consultationsRepo } from '../../db/repos/consultations.ts';
+import { supervisionRepo } from '../../db/repos/supervision.ts';
 import { AppError, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { Erased, PersonExport } from './schemas/admin.ts';
@@ -136,6 +138,23 @@ export function privacyRoutes() {
             .select(['created_at', 'expires_at'])
             .where('user_id', '=', user.id)
             .execute(),
+          // Consultations (issue #24): what exists, never the text (it is read in the app by its owner);
+          // a wellbeing request appears by its id only (docs/consultation.md).
+          consultations: (await consultationsRepo(db).mine(user.id)).map((r) =>
+            r.wellbeing === 1
+              ? { id: r.id, confidential: true }
+              : {
+                  id: r.id,
+                  topic: r.topic,
+                  urgency: r.urgency,
+                  oblast: r.oblast,
+                  status: r.status,
+                  created_at: r.created_at,
+                  closed_at: r.closed_at,
+                  rating: r.rating,
+                },
+          ),
+          supervision_sessions: await supervisionRepo(db).mySignups(user.id),
           security_log: await db
             .selectFrom('audit_log')
             .select(['at', 'event', 'ip'])
@@ -188,8 +207,13 @@ export function privacyRoutes() {
             'evaluation_reaction_marks',
             'evaluation_followup_marks',
             'email_outbox',
+            'notifications',
+            'supervision_signups',
+            'supervisor_profiles',
           ] as const)
             await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
+          // Their consultation requests go whole, messages with them (issue #24).
+          await consultationsRepo(trx).deleteForRequester(user.id);
           await auditRepo(trx).scrubPerson(user.id, user.email);
           await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
           await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();

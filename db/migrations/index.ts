@@ -14,6 +14,7 @@ import * as emailOutbox from './2026-12-04T2001-email-outbox.ts';
 import * as programmeOrganisations from './2026-12-04T2200-programme-organisations.ts';
 import * as signingKeys from './2026-12-04T2500-signing-keys.ts';
 import * as evaluation from './2026-12-04T2300-evaluation.ts';
+import * as consultation from './2026-12-04T2400-consultation-support.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2200-programme-organisations': programmeOrganisations,
   '2026-12-04T2500-signing-keys': signingKeys,
   '2026-12-04T2300-evaluation': evaluation,
+  '2026-12-04T2400-consultation-support': consultation,
 };

@@ -36,7 +36,14 @@ export type AuditEvent =
   | 'organisation.created'
   | 'organisation.changed'
   | 'organisation.deleted'
-  | 'coordinator.scopes_changed';
+  | 'coordinator.scopes_changed'
+  /** Consultations (issue #24): details never hold text, topic of a wellbeing thread or the requester; the target is `consultation:<id>`. */
+  | 'consultation.read'
+  | 'consultation.reassigned'
+  | 'consultation.deleted'
+  | 'consultation.purged'
+  | 'supervisor.scope_changed'
+  | 'case_note.published';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -39,6 +39,18 @@ if (header) {
     button.disabled = true;
     import(/* @vite-ignore */ header.dataset.signOutSrc!).catch(() => (button.disabled = false));
   });
+  // The bell: unread notifications (consultations, sessions), asked once per page while signed in.
+  const count = header.querySelector<HTMLElement>('[data-bell-count]');
+  if (who && count)
+    fetch('/api/notifications', { credentials: 'same-origin' })
+      .then(async (r) => {
+        const n = r.ok ? ((await r.json()) as { unread: number }).unread : 0;
+        count.textContent = n ? ` ${n}` : '';
+        count.hidden = !n;
+      })
+      .catch(() => {
+        /* offline: no count */
+      });
   if (signedInUser() && (!who || Date.now() - who.checked > RECHECK_MS)) {
     fetch('/api/me', { credentials: 'same-origin' })
       .then(async (r) => {

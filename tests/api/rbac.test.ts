@@ -58,6 +58,24 @@ describe('every route × every role', async () => {
     expect(rule('get', '/api/admin/email')).toEqual(['admin']);
   });
 
+  it('declares the routes added for issue #24 (consultation and supervision) with their access rules', () => {
+    const rule = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)?.access;
+    expect(ROLES).toContain('supervisor');
+    expect(rule('post', '/api/consultations')).toEqual(['cadet', 'officer', 'specialist']);
+    expect(rule('get', '/api/consultations/:id')).toEqual(['cadet', 'officer', 'specialist', 'supervisor', 'admin']);
+    expect(rule('post', '/api/consultations/:id/claim')).toEqual(['supervisor']);
+    expect(rule('post', '/api/consultations/:id/reassign')).toEqual(['supervisor', 'admin']);
+    expect(rule('get', '/api/consultations/queue')).toEqual(['supervisor']);
+    expect(rule('get', '/api/supervision/consultations')).toEqual(['admin']);
+    expect(rule('put', '/api/supervision/supervisors/:id/scope')).toEqual(['admin']);
+    expect(rule('post', '/api/supervision/sessions')).toEqual(['supervisor']);
+    expect(rule('post', '/api/case-notes/:id/review')).toEqual(['supervisor']);
+    expect(rule('get', '/api/notifications')).toBe('authenticated');
+    // No consultation route lets an instructor in.
+    for (const r of routes.filter((x) => /^\/api\/(consultations|supervision)/.test(x.path)))
+      if (Array.isArray(r.access)) expect(r.access, `${r.method} ${r.path}`).not.toContain('instructor');
+  });
+
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) =>
       name === 'id' ? '999999' : `x-${name}`,

@@ -32,6 +32,10 @@ export const PersonExport = named(
       completions: rows,
       certificates: rows,
       sessions: rows,
+      consultations: rows.describe(
+        'Consultation requests without their text; a wellbeing one as `{ id, confidential: true }` only',
+      ),
+      supervision_sessions: rows,
       security_log: rows,
     })
     .strict(),

@@ -1,0 +1,171 @@
+/** Case notes (second-supervisor review, library search) and group supervision (capacity, attendance → hours). */
+import { describe, expect, it } from 'vitest';
+import { makeTestApp } from '../helpers/app.ts';
+import { json, openRequest, supervisor } from './helpers.ts';
+
+const NOTE =
+  'Офіцер отримав від матері телефон дитини з листуванням. Радили: режим польоту, фото екрана, пакет, протокол огляду за згодою власника.';
+
+describe('case notes', async () => {
+  const clock = new Date('2026-12-07T09:00:00Z');
+  const t = await makeTestApp({ now: () => clock });
+  const officer = await t.userWithSession('officer');
+  const author = await supervisor(t);
+  const reviewer = await supervisor(t);
+  const id = await openRequest(t, officer.cookie, { course_id: 'fixture-course', module_id: 'words' });
+
+  it('are written from a closed consultation, reviewed by a second supervisor, then searchable by every learner', async () => {
+    await t.request(`/api/consultations/${id}/claim`, { method: 'POST', cookie: author.cookie });
+    const early = await t.request('/api/case-notes', {
+      cookie: author.cookie,
+      json: { consultation_id: id, locale: 'uk', title: 'Телефон від матері', body: NOTE },
+    });
+    expect(early.status).toBe(409); // not closed yet
+    await t.request(`/api/consultations/${id}/close`, { cookie: officer.cookie, json: { rating: 'helped' } });
+    // Identifying data in a note is refused outright.
+    const named = await t.request('/api/case-notes', {
+      cookie: author.cookie,
+      json: {
+        consultation_id: id,
+        locale: 'uk',
+        title: 'Телефон від матері',
+        body: `${NOTE} Дитина — Софія Ткаченко.`,
+      },
+    });
+    expect(named.status).toBe(422);
+    const res = await t.request('/api/case-notes', {
+      cookie: author.cookie,
+      json: { consultation_id: id, locale: 'uk', title: 'Телефон від матері', body: NOTE },
+    });
+    expect(res.status).toBe(201);
+    const noteId = (await json(res)).id as number;
+    // Not public before review; the author cannot review their own note.
+    expect((await json(await t.request('/api/case-notes', { cookie: officer.cookie }))).notes).toEqual([]);
+    expect((await t.request(`/api/case-notes/${noteId}`, { cookie: officer.cookie })).status).toBe(404);
+    expect(
+      (await t.request(`/api/case-notes/${noteId}/review`, { cookie: author.cookie, json: { approve: true } })).status,
+    ).toBe(409);
+    // Returned, rewritten, approved.
+    expect(
+      (
+        await t.request(`/api/case-notes/${noteId}/review`, {
+          cookie: reviewer.cookie,
+          json: { approve: false, comment: 'коротше' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.request(`/api/case-notes/${noteId}`, {
+          method: 'PUT',
+          cookie: author.cookie,
+          json: { title: 'Телефон, переданий матір’ю', body: NOTE },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.request(`/api/case-notes/${noteId}/review`, { cookie: reviewer.cookie, json: { approve: true } }))
+        .status,
+    ).toBe(200);
+    const lib = await json(await t.request('/api/case-notes?q=ПАКЕТ&module_id=words', { cookie: officer.cookie }));
+    expect(lib.notes.map((n: { id: number }) => n.id)).toEqual([noteId]);
+    // The note never names the consultation it came from, nor anyone.
+    expect(Object.keys(lib.notes[0]).sort()).toEqual([
+      'body',
+      'course_id',
+      'id',
+      'locale',
+      'module_id',
+      'published_at',
+      'title',
+      'topic',
+    ]);
+    expect((await json(await t.request('/api/case-notes?q=відсутнєслово', { cookie: officer.cookie }))).notes).toEqual(
+      [],
+    );
+    // Deleting the thread keeps the published note.
+    await t.request(`/api/consultations/${id}`, { method: 'DELETE', cookie: officer.cookie });
+    expect((await t.request(`/api/case-notes/${noteId}`, { cookie: officer.cookie })).status).toBe(200);
+  });
+});
+
+describe('group supervision', async () => {
+  let clock = new Date('2026-12-07T09:00:00Z');
+  const t = await makeTestApp({ now: () => clock });
+  const sup = await supervisor(t);
+  const a = await t.userWithSession('officer');
+  const b = await t.userWithSession('cadet');
+  const c = await t.userWithSession('officer');
+
+  it('fills to capacity, refuses the next one, lets people cancel, and counts attendance as hours', async () => {
+    const res = await t.request('/api/supervision/sessions', {
+      cookie: sup.cookie,
+      json: {
+        title: 'Вторинна травматизація',
+        starts_at: '2026-12-09T14:00:00Z',
+        duration_minutes: 90,
+        format: 'online',
+        place: 'https://meet.example.ua/abc',
+        capacity: 2,
+        oblast: 'UA-46',
+      },
+    });
+    expect(res.status).toBe(201);
+    const sid = (await json(res)).id as number;
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status,
+    ).toBe(201);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status,
+    ).toBe(409);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: b.cookie })).status,
+    ).toBe(201);
+    const full = await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: c.cookie });
+    expect(full.status).toBe(409);
+    expect((await json(full)).error.message).toMatch(/full/);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'DELETE', cookie: b.cookie })).status,
+    ).toBe(200);
+    expect(
+      (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: c.cookie })).status,
+    ).toBe(201);
+
+    // Reminders a day ahead, once.
+    const { remindSessions } = await import('../../api/consultation/jobs.ts');
+    clock = new Date('2026-12-08T15:00:00Z');
+    expect(await remindSessions(t.deps)).toBe(1);
+    expect(await remindSessions(t.deps)).toBe(0);
+    expect((await json(await t.request('/api/notifications', { cookie: a.cookie }))).unread).toBe(1);
+
+    // Attendance only after it starts, only for those signed up.
+    const early = await t.request(`/api/supervision/sessions/${sid}/attendance`, {
+      method: 'PUT',
+      cookie: sup.cookie,
+      json: { attendance: [{ user_id: a.user.id, attended: true }] },
+    });
+    expect(early.status).toBe(409);
+    clock = new Date('2026-12-09T16:00:00Z');
+    const stranger = await t.request(`/api/supervision/sessions/${sid}/attendance`, {
+      method: 'PUT',
+      cookie: sup.cookie,
+      json: { attendance: [{ user_id: b.user.id, attended: true }] },
+    });
+    expect(stranger.status).toBe(409);
+    const ok = await t.request(`/api/supervision/sessions/${sid}/attendance`, {
+      method: 'PUT',
+      cookie: sup.cookie,
+      json: {
+        attendance: [
+          { user_id: a.user.id, attended: true },
+          { user_id: c.user.id, attended: false },
+        ],
+      },
+    });
+    expect(ok.status).toBe(200);
+    const mine = await json(await t.request('/api/supervision/mine', { cookie: await t.login(a.user.email) }));
+    expect(mine.development).toEqual({ sessions: 1, hours: 1.5 });
+    const figures = await json(await t.request('/api/supervision/figures', { cookie: await t.login(sup.user.email) }));
+    expect(figures.by_oblast).toEqual([{ oblast: 'UA-46', attendances: 1, hours: 1.5 }]);
+  });
+});
