@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { certificateResources } from './routes/certificates.ts';
 import { scormRoutes } from './routes/scorm.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { ltiRoutes } from './routes/lti.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -43,6 +44,7 @@ export function resources(): Resource[] {
     adminRoutes(),
     privacyRoutes(),
     scormRoutes(),
+    ltiRoutes(),
   ];
 }
 

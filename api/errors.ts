@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'time_limit_exceeded'
   | 'reauth_required'
   | 'mfa_enrolment_required'
+  | 'upstream_failed'
   | 'internal';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */

@@ -19,6 +19,7 @@ import { scheduleBackups } from '../db/backup.ts';
 import { cohortsRepo } from '../db/repos/cohorts.ts';
 import { ARCHIVE_DAYS } from './routes/cohorts.ts';
 import { scheduleAuditPrune } from './audit-retention.ts';
+import { ltiWorker } from './lti/worker.ts';
 
 const env = readEnv();
 const log = jsonLogger(undefined, env.LOG_LEVEL);
@@ -102,6 +103,10 @@ const purgeArchivedCohorts = () =>
 void purgeArchivedCohorts();
 setInterval(() => void purgeArchivedCohorts(), 86_400_000).unref();
 
+// LTI: scores to the platforms' gradebooks, roster refreshes (api/lti/worker.ts).
+const lti = ltiWorker(deps);
+lti.start();
+
 const app = createServerApp(deps, env.SITE_DIR, { staticCacheBytes: env.STATIC_CACHE_MB * 1024 * 1024 });
 const server = await listen(app, env.PORT, host);
 const url = `http://localhost:${server.port}/`;
@@ -115,7 +120,10 @@ if (openDemo.length) {
 
 const shutdown = () => {
   server.close();
-  void deps.close().finally(() => process.exit(0));
+  void lti
+    .stop()
+    .then(() => deps.close())
+    .finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

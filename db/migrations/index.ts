@@ -11,6 +11,7 @@ import * as secDataInvitationsArchive from './2026-12-04T1300-sec-data-invitatio
 import * as cohortCourseAssignedAt from './2026-12-04T1400-cohort-course-assigned-at.ts';
 import * as programmeRoles from './2026-12-04T2000-programme-roles.ts';
 import * as emailOutbox from './2026-12-04T2001-email-outbox.ts';
+import * as lti from './2026-12-04T2100-lti.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1400-cohort-course-assigned-at': cohortCourseAssignedAt,
   '2026-12-04T2000-programme-roles': programmeRoles,
   '2026-12-04T2001-email-outbox': emailOutbox,
+  '2026-12-04T2100-lti': lti,
 };

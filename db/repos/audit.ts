@@ -32,7 +32,12 @@ export type AuditEvent =
   | 'reauth.ok'
   | 'reauth.failed'
   | 'mfa.enabled'
-  | 'mfa.disabled';
+  | 'mfa.disabled'
+  | 'lti.login'
+  | 'lti.registration_created'
+  | 'lti.registration_changed'
+  | 'lti.registration_link_created'
+  | 'lti.keys_rotated';
 
 export interface AuditEntry {
   event: AuditEvent;
