@@ -27,6 +27,8 @@ export interface Config {
   progressQuota?: ProgressLimits;
   /** Admins must have a second factor before any admin route answers (on in production). */
   requireAdminMfa?: boolean;
+  /** How long the LTI tool waits for a platform (JWKS, token, AGS, NRPS, registration), ms; default 10 s. */
+  ltiTimeoutMs?: number;
 }
 
 export interface Deps {

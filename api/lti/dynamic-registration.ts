@@ -76,10 +76,11 @@ export function toolConfiguration(urls: ToolUrls) {
 }
 
 export async function registerWithPlatform(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config'>,
   opts: { openidConfiguration: string; registrationToken?: string; learnerRole: 'cadet' | 'officer'; urls: ToolUrls },
 ): Promise<LtiRegistration> {
   const res = await serviceFetch(
+    deps,
     opts.openidConfiguration,
     { headers: { accept: 'application/json' } },
     'platform configuration',
@@ -92,6 +93,7 @@ export async function registerWithPlatform(
   if (new URL(cfg.issuer).origin !== new URL(opts.openidConfiguration).origin)
     throw new ServiceError('the platform configuration names an issuer on another site', null);
   const reg = await serviceFetch(
+    deps,
     cfg.registration_endpoint,
     {
       method: 'POST',

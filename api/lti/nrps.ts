@@ -27,7 +27,7 @@ const container = z.object({ members: z.array(z.unknown()).max(10_000) }).passth
 const MAX_PAGES = 50;
 
 export async function syncRoster(
-  deps: Pick<Deps, 'db' | 'now' | 'log'>,
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
   contextRowId: number,
 ): Promise<{ added: number; removed: number; skipped: number }> {
   const repo = ltiRepo(deps.db);
@@ -42,6 +42,7 @@ export async function syncRoster(
     let next: string | null = ctx.nrps_url;
     for (let page = 0; next && page < MAX_PAGES; page++) {
       const res = await serviceFetch(
+        deps,
         next,
         {
           headers: {

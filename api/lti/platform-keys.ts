@@ -11,14 +11,14 @@ const caches = new WeakMap<object, Map<string, KeySet>>();
 
 export const JWKS_TIMEOUT_MS = 5000;
 
-export function platformKeys(deps: Pick<Deps, 'db'>, jwksUrl: string): KeySet {
+export function platformKeys(deps: Pick<Deps, 'db' | 'config'>, jwksUrl: string): KeySet {
   let cache = caches.get(deps.db);
   if (!cache) caches.set(deps.db, (cache = new Map()));
   let set = cache.get(jwksUrl);
   if (!set) {
     if (cache.size > 200) cache.clear();
     set = createRemoteJWKSet(new URL(jwksUrl), {
-      timeoutDuration: JWKS_TIMEOUT_MS,
+      timeoutDuration: deps.config.ltiTimeoutMs ?? JWKS_TIMEOUT_MS,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
     });

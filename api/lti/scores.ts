@@ -80,7 +80,10 @@ export interface SendReport {
 }
 
 /** Send every due score once (the timer calls this; tests call it with a fake clock). */
-export async function sendDueScores(deps: Pick<Deps, 'db' | 'now' | 'log'>, limit = 50): Promise<SendReport> {
+export async function sendDueScores(
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
+  limit = 50,
+): Promise<SendReport> {
   const repo = ltiRepo(deps.db);
   const report: SendReport = { sent: 0, failed: 0 };
   const at = deps.now();
@@ -93,6 +96,7 @@ export async function sendDueScores(deps: Pick<Deps, 'db' | 'now' | 'log'>, limi
       if (!reg.enabled) throw new ServiceError('the registration is disabled', null);
       const token = await serviceToken(deps, reg);
       const res = await serviceFetch(
+        deps,
         scoresUrl(row.lineitem_url),
         {
           method: 'POST',

@@ -10,6 +10,7 @@ import { signingKey } from './keys.ts';
 import { TOOL_SCOPES } from './claims.ts';
 
 export const SERVICE_TIMEOUT_MS = 10_000;
+export const timeoutOf = (deps: Pick<Deps, 'config'>) => deps.config.ltiTimeoutMs ?? SERVICE_TIMEOUT_MS;
 
 const caches = new WeakMap<object, Map<number, { token: string; until: number }>>();
 const cacheOf = (deps: Pick<Deps, 'db'>) => {
@@ -29,20 +30,23 @@ export class ServiceError extends Error {
 }
 
 /** fetch with a timeout; network errors and timeouts become ServiceError. */
-export async function serviceFetch(url: string, init: RequestInit, what: string): Promise<Response> {
+export async function serviceFetch(
+  deps: Pick<Deps, 'config'>,
+  url: string,
+  init: RequestInit,
+  what: string,
+): Promise<Response> {
+  const ms = timeoutOf(deps);
   try {
-    return await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
+    return await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(ms) });
   } catch (e) {
     const err = e as Error;
     const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
-    throw new ServiceError(
-      `${what}: ${timeout ? `no answer within ${SERVICE_TIMEOUT_MS / 1000} s` : err.message}`,
-      null,
-    );
+    throw new ServiceError(`${what}: ${timeout ? `no answer within ${ms / 1000} s` : err.message}`, null);
   }
 }
 
-export async function serviceToken(deps: Pick<Deps, 'db' | 'now'>, reg: LtiRegistration): Promise<string> {
+export async function serviceToken(deps: Pick<Deps, 'db' | 'now' | 'config'>, reg: LtiRegistration): Promise<string> {
   const cache = cacheOf(deps);
   const t = deps.now().getTime();
   const hit = cache.get(reg.id);
@@ -59,6 +63,7 @@ export async function serviceToken(deps: Pick<Deps, 'db' | 'now'>, reg: LtiRegis
     .setJti(crypto.randomUUID())
     .sign(key);
   const res = await serviceFetch(
+    deps,
     reg.token_url,
     {
       method: 'POST',

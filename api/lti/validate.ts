@@ -73,6 +73,10 @@ function joseReason(e: unknown): LaunchError {
     return new LaunchError(401, 'jwks_invalid', "the platform's JWKS URL did not return a valid key set");
   if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid)
     return new LaunchError(400, 'malformed_token', 'the id_token is not a well-formed signed JWT');
+  if (e instanceof errors.JOSEError && /JSON Web Key Set/i.test(e.message))
+    return /Expected 200/i.test(e.message)
+      ? new LaunchError(401, 'jwks_unreachable', "the platform's JWKS URL answered with an error status")
+      : new LaunchError(401, 'jwks_invalid', "the platform's JWKS URL did not return a valid key set");
   if (e instanceof errors.JOSEError)
     return new LaunchError(401, 'invalid_token', `the id_token was refused (${e.code})`);
   // A network error (refused connection, DNS) or junk that is not JSON.
@@ -84,7 +88,7 @@ function joseReason(e: unknown): LaunchError {
 
 /** Validate a posted id_token against its state row (already matched to the browser's cookie). */
 export async function validateIdToken(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config'>,
   idToken: string,
   state: StateRow,
 ): Promise<ValidLaunch> {
