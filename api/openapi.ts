@@ -31,6 +31,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   admin: 'Administration: users, every cohort, backups.',
   privacy: 'Personal data: export and erasure of one person.',
   scorm: 'SCORM packages exported for an LMS.',
+  lti: 'LTI 1.3 Advantage tool: registration, launch, deep linking, roster and grade sync with platforms such as Moodle.',
   system: 'Health check.',
 };
 

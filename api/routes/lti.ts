@@ -657,8 +657,9 @@ export function ltiRoutes() {
       {
         method: 'post',
         path: '/keys/rotate',
-        summary: "Rotate the tool's signing key (the old key stays published for 7 days)",
+        summary: "Rotate the tool's signing key (the old key stays published for 7 days); send { confirm: true }",
         access: ['admin'],
+        body: z.object({ confirm: z.literal(true) }).strict(),
         response: z.object({ kid: z.string() }),
       },
       async (c) => {

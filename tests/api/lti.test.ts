@@ -186,7 +186,11 @@ describe('LTI registration', async () => {
     expect(before.keys).toHaveLength(1);
     expect(before.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     expect(before.keys[0]).not.toHaveProperty('d');
-    const rotated = await t.request('/api/lti/keys/rotate', { method: 'POST', cookie: admin.cookie, json: {} });
+    const rotated = await t.request('/api/lti/keys/rotate', {
+      method: 'POST',
+      cookie: admin.cookie,
+      json: { confirm: true },
+    });
     expect(rotated.status).toBe(200);
     const { kid } = (await rotated.json()) as { kid: string };
     const after = (await (await t.request('/api/lti/jwks')).json()) as { keys: JWK[] };
