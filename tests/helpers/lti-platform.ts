@@ -176,6 +176,26 @@ export async function startPlatform(opts: { toolJwks: () => Promise<{ keys: JWK[
       if (req.headers['content-type'] !== 'application/vnd.ims.lis.v1.score+json') return json(415, { error: 'type' });
       return res.writeHead(204).end();
     }
+    if (url.pathname === '/start') {
+      // A Moodle course page's activity link: posts the third-party login initiation to the tool.
+      const login = url.searchParams.get('login')!;
+      const fields = {
+        iss: issuer,
+        login_hint: 'hint-1',
+        target_link_uri: login.replace(/\/login$/, '/launch'),
+        lti_message_hint: 'msg-1',
+        client_id: state.clientId,
+        lti_deployment_id: state.deploymentId,
+      };
+      const inputs = Object.entries(fields)
+        .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
+        .join('');
+      return res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><html><body><form method="post" action="${login}">${inputs}<button>Go</button></form><script>document.forms[0].submit()</script></body></html>`,
+        );
+    }
     if (url.pathname === '/deep-link-return' && req.method === 'POST') {
       rec(Object.fromEntries(new URLSearchParams(raw)));
       return res.writeHead(200, { 'content-type': 'text/html' }).end('<p>activity added</p>');
