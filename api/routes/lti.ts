@@ -740,7 +740,7 @@ export function ltiRoutes() {
         access: ['instructor', 'admin'],
         params: idParam,
         response: z.object({ added: z.number(), removed: z.number(), skipped: z.number() }),
-        errors: [404, 502],
+        errors: [404, 503],
       },
       async (c, { params }) => {
         const deps = c.get('deps');
@@ -751,7 +751,7 @@ export function ltiRoutes() {
           return c.json(await syncRoster(deps, ctx.id));
         } catch (e) {
           if (e instanceof ServiceError)
-            throw new AppError(502, 'upstream_failed', `the platform's roster: ${e.message}`);
+            throw new AppError(503, 'upstream_failed', `the platform's roster: ${e.message}`);
           throw e;
         }
       },
