@@ -32,6 +32,7 @@ import { consultationRoutes } from './routes/consultations.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { caseNoteRoutes } from './routes/case-notes.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { ltiRoutes } from './routes/lti.ts';
 
 /** Every resource of the API, in the order their docs are listed. */
 export function resources(): Resource[] {
@@ -61,6 +62,7 @@ export function resources(): Resource[] {
     supervisionRoutes(),
     caseNoteRoutes(),
     notificationRoutes(),
+    ltiRoutes(),
   ];
 }
 

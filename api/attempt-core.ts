@@ -12,6 +12,7 @@ import { attemptsRepo, type ScoredResponse, type StoredDraw } from '../db/repos/
 import type { Attempt } from '../db/schema.ts';
 import { attemptsInCycle } from '../courses/cycles.ts';
 import { checkCompletion, cycleOf } from './completion.ts';
+import { attemptGraded } from './attempt-events.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 
@@ -258,6 +259,15 @@ export async function closeIfExpired(deps: Deps, a: Attempt): Promise<Attempt> {
     finished_by: 'deadline',
     responses: r.rows,
   });
+  if (closed)
+    await attemptGraded(deps, {
+      attemptId: a.id,
+      userId: a.user_id,
+      courseId: a.course_id,
+      score: r.score,
+      passed: r.passed,
+      submittedAt: a.deadline_at!,
+    });
   if (closed && r.passed) await checkCompletion(deps, a.user_id, a.course_id);
   return (await repo.byId(a.id))!;
 }

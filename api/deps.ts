@@ -36,6 +36,8 @@ export interface Config {
   checkResponses?: boolean;
   /** An SMTP server is configured (`SMTP_URL`): the outbox worker sends (api/email/outbox-worker.ts). */
   smtp?: boolean;
+  /** How long the LTI tool waits for a platform (JWKS, token, AGS, NRPS, registration), ms; default 10 s. */
+  ltiTimeoutMs?: number;
 }
 
 export interface Deps {

@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'internal'
   /** Outside production: the handler's answer differs from its route's declaration (api/contract.ts). */
   | 'response_contract'
-  | 'unavailable';
+  | 'unavailable'
+  | 'upstream_failed';
 
 /** An error that knows its response. Thrown anywhere in a handler, mapped once in `onError`. */
 export class AppError extends Error {

@@ -87,6 +87,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   scorm: 'SCORM packages exported for an LMS.',
   evaluation:
     'Built-in evaluation: the pre-test before module 1, anonymous reaction and follow-up questionnaires, cohort aggregates.',
+  lti: 'LTI 1.3 Advantage tool: registration, launch, deep linking, roster and grade sync with platforms such as Moodle.',
   system: 'Health check.',
   programme:
     'The programme view: oblasts, organisations, and coordinators’ aggregate dashboard, CSV and PDF report (cells under 5 suppressed).',

@@ -28,6 +28,7 @@ import { scheduleAuditPrune } from './audit-retention.ts';
 import { createOutboxWorker, smtpTransport } from './email/outbox-worker.ts';
 import { scheduleDailyReminders } from './email/reminders.ts';
 import { scheduleConsultationJobs } from './consultation/jobs.ts';
+import { ltiWorker } from './lti/worker.ts';
 
 // A bad setting, an unreachable or newer database: one line on stderr, a non-zero exit, nothing written.
 const env = readEnvOrExit();
@@ -152,6 +153,10 @@ const purgeArchivedCohorts = () =>
 void purgeArchivedCohorts();
 setInterval(() => void purgeArchivedCohorts(), 86_400_000).unref();
 
+// LTI: scores to the platforms' gradebooks, roster refreshes (api/lti/worker.ts).
+const lti = ltiWorker(deps);
+lti.start();
+
 const app = createServerApp(deps, env.SITE_DIR, { staticCacheBytes: env.STATIC_CACHE_MB * 1024 * 1024 });
 const server = await listen(app, env.PORT, host);
 reportListening(server.port);
@@ -170,8 +175,9 @@ if (openDemo.length && !cluster.isWorker) {
 
 const shutdown = () => {
   server.close();
-  void outbox.stop();
-  void deps.close().finally(() => process.exit(0));
+  void Promise.all([outbox.stop(), lti.stop()])
+    .then(() => deps.close())
+    .finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

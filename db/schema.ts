@@ -424,6 +424,125 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+/** The tool's RS256 signing keys for LTI (api/lti/keys.ts). JWKs as JSON text. */
+export interface LtiToolKeysTable {
+  kid: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: Timestamp;
+  /** Replaced by a newer key; still published until the overlap has passed. */
+  retired_at: Timestamp | null;
+}
+
+/** A platform (a Moodle site) registered with the tool. */
+export interface LtiRegistrationsTable {
+  id: Generated<number>;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** JSON array of the deployment ids launches may carry. */
+  deployment_ids: string;
+  auth_url: string;
+  token_url: string;
+  jwks_url: string;
+  /** The role an account created for a platform learner gets. */
+  learner_role: ColumnType<'cadet' | 'officer', 'cadet' | 'officer' | undefined, 'cadet' | 'officer'>;
+  enabled: ColumnType<number, number | undefined, number>;
+  source: 'dynamic' | 'manual';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LtiRegistrationLinksTable {
+  /** SHA-256 of the token in the registration URL, hex. */
+  token_hash: string;
+  learner_role: 'cadet' | 'officer';
+  created_by: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LtiLaunchStatesTable {
+  state: string;
+  nonce: string;
+  registration_id: number;
+  /** JSON of the login initiation's parameters (to restart it in a new window). */
+  login_params: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LtiNoncesTable {
+  registration_id: number;
+  nonce: string;
+  expires_at: Timestamp;
+}
+
+export interface LtiAccountsTable {
+  issuer: string;
+  sub: string;
+  user_id: number;
+  registration_id: number;
+  created_at: Timestamp;
+}
+
+export interface LtiContextsTable {
+  id: Generated<number>;
+  registration_id: number;
+  context_id: string;
+  title: string;
+  cohort_id: number;
+  /** The NRPS context memberships URL from the last instructor launch. */
+  nrps_url: string | null;
+  /** The roster should be fetched (set by an instructor launch). */
+  roster_due: ColumnType<number, number | undefined, number>;
+  roster_synced_at: Timestamp | null;
+  roster_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface LtiGradeLinksTable {
+  id: Generated<number>;
+  registration_id: number;
+  user_id: number;
+  /** The learner's `sub` on the platform (the AGS score's userId). */
+  lti_sub: string;
+  course_id: string;
+  /** What the link scores: the whole course, one module, or the final assessment. */
+  kind: 'course' | 'module' | 'assessment';
+  lineitem_url: string;
+  context_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface LtiScoreOutboxTable {
+  id: Generated<number>;
+  grade_link_id: number;
+  user_id: number;
+  /** JSON of the AGS score (scoreGiven, scoreMaximum, activityProgress, gradingProgress, timestamp, userId). */
+  payload: string;
+  dedupe_key: string;
+  created_at: Timestamp;
+  send_after: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_until: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  failed_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+export interface LtiTicketsTable {
+  token_hash: string;
+  kind: 'deep_link' | 'continue';
+  registration_id: number;
+  user_id: number | null;
+  payload: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -457,6 +576,16 @@ export interface Database {
   supervision_sessions: SupervisionSessionsTable;
   supervision_signups: SupervisionSignupsTable;
   notifications: NotificationsTable;
+  lti_tool_keys: LtiToolKeysTable;
+  lti_registrations: LtiRegistrationsTable;
+  lti_registration_links: LtiRegistrationLinksTable;
+  lti_launch_states: LtiLaunchStatesTable;
+  lti_nonces: LtiNoncesTable;
+  lti_accounts: LtiAccountsTable;
+  lti_contexts: LtiContextsTable;
+  lti_grade_links: LtiGradeLinksTable;
+  lti_score_outbox: LtiScoreOutboxTable;
+  lti_tickets: LtiTicketsTable;
 }
 
 export type User = Selectable<UsersTable>;

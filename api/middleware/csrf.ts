@@ -26,8 +26,16 @@ function configuredOrigins(config: Config): Set<string> {
  * its Origin header (or, failing that, Sec-Fetch-Site) must say so. Requests without the cookie
  * cannot act as anyone, so they pass (login and redeem are additionally origin-checked when an Origin is sent).
  */
+/**
+ * LTI endpoints a platform reaches with a cross-site form post (login initiation, the id_token launch).
+ * They act on no session: the launch is authenticated by the platform's signed id_token and bound to
+ * the browser by the state cookie (api/routes/lti.ts).
+ */
+export const CROSS_SITE_POSTS = new Set(['/api/lti/login', '/api/lti/launch']);
+
 export const csrfMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE.has(c.req.method)) return next();
+  if (c.req.method === 'POST' && CROSS_SITE_POSTS.has(c.req.path)) return next();
   const origin = c.req.header('origin');
   if (origin && origin !== 'null') {
     if (origin !== originOf(c.req.url).origin && !configuredOrigins(c.get('deps').config).has(origin))

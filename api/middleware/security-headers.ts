@@ -33,10 +33,12 @@ export const securityHeaders = (opts: { hsts: boolean; scriptHashes?: string[] }
   return async (c, next) => {
     await next();
     const h = c.res.headers;
-    if (!h.has('content-security-policy')) h.set('Content-Security-Policy', csp);
+    const own = h.get('content-security-policy');
+    if (!own) h.set('Content-Security-Policy', csp);
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    h.set('X-Frame-Options', 'DENY');
+    // A page that names who may frame it (the LTI pages: the platform) keeps that; every other page is unframeable.
+    if (!own || !/frame-ancestors (?!'none')/.test(own)) h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     const https =

@@ -28,6 +28,7 @@ import {
 } from '../attempt-core.ts';
 import { attemptMask } from '../attempt-mask.ts';
 import { checkCompletion } from '../completion.ts';
+import { attemptGraded } from '../attempt-events.ts';
 import { cycleOf } from '../completion.ts';
 import { attemptsInCycle } from '../../courses/cycles.ts';
 import type { Deps } from '../deps.ts';
@@ -305,6 +306,14 @@ export function attemptRoutes() {
           responses: r.rows,
         });
         if (!stored) throw new AppError(409, 'conflict', 'this attempt was already submitted');
+        await attemptGraded(deps, {
+          attemptId: a.id,
+          userId: user.id,
+          courseId: a.course_id,
+          score: r.score,
+          passed: r.passed,
+          submittedAt,
+        });
         if (r.passed) await checkCompletion(deps, user.id, a.course_id);
         return c.json({
           attempt: await resultView(

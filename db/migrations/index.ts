@@ -15,6 +15,7 @@ import * as programmeOrganisations from './2026-12-04T2200-programme-organisatio
 import * as signingKeys from './2026-12-04T2500-signing-keys.ts';
 import * as evaluation from './2026-12-04T2300-evaluation.ts';
 import * as consultation from './2026-12-04T2400-consultation-support.ts';
+import * as lti from './2026-12-04T2100-lti.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2500-signing-keys': signingKeys,
   '2026-12-04T2300-evaluation': evaluation,
   '2026-12-04T2400-consultation-support': consultation,
+  '2026-12-04T2100-lti': lti,
 };

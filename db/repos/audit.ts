@@ -43,7 +43,12 @@ export type AuditEvent =
   | 'consultation.deleted'
   | 'consultation.purged'
   | 'supervisor.scope_changed'
-  | 'case_note.published';
+  | 'case_note.published'
+  | 'lti.login'
+  | 'lti.registration_created'
+  | 'lti.registration_changed'
+  | 'lti.registration_link_created'
+  | 'lti.keys_rotated';
 
 export interface AuditEntry {
   event: AuditEvent;
