@@ -1,6 +1,5 @@
 import type { DB } from '../connection.ts';
 import type { Storage } from '../storage.ts';
-import { onPostgres } from '../portable.ts';
 
 /** A drawn question as stored: id, option order and (attempts with opaque ids) the id maps (`courses/attempt-ids.ts`). */
 export interface StoredDraw {

@@ -322,16 +322,14 @@ function importBatched(db: DB, cohortId: number, rows: ImportRow[], at: string) 
         )
         .returning(['id', 'email']);
       const ids = new Map(made.rows.map((u) => [u.email as string, Number(u.id)]));
-      yield db
-        .insertInto('password_resets')
-        .values(
-          chunk.map((r) => ({
-            token_hash: r.reset_hash,
-            user_id: ids.get(r.email)!,
-            expires_at: r.reset_expires_at,
-            used_at: null,
-          })),
-        );
+      yield db.insertInto('password_resets').values(
+        chunk.map((r) => ({
+          token_hash: r.reset_hash,
+          user_id: ids.get(r.email)!,
+          expires_at: r.reset_expires_at,
+          used_at: null,
+        })),
+      );
       for (const r of chunk) members.push(ids.get(r.email)!);
     }
     for (let i = 0; i < members.length; i += IMPORT_CHUNK)
