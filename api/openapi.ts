@@ -66,6 +66,7 @@ const SUCCESS_TEXT: Record<number, string> = {
   201: 'Created',
   202: 'Accepted (kept, decided later)',
   204: 'No content',
+  302: 'Found: on to the platform (the LTI login redirect)',
   303: 'See Other: back to a page',
 };
 
@@ -196,7 +197,7 @@ export function openApiDocument(routes: RouteDoc[], version: string) {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });
     const success = (status: number) =>
-      r.redirect
+      r.redirect || status === 302 || status === 303
         ? { description: SUCCESS_TEXT[status], headers: { Location: { schema: { type: 'string' } } } }
         : r.produces
           ? {

@@ -49,7 +49,7 @@ export interface RouteDoc {
   deprecated?: boolean;
 }
 
-export type SuccessStatus = 200 | 201 | 202 | 204 | 303;
+export type SuccessStatus = 200 | 201 | 202 | 204 | 302 | 303;
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503;
 
 /**

@@ -123,9 +123,9 @@ export async function notify(
     .executeTakeFirst();
   if (!user || user.active !== 1 || user.erased_at) return;
   const base = deps.config.publicUrl ?? '';
-  const link = refs.consultation_id
-    ? `${base}/${user.locale}/consultations/?id=${refs.consultation_id}`
-    : `${base}/${user.locale}/consultations/`;
+  // No consultation id in the email: the outbox is readable by admins, and an id there could be joined
+  // with the admins' existence-only list to tell who asked for wellbeing support (hostile review).
+  const link = `${base}/${user.locale}/consultations/`;
   const subject = SUBJECTS[kind][user.locale];
   await enqueueEmail(
     db,

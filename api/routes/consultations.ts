@@ -408,6 +408,14 @@ export function consultationRoutes() {
         const row = await repo.byId(params.id);
         if (!row || (user.role !== 'admin' && row.supervisor_id !== user.id)) throw notFound('consultation');
         if (row.status === 'closed') throw new AppError(409, 'conflict', 'this consultation is closed');
+        // An admin routing a wellbeing thread could route it to an account they control (hostile review):
+        // only the psychologist holding it hands it on; otherwise it waits in the psychologists' queue.
+        if (user.role === 'admin' && row.wellbeing === 1)
+          throw new AppError(
+            403,
+            'forbidden',
+            'this request is confidential: only the psychologist holding it can hand it on; it waits in the psychologists’ queue',
+          );
         const target = (await repo.supervisors()).find((s) => s.id === body.supervisor_id);
         if (!target || !inScope(target.scope, row))
           throw new AppError(

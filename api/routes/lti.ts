@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { cohortsRepo } from '../../db/repos/cohorts.ts';
 import { ltiRepo, type LtiRegistration } from '../../db/repos/lti.ts';
-import { usersRepo } from '../../db/repos/users.ts';
 import { canSeeCohort } from '../access.ts';
 import { onAttemptGraded } from '../attempt-events.ts';
 import { generateToken, hashToken, sessions } from '../auth/session.ts';
@@ -32,7 +31,6 @@ import { originOf } from '../middleware/origin.ts';
 import { Resource } from '../route.ts';
 
 const STATE_TTL_MS = 10 * 60_000;
-const TICKET_TTL_MS = 10 * 60_000;
 const LINK_TTL_MS = 7 * 24 * 3600_000;
 
 // Scores follow the learner's work: a graded submission and a course completion (api/lti/scores.ts).
@@ -187,7 +185,7 @@ async function startLogin(c: Context<AppEnv>, p: LoginParams) {
   return c.redirect(auth.toString(), 302);
 }
 
-async function resourceLaunch(c: Context<AppEnv>, v: ValidLaunch, locale: Locale) {
+async function resourceLaunch(c: Context<AppEnv>, v: ValidLaunch, locale: Locale, loginParams: string) {
   const deps = c.get('deps');
   const repo = ltiRepo(deps.db);
   const { claims, registration: reg } = v;
@@ -265,18 +263,12 @@ async function resourceLaunch(c: Context<AppEnv>, v: ValidLaunch, locale: Locale
     details: { registration: reg.id, created: account.created },
   });
   const path = pathOf(locale, target);
-  // In a frame the session cookie (SameSite=Lax) would not reach our pages: continue in a new window.
+  // In a frame the session cookie (SameSite=Lax) would not reach our pages: start the launch again in a
+  // new window, where the platform authenticates whoever opens it. Never a link that signs in by itself:
+  // a link that opens a session can be handed to someone else (login CSRF, found by a hostile review).
   if (c.req.header('sec-fetch-dest') === 'iframe') {
-    const ticket = generateToken(20);
-    await repo.createTicket({
-      token_hash: hashToken(ticket),
-      kind: 'continue',
-      registration_id: reg.id,
-      user_id: account.id,
-      payload: JSON.stringify({ path }),
-      expires_at: new Date(deps.now().getTime() + TICKET_TTL_MS).toISOString(),
-    });
-    return newWindowPage(c, locale, `/api/lti/continue?ticket=${ticket}`, frameOf(reg));
+    const p = JSON.parse(loginParams) as Record<string, string>;
+    return newWindowPage(c, locale, `/api/lti/login?${new URLSearchParams(p).toString()}`, frameOf(reg));
   }
   await signIn(c, account.id, account.role);
   return c.redirect(path, 303);
@@ -361,7 +353,8 @@ export function ltiRoutes() {
         access: 'public',
         query: loginParams,
         produces: 'text/html',
-        errors: [403],
+        status: [200, 302],
+        errors: [400, 401, 403],
       },
       (c, { query }) => startLogin(c, query),
     )
@@ -375,7 +368,8 @@ export function ltiRoutes() {
         form: true,
         produces: 'text/html',
         operationId: 'lti.loginPost',
-        errors: [403],
+        status: [200, 302],
+        errors: [400, 401, 403],
       },
       (c, { body }) => startLogin(c, body),
     )
@@ -388,7 +382,8 @@ export function ltiRoutes() {
         body: z.object({ id_token: z.string().max(30_000).optional(), state: z.string().max(200).optional() }),
         form: true,
         produces: 'text/html',
-        errors: [401, 403],
+        status: [200, 303],
+        errors: [400, 401, 403],
       },
       async (c, { body }) => {
         const deps = c.get('deps');
@@ -414,34 +409,9 @@ export function ltiRoutes() {
           deleteCookie(c, stateCookieName(body.state), { path: '/api/lti/', secure: true, sameSite: 'None' });
           return v.messageType === 'LtiDeepLinkingRequest'
             ? await deepLinkChoice(c, v, locale)
-            : await resourceLaunch(c, v, locale);
+            : await resourceLaunch(c, v, locale, st.login_params);
         } catch (e) {
           return rejectLaunch(c, e, locale, reg);
-        }
-      },
-    )
-    .route(
-      {
-        method: 'get',
-        path: '/continue',
-        summary: 'Continue a launch that ran in a frame, in a new window (single-use ticket): signs in and redirects',
-        access: 'public',
-        query: z.object({ ticket: z.string().max(100) }).strict(),
-        produces: 'text/html',
-      },
-      async (c, { query }) => {
-        const deps = c.get('deps');
-        const locale = reqLocale(c);
-        try {
-          const t = await ltiRepo(deps.db).useTicket(hashToken(query.ticket), 'continue', deps.now().toISOString());
-          if (!t?.user_id) throw new LaunchError(400, 'ticket_invalid', 'this link was already used or has expired');
-          const user = await usersRepo(deps.db).byId(t.user_id);
-          if (!user?.active || user.role === 'admin')
-            throw new LaunchError(403, 'account_disabled', 'the Oberih account of this user is deactivated');
-          await signIn(c, user.id, user.role);
-          return c.redirect((JSON.parse(t.payload) as { path: string }).path, 303);
-        } catch (e) {
-          return rejectLaunch(c, e, locale);
         }
       },
     )
@@ -459,6 +429,8 @@ export function ltiRoutes() {
         }),
         form: true,
         produces: 'text/html',
+        status: 200,
+        errors: [400, 401, 403],
       },
       async (c, { body }) => {
         const deps = c.get('deps');
@@ -502,6 +474,8 @@ export function ltiRoutes() {
           })
           .strict(),
         produces: 'text/html',
+        status: 200,
+        errors: [400, 401, 403],
       },
       async (c, { query }) => {
         const deps = c.get('deps');

@@ -31,6 +31,11 @@ export const PersonExport = named(
       attempts: rows,
       completions: rows,
       certificates: rows,
+      evaluation: z
+        .object({ pretests: rows, answered_reaction: z.array(z.string()), answered_follow_up: z.array(z.string()) })
+        .strict()
+        .describe('Pre-tests, and which anonymous questionnaires were answered (never the answers: they hold no id)'),
+      emails: rows.describe('Emails queued for the person: kind, subject and times'),
       sessions: rows,
       consultations: rows.describe(
         'Consultation requests without their text; a wellbeing one as `{ id, confidential: true }` only',

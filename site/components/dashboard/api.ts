@@ -36,6 +36,27 @@ export async function call<T>(send: () => Sent<T>, retried = false): Promise<Api
 }
 
 type AdminUserQuery = NonNullable<paths['/api/admin/users']['get']['parameters']['query']>;
+type AdminEmailQuery = NonNullable<paths['/api/admin/email']['get']['parameters']['query']>;
+type EvalBody<P extends '/pretest' | '/pretest/submit' | '/reaction' | '/follow-up'> = Body<
+  `/api/evaluation/{courseId}${P}`,
+  'post'
+>;
+
+/** The learner's evaluation steps (site/components/evaluation/EvaluationStep.svelte). */
+export const evaluation = (courseId: string) => {
+  const params = { path: { courseId } };
+  return {
+    state: () => call(() => client.GET('/api/evaluation/{courseId}', { params })),
+    startPretest: (body: EvalBody<'/pretest'>) =>
+      call(() => client.POST('/api/evaluation/{courseId}/pretest', { params, body })),
+    submitPretest: (body: EvalBody<'/pretest/submit'>) =>
+      call(() => client.POST('/api/evaluation/{courseId}/pretest/submit', { params, body })),
+    react: (body: EvalBody<'/reaction'>) =>
+      call(() => client.POST('/api/evaluation/{courseId}/reaction', { params, body })),
+    followUp: (body: EvalBody<'/follow-up'>) =>
+      call(() => client.POST('/api/evaluation/{courseId}/follow-up', { params, body })),
+  };
+};
 
 /**
  * Every request the instructor and admin islands make, typed by the API's generated types: the
@@ -43,6 +64,7 @@ type AdminUserQuery = NonNullable<paths['/api/admin/users']['get']['parameters']
  */
 export const dash = {
   me: () => call(() => client.GET('/api/me')),
+  adminEmail: (query: AdminEmailQuery) => call(() => client.GET('/api/admin/email', { params: { query } })),
   cohorts: () => call(() => client.GET('/api/cohorts')),
   createCohort: (body: Body<'/api/cohorts', 'post'>) => call(() => client.POST('/api/cohorts', { body })),
   cohort: (id: number) => call(() => client.GET('/api/cohorts/{id}', { params: { path: { id } } })),

@@ -2019,26 +2019,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/lti/continue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Continue a launch that ran in a frame, in a new window (single-use ticket): signs in and redirects
-     * @description Access: anyone.
-     */
-    get: operations['lti.getContinue'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/lti/deep-link': {
     parameters: {
       query?: never;
@@ -2752,6 +2732,18 @@ export interface components {
         [key: string]: unknown;
       }[];
       certificates: {
+        [key: string]: unknown;
+      }[];
+      /** @description Pre-tests, and which anonymous questionnaires were answered (never the answers: they hold no id) */
+      evaluation: {
+        pretests: {
+          [key: string]: unknown;
+        }[];
+        answered_reaction: string[];
+        answered_follow_up: string[];
+      };
+      /** @description Emails queued for the person: kind, subject and times */
+      emails: {
         [key: string]: unknown;
       }[];
       sessions: {
@@ -10714,8 +10706,25 @@ export interface operations {
           'text/html': string;
         };
       };
+      /** @description Found: on to the platform (the LTI login redirect) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: the message and `fields` say what */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -10765,8 +10774,25 @@ export interface operations {
           'text/html': string;
         };
       };
+      /** @description Found: on to the platform (the LTI login redirect) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: the message and `fields` say what */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -10828,6 +10854,14 @@ export interface operations {
           'text/html': string;
         };
       };
+      /** @description See Other: back to a page */
+      303: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid input: the message and `fields` say what */
       400: {
         headers: {
@@ -10875,37 +10909,6 @@ export interface operations {
       };
     };
   };
-  'lti.getContinue': {
-    parameters: {
-      query: {
-        ticket: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description Invalid input: the message and `fields` say what */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   'lti.deepLink': {
     parameters: {
       query?: never;
@@ -10938,6 +10941,15 @@ export interface operations {
       };
       /** @description Invalid input: the message and `fields` say what */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -10998,6 +11010,24 @@ export interface operations {
       };
       /** @description Invalid input: the message and `fields` say what */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
         headers: {
           [name: string]: unknown;
         };
