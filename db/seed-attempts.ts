@@ -22,6 +22,8 @@ import { DEMO_ACCOUNTS, type SeedOptions } from './seed.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** The demo's own cadet account keeps the final assessment untouched, to try it live. */
+/** The learners of the instructors' demo cohorts: cadet01…, officer01… (db/seed.ts). */
+const DEMO_COHORT_LEARNER = /^(cadet|officer)\d{2}@oberih\.demo$/;
 const KEEP_FRESH = new Set(DEMO_ACCOUNTS.filter((a) => a.role === 'cadet').map((a) => a.email));
 
 /** A version-4 UUID from the seeded generator (the API checks attempt ids are UUIDs). */
@@ -71,6 +73,9 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
       const loaded = catalog.courses.get(course_id);
       const user = emailOf.get(user_id);
       if (!loaded?.pool?.length || !loaded.course.assessment || !user || KEEP_FRESH.has(user.email)) continue;
+      // Graded attempts are planted in the instructors' demo cohorts only (the at-risk list, the misleading
+      // question); the programme's extra cohorts show study, not grades, so the planted story stays intact.
+      if (!DEMO_COHORT_LEARNER.test(user.email)) continue;
       const mine = done.filter(
         (d) => d.user_id === user_id && d.course_id === course_id && loaded.course.modules.includes(d.module_id),
       );

@@ -393,11 +393,13 @@ async function fill(db: DB, opts: SeedOptions, hashes: Map<string, string>) {
       learners.push({ id, ability: rand(), course });
     }
   };
-  await extra(kyivAcademy, 'Курсанти НАВС 2026', 'instructor@oberih.demo', initial, 'cadet', 12, 'kyivcadet', null);
+  await extra(kyivAcademy, 'Курсанти НАВС 2026', 'admin@oberih.demo', initial, 'cadet', 12, 'kyivcadet', null);
   await extra(
     vinnytsiaChildren,
     'Фахівці служби у справах дітей, Вінниччина',
-    'instructor2@oberih.demo',
+    // The programme's extra cohorts belong to the admin: each demo instructor keeps the one cohort the
+    // instructor walkthrough and its tests show.
+    'admin@oberih.demo',
     prevention,
     'specialist',
     8,

@@ -326,7 +326,10 @@ describe('the seeded demo cohort', async () => {
   });
   const demo = DEMO_ACCOUNTS.find((a) => a.email === 'instructor@oberih.demo')!;
   const cookie = await d.login(demo.email, demo.password);
-  const [cohort] = (await (await d.request('/api/cohorts', { cookie })).json()).cohorts;
+  // The seed's 30-cadet cohort (the programme seed gives this instructor other, smaller cohorts too).
+  const cohort = (await (await d.request('/api/cohorts', { cookie })).json()).cohorts.find(
+    (c: { name: string }) => c.name === 'Курсанти 2026, група 3',
+  );
   const report = await (await d.request(`/api/reports/cohorts/${cohort.id}`, { cookie })).json();
 
   it('has graded attempts with per-question responses, completions, and cadets who failed twice', async () => {
@@ -338,7 +341,10 @@ describe('the seeded demo cohort', async () => {
     // The funnel is monotone: each stage is a subset of the one before (certificates aside).
     expect(c.funnel.started).toBeLessThanOrEqual(c.funnel.members);
     expect(c.funnel.completed).toBeLessThanOrEqual(c.funnel.passed);
-    expect(report.at_risk.filter((r: { reasons: string[] }) => r.reasons.includes('failed_twice'))).toHaveLength(3);
+    // The seed plants three cadets who fail twice; a weak learner may fail twice by chance as well.
+    const failedTwice = report.at_risk.filter((r: { reasons: string[] }) => r.reasons.includes('failed_twice'));
+    expect(failedTwice.length).toBeGreaterThanOrEqual(3);
+    expect(failedTwice.length).toBeLessThanOrEqual(5);
     expect(report.at_risk.some((r: { reasons: string[] }) => r.reasons.includes('not_started'))).toBe(true);
     // Best scores in the distribution = learners with a submitted attempt.
     const withAttempts = report.learners.filter(
@@ -349,6 +355,8 @@ describe('the seeded demo cohort', async () => {
     const completions = await d.deps.db
       .selectFrom('completions')
       .innerJoin('attempts', 'attempts.id', 'completions.attempt_id')
+      .innerJoin('cohort_members', 'cohort_members.user_id', 'completions.user_id')
+      .where('cohort_members.cohort_id', '=', cohort.id)
       .select(['attempts.passed', 'completions.completed_at', 'attempts.submitted_at'])
       .execute();
     expect(completions.length).toBe(c.funnel.completed);

@@ -131,11 +131,11 @@ describe('instructor dashboard', async () => {
     await p.getByLabel('Password').fill(admin.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.waitForURL('**/en/admin/cohorts/');
-    await expect.poll(() => p.locator('[data-admin-cohorts] tbody tr').count()).toBe(2);
+    await expect.poll(() => p.locator('[data-admin-cohorts] tbody tr').count()).toBe(4);
     await p.goto(`${server.url}/en/admin/users/`);
     await p.getByLabel('Search by name or email').fill('cadet0');
     await p.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => p.locator('table tbody tr').count()).toBe(9);
+    await expect.poll(() => p.locator('table tbody tr').count()).toBe(18);
     await p.locator('table tbody tr').first().getByRole('button', { name: 'Password reset link' }).click();
     await expect.poll(() => p.locator('[data-reset-link]').innerText()).toMatch(/\/(uk|en)\/reset\/#token=[a-z2-7]+/);
     await ctx.close();

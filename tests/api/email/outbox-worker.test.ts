@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../../db/connection.ts';
 import { enqueueEmail, emailOutboxRepo } from '../../../db/repos/email-outbox.ts';
 import { createOutboxWorker, retryAt, smtpTransport, type MailTransport } from '../../../api/email/outbox-worker.ts';
 import { silentLogger } from '../../../api/log.ts';
@@ -75,8 +74,10 @@ describe('email outbox worker', () => {
 
   it('never sends a message twice with two workers on two connections', async () => {
     const c = clock();
-    const { deps, dbFile } = await makeTestApp({ now: c.now });
-    const second = createDb(dbFile);
+    const first = await makeTestApp({ now: c.now });
+    const { deps } = first;
+    // A second app (its own connection or pool) on the same database, on either engine.
+    const second = (await makeTestApp({ now: c.now, sameDatabaseAs: first })).deps;
     const smtp = await startSmtpServer();
     await queue(deps.db, c.now(), 30);
     // Each send waits a little, so the two workers' claims interleave.
@@ -101,7 +102,6 @@ describe('email outbox worker', () => {
     const subjects = smtp.received.map((m) => /Subject: (.*)/.exec(m.data)![1]);
     expect(new Set(subjects).size).toBe(30);
     expect(smtp.received).toHaveLength(30);
-    await second.db.destroy();
   });
 
   it('does not take a row another worker holds until its lease runs out', async () => {
