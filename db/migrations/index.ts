@@ -29,9 +29,9 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1400-cohort-course-assigned-at': cohortCourseAssignedAt,
   '2026-12-04T2000-programme-roles': programmeRoles,
   '2026-12-04T2001-email-outbox': emailOutbox,
+  '2026-12-04T2100-lti': lti,
   '2026-12-04T2200-programme-organisations': programmeOrganisations,
-  '2026-12-04T2500-signing-keys': signingKeys,
   '2026-12-04T2300-evaluation': evaluation,
   '2026-12-04T2400-consultation-support': consultation,
-  '2026-12-04T2100-lti': lti,
+  '2026-12-04T2500-signing-keys': signingKeys,
 };
