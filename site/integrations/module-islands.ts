@@ -1,7 +1,8 @@
 /**
  * Builds the islands of the course pages as self-contained, content-hashed scripts beside Astro's
  * own output: `site/scripts/module-islands.ts` (the practice quiz and case scenario of module pages)
- * and `site/scripts/assessment-island.ts` (the graded final assessment).
+ * `site/scripts/assessment-island.ts` (the graded final assessment) and `site/scripts/evaluation-island.ts`
+ * (the pre-test and questionnaires of a course's evaluation).
  *
  * Why not Astro islands: in one shared build the Svelte runtime is split into chunks that carry every
  * feature any island on the site uses (the dashboards use many), and each island page also loads
@@ -36,6 +37,7 @@ export interface IslandBundle {
 export const ISLAND_BUNDLES = {
   OBERIH_ISLANDS_URL: { entry: 'module-islands', format: 'es' },
   OBERIH_ASSESSMENT_URL: { entry: 'assessment-island', format: 'es' },
+  OBERIH_EVALUATION_URL: { entry: 'evaluation-island', format: 'es' },
   OBERIH_HEADER_URL: { entry: 'site-header', format: 'iife' },
   OBERIH_SIGN_OUT_URL: { entry: 'sign-out-now', format: 'es' },
 } as const;
