@@ -98,7 +98,7 @@ export function consultationRoutes() {
         const { topics } = consultationData();
         return c.json({
           topics: topics.map((t) => ({ id: t.id, title: t.title, wellbeing: t.wellbeing })),
-          oblasts: Object.entries(OBLASTS).map(([code, name]) => ({ code, name })),
+          oblasts: Object.entries(OBLASTS).map(([code, { uk, en }]) => ({ code, name: { uk, en } })),
           urgency: ['routine', 'urgent'],
           message_max: MESSAGE_MAX,
         });

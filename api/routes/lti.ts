@@ -646,6 +646,21 @@ export function ltiRoutes() {
     .route(
       {
         method: 'get',
+        path: '/cohorts',
+        summary: "The caller's cohorts made from a platform's course (admins: every one), for the sync view",
+        access: ['instructor', 'admin'],
+        response: z.object({ cohorts: z.array(z.object({ id: z.number(), title: z.string() })) }),
+      },
+      async (c) => {
+        const user = c.get('user')!;
+        return c.json({
+          cohorts: await ltiRepo(c.get('deps').db).linkedCohorts(user.role === 'admin' ? null : user.id),
+        });
+      },
+    )
+    .route(
+      {
+        method: 'get',
         path: '/cohorts/:id/sync',
         summary:
           "A platform-linked cohort's roster sync and, per learner, the state of the scores sent to the platform",

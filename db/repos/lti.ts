@@ -201,6 +201,16 @@ export function ltiRepo(db: DB) {
             .executeTakeFirst()
         ).numDeletedRows,
       ) > 0,
+    /** The cohorts linked to a platform's course that this owner (null: anyone) keeps, unarchived. */
+    linkedCohorts: (ownerId: number | null) => {
+      let q = db
+        .selectFrom('lti_contexts')
+        .innerJoin('cohorts', 'cohorts.id', 'lti_contexts.cohort_id')
+        .select(['cohorts.id as id', 'lti_contexts.title as title'])
+        .where('cohorts.archived_at', 'is', null);
+      if (ownerId !== null) q = q.where('cohorts.owner_id', '=', ownerId);
+      return q.orderBy('cohorts.id').execute();
+    },
     contextByCohort: (cohortId: number) =>
       db.selectFrom('lti_contexts').selectAll().where('cohort_id', '=', cohortId).executeTakeFirst(),
     createContext: (c: {

@@ -1,7 +1,8 @@
 /**
  * The instructor workspace's "Sync with Moodle" section: for each cohort made from a Moodle course,
  * the roster's last refresh and, per learner, whether their score reached Moodle (GET
- * /api/lti/cohorts/:id/sync). Hidden when no cohort of the instructor is linked to a platform.
+ * /api/lti/cohorts/:id/sync) of every cohort GET /api/lti/cohorts lists. Hidden when no cohort of the
+ * instructor is linked to a platform.
  */
 interface Sync {
   context: { title: string; roster_synced_at: string | null; roster_error: string | null };
@@ -20,9 +21,10 @@ export async function ltiSync() {
   const s = JSON.parse(root.dataset.strings!) as Record<string, string>;
   const fill = (key: string, vars: Record<string, string>) =>
     (s[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
-  const res = await fetch('/api/cohorts');
+  // Only the cohorts linked to a platform: one request, whatever the number of cohorts.
+  const res = await fetch('/api/lti/cohorts');
   if (!res.ok) return;
-  const { cohorts } = (await res.json()) as { cohorts: { id: number; name: string }[] };
+  const { cohorts } = (await res.json()) as { cohorts: { id: number; title: string }[] };
   const out = root.querySelector<HTMLElement>('[data-lti-cohorts]')!;
   const render = async (id: number, box: HTMLElement) => {
     const r = await fetch(`/api/lti/cohorts/${id}/sync`);

@@ -296,8 +296,12 @@ describe('LTI launch, cohorts, roster, deep linking and scores', async () => {
     expect(sync.status).toBe(200);
     expect(await sync.json()).toMatchObject({ removed: 1 });
     expect(await subs()).toEqual(['learner-1', 'learner-2', 'learner-x']);
-    // Another instructor cannot see or sync it.
+    // The teacher's linked cohorts list it (the workspace's sync section asks once, not per cohort).
+    const linked = await t.request('/api/lti/cohorts', { cookie: teacherSession });
+    expect(await linked.json()).toEqual({ cohorts: [{ id: cohort.id, title: expect.any(String) }] });
+    // Another instructor cannot see or sync it, nor find it in their list.
     const other = await t.userWithSession('instructor');
+    expect(await (await t.request('/api/lti/cohorts', { cookie: other.cookie })).json()).toEqual({ cohorts: [] });
     expect((await t.request(`/api/lti/cohorts/${cohort.id}/sync`, { cookie: other.cookie })).status).toBe(404);
     expect(
       (await t.request(`/api/lti/cohorts/${cohort.id}/roster-sync`, { method: 'POST', json: {}, cookie: other.cookie }))

@@ -11,6 +11,16 @@ describe('consultation life-cycle', async () => {
   const other = await supervisor(t, { topics: ['digital-evidence'], oblasts: ['UA-46'] });
   const outside = await supervisor(t, { topics: ['legal-qualification'], oblasts: ['UA-46'] });
 
+  it("offers the request form's topics and the 27 oblasts by their ISO codes, in both languages", async () => {
+    const meta = await json(await t.request('/api/consultations/meta', { cookie: officer.cookie }));
+    expect(meta.oblasts).toHaveLength(27);
+    expect(meta.oblasts).toContainEqual({
+      code: 'UA-74',
+      name: { uk: 'Чернігівська область', en: 'Chernihiv Oblast' },
+    });
+    expect(meta.topics.length).toBeGreaterThan(3);
+  });
+
   it('runs request → claim → reply → reply → close with a rating, with notifications and emails on the way', async () => {
     const id = await openRequest(t, officer.cookie, { course_id: 'fixture-course', module_id: 'words' });
     // Routine: 3 working days → Thursday, same time.

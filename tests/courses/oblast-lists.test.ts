@@ -8,7 +8,7 @@ import { OBLASTS_FILE, parseOblasts } from '../../courses/oblasts.ts';
 describe('oblast lists', () => {
   it('name the same 27 units with the same names', () => {
     const register = parseOblasts(fs.readFileSync(OBLASTS_FILE, 'utf8')).oblasts;
-    const iso = Object.entries(OBLASTS).map(([code, name]) => ({ code: name.region, uk: name.uk, en: name.en }));
+    const iso = Object.entries(OBLASTS).map(([, name]) => ({ code: name.region, uk: name.uk, en: name.en }));
     expect(iso.sort((a, b) => a.code.localeCompare(b.code))).toEqual(
       register.map((o) => ({ code: o.code, uk: o.uk, en: o.en })).sort((a, b) => a.code.localeCompare(b.code)),
     );

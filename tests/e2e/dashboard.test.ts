@@ -10,7 +10,7 @@ describe('instructor dashboard', async () => {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(e.message));
   const instructor = DEMO_ACCOUNTS.find((a) => a.email === 'instructor@oberih.demo')!;

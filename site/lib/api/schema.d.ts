@@ -2143,6 +2143,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/lti/cohorts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's cohorts made from a platform's course (admins: every one), for the sync view
+     * @description Access: roles: instructor, admin.
+     */
+    get: operations['lti.getCohorts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/lti/cohorts/{id}/sync': {
     parameters: {
       query?: never;
@@ -11459,6 +11479,49 @@ export interface operations {
       };
       /** @description The body is not in the declared content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'lti.getCohorts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cohorts: {
+              id: number;
+              title: string;
+            }[];
+          };
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
         headers: {
           [name: string]: unknown;
         };
