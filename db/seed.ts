@@ -6,7 +6,9 @@
  * date) and re-runnable: running it twice changes nothing.
  */
 import type { DB } from './connection.ts';
+import { sql } from 'kysely';
 import type { Role } from './schema.ts';
+import { isPostgres } from './migrations/dialect.ts';
 import { hashCode } from './enrolment-code.ts';
 import { seededRng } from '../courses/scorm/common/draft.ts';
 
@@ -131,6 +133,9 @@ export interface SeedOptions {
  * demo rows. Whether to seed at all (never in production, not with SEED_DEMO=0) is the caller's
  * decision: see `demoSeedRefusal`.
  */
+/** The advisory lock key that serialises demo seeding on PostgreSQL (any fixed number). */
+const SEED_LOCK = 20261129;
+
 export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: boolean }> {
   if (await hasUsers(db)) return { created: false };
   // Hashed before the transaction: the write lock should not wait on Argon2.
@@ -138,6 +143,10 @@ export async function seedDemo(db: DB, opts: SeedOptions): Promise<{ created: bo
   for (const p of new Set([...DEMO_ACCOUNTS.map((a) => a.password), DEMO_LEARNER_PASSWORD]))
     hashes.set(p, await opts.hash(p));
   return db.transaction().execute(async (trx) => {
+    // Two servers starting at once on an empty PostgreSQL database would both find no users and both
+    // seed (one then fails on a unique key and exits): the second waits here until the first commits.
+    // SQLite's write lock already serialises the two transactions.
+    if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
     if (await hasUsers(trx)) return { created: false };
     await fill(trx, opts, hashes);
     return { created: true };
