@@ -1,4 +1,5 @@
 /** Who may see whose data. One place, used by every resource that shows a learner's records. */
+import { cohortsRepo } from '../db/repos/cohorts.ts';
 import type { SessionUser } from './auth/session.ts';
 import type { Deps } from './deps.ts';
 
@@ -23,32 +24,12 @@ export async function canSeeLearnerRecord(
 ): Promise<boolean> {
   if (learnerId === user.id || user.role === 'admin') return true;
   if (user.role !== 'instructor') return false;
-  const row = await deps.db
-    .selectFrom('cohort_members')
-    .innerJoin('cohorts', 'cohorts.id', 'cohort_members.cohort_id')
-    .innerJoin('cohort_courses', 'cohort_courses.cohort_id', 'cohorts.id')
-    .select('cohorts.id')
-    .where('cohort_members.user_id', '=', learnerId)
-    .where('cohorts.owner_id', '=', user.id)
-    .where('cohorts.archived_at', 'is', null)
-    .where('cohort_courses.course_id', '=', record.courseId)
-    .where('cohort_members.joined_at', '<=', record.at)
-    // Assigning the course later does not open what the learner did in it before (under someone else).
-    .where('cohort_courses.assigned_at', '<=', record.at)
-    .executeTakeFirst();
-  return !!row;
+  return cohortsRepo(deps.db).instructorSeesRecord(user.id, learnerId, record.courseId, record.at);
 }
 
 /** Admins see every cohort; an instructor only the cohorts they own. Archived cohorts are nobody's. */
 export async function canSeeCohort(deps: Pick<Deps, 'db'>, user: SessionUser, cohortId: number): Promise<boolean> {
   if (user.role === 'admin') return true;
   if (user.role !== 'instructor') return false;
-  const row = await deps.db
-    .selectFrom('cohorts')
-    .select('id')
-    .where('id', '=', cohortId)
-    .where('owner_id', '=', user.id)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
-  return !!row;
+  return cohortsRepo(deps.db).ownsActive(user.id, cohortId);
 }

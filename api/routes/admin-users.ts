@@ -129,7 +129,7 @@ export function adminUserRoutes() {
           });
         }
         if (body.full_name && body.full_name !== user.full_name) {
-          await deps.db.updateTable('users').set({ full_name: body.full_name }).where('id', '=', user.id).execute();
+          await usersRepo(deps.db).rename(user.id, body.full_name);
           // The name is printed on every future certificate: who changed it, and from what, is kept.
           await auditRepo(deps.db).record({
             event: 'user.name_changed',

@@ -284,58 +284,14 @@ export function authRoutes() {
         checkPasswordPolicy(body.password, body.email, 'password');
         const passwordHash = await hashPassword(body.password);
         const t = now().toISOString();
-        const user = await db.transaction().execute(async (trx) => {
-          const code = await trx
-            .selectFrom('enrolment_codes')
-            .selectAll()
-            .where('code_hash', '=', hashCode(body.code))
-            .executeTakeFirst();
-          // One answer for unknown, revoked, expired and full codes: no way to probe which codes exist.
-          if (
-            !code ||
-            code.revoked_at ||
-            (code.expires_at && code.expires_at <= t) ||
-            (code.max_seats !== null && code.used_seats >= code.max_seats)
-          ) {
-            throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
-          }
-          const exists = await trx.selectFrom('users').select('id').where('email', '=', body.email).executeTakeFirst();
-          // The same answer as for a bad code: the form must not reveal which emails have accounts.
-          if (exists) throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
-          const created = await trx
-            .insertInto('users')
-            .values({
-              email: body.email,
-              full_name: body.full_name,
-              role: code.role,
-              password_hash: passwordHash,
-              locale: body.locale,
-              created_at: t,
-            })
-            .returning(['id', 'email', 'full_name', 'role', 'locale'])
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('cohort_members')
-            .values({ cohort_id: code.cohort_id, user_id: created.id, joined_at: t })
-            .execute();
-          await trx
-            .updateTable('enrolment_codes')
-            .set((eb) => ({ used_seats: eb('used_seats', '+', 1) }))
-            .where('code_hash', '=', code.code_hash)
-            .execute();
-          await trx
-            .insertInto('audit_log')
-            .values({
-              at: t,
-              actor_id: created.id,
-              event: 'enrolment.redeemed',
-              target: `cohort:${code.cohort_id}`,
-              details: null,
-              ip,
-            })
-            .execute();
-          return created;
+        const user = await enrolmentCodesRepo(db).redeem({
+          code_hash: hashCode(body.code),
+          at: t,
+          ip,
+          user: { email: body.email, full_name: body.full_name, password_hash: passwordHash, locale: body.locale },
         });
+        // The same answer for a code that stopped being usable meanwhile and an email taken meanwhile.
+        if (!user) throw new AppError(400, 'validation_failed', INVALID_REDEEM, { code: 'not valid' });
         await startSession(c, user);
         return c.json({ user }, 201);
       },

@@ -8,6 +8,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { certificateStatus, normaliseCode, verifyUrl } from '../../courses/certificate.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
+import { cohortsRepo } from '../../db/repos/cohorts.ts';
+import { usersRepo } from '../../db/repos/users.ts';
 import type { Certificate } from '../../db/schema.ts';
 import { canSeeCohort, canSeeLearnerRecord } from '../access.ts';
 import { issueCertificate, tokenOf } from '../certificates/issue.ts';
@@ -69,10 +71,7 @@ function view(c: Context<AppEnv>, cert: Certificate, locale: 'uk' | 'en') {
 const cell = (v: string | number | null) =>
   v === null ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 
-async function ownerLocale(deps: Deps, userId: number): Promise<'uk' | 'en'> {
-  const u = await deps.db.selectFrom('users').select('locale').where('id', '=', userId).executeTakeFirst();
-  return u?.locale === 'en' ? 'en' : 'uk';
-}
+const ownerLocale = (deps: Deps, userId: number) => usersRepo(deps.db).locale(userId);
 
 export function certificateRoutes() {
   return new Resource('/api', 'certificates')
@@ -169,11 +168,7 @@ export function certificateRoutes() {
       },
       async (c, { params }) => {
         const deps = c.get('deps');
-        const cohort = await deps.db
-          .selectFrom('cohorts')
-          .select(['id', 'name'])
-          .where('id', '=', params.id)
-          .executeTakeFirst();
+        const cohort = await cohortsRepo(deps.db).byIdWithArchived(params.id);
         if (!cohort) throw notFound('cohort');
         if (!(await canSeeCohort(deps, c.get('user')!, params.id)))
           throw forbidden('you can export only your own cohorts');

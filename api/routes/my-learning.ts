@@ -1,5 +1,6 @@
 import { courseProgress, type CourseProgress } from '../../courses/completion.ts';
 import { currentCycle, type Cycle } from '../../courses/cycles.ts';
+import { myLearningRepo } from '../../db/repos/my-learning.ts';
 import { progressRepo } from '../../db/repos/progress.ts';
 import type { Deps } from '../deps.ts';
 import { evaluationState, type EvaluationState } from './evaluation.ts';
@@ -31,33 +32,13 @@ export async function myCourseSummaries(
   userId: number,
 ): Promise<MyCourse[]> {
   const { db, catalog } = deps;
+  const mine = myLearningRepo(db);
   const [activity, assigned, attempts, completions, certificates] = await Promise.all([
     progressRepo(db).activity(userId),
-    db
-      .selectFrom('cohort_courses')
-      .innerJoin('cohort_members', 'cohort_members.cohort_id', 'cohort_courses.cohort_id')
-      .innerJoin('cohorts', 'cohorts.id', 'cohort_courses.cohort_id')
-      .select(['cohort_courses.course_id', 'cohort_courses.due_on'])
-      .where('cohort_members.user_id', '=', userId)
-      .where('cohorts.archived_at', 'is', null)
-      .execute(),
-    db
-      .selectFrom('attempts')
-      .select(['id', 'course_id', 'score', 'passed', 'started_at', 'submitted_at'])
-      .where('user_id', '=', userId)
-      .execute(),
-    db
-      .selectFrom('completions')
-      .select(['course_id', 'completed_at'])
-      .where('user_id', '=', userId)
-      .orderBy('completed_at')
-      .execute(),
-    db
-      .selectFrom('certificates')
-      .select(['code', 'course_id', 'issued_at', 'expires_at', 'revoked_at', 'superseded_by'])
-      .where('user_id', '=', userId)
-      .orderBy('issued_at', 'desc')
-      .execute(),
+    mine.assigned(userId),
+    mine.attempts(userId),
+    mine.completions(userId),
+    mine.certificates(userId),
   ]);
   const ids = new Set([
     ...activity.map((a) => a.course_id),

@@ -35,6 +35,33 @@ export function cohortsRepo(db: DB) {
   return {
     create: (c: CohortInput & { owner_id: number; created_at: string }) =>
       db.insertInto('cohorts').values(c).returningAll().executeTakeFirstOrThrow(),
+    /** Whether this instructor owns the cohort and it is not archived. */
+    ownsActive: async (ownerId: number, cohortId: number) =>
+      !!(await db
+        .selectFrom('cohorts')
+        .select('id')
+        .where('id', '=', cohortId)
+        .where('owner_id', '=', ownerId)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst()),
+    /**
+     * Whether an instructor may see a learner's record of a course made at `at`: the learner is a
+     * member of a cohort the instructor owns (not archived) that has the course assigned, and both the
+     * joining and the assignment came before the record (api/access.ts says why).
+     */
+    instructorSeesRecord: async (instructorId: number, learnerId: number, courseId: string, at: string) =>
+      !!(await db
+        .selectFrom('cohort_members')
+        .innerJoin('cohorts', 'cohorts.id', 'cohort_members.cohort_id')
+        .innerJoin('cohort_courses', 'cohort_courses.cohort_id', 'cohorts.id')
+        .select('cohorts.id')
+        .where('cohort_members.user_id', '=', learnerId)
+        .where('cohorts.owner_id', '=', instructorId)
+        .where('cohorts.archived_at', 'is', null)
+        .where('cohort_courses.course_id', '=', courseId)
+        .where('cohort_members.joined_at', '<=', at)
+        .where('cohort_courses.assigned_at', '<=', at)
+        .executeTakeFirst()),
     /** A cohort that is not archived. */
     byId: (id: number) =>
       db.selectFrom('cohorts').selectAll().where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst(),

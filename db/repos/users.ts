@@ -19,6 +19,13 @@ export function usersRepo(db: DB) {
     },
     setPassword: (id: number, password_hash: string) =>
       db.updateTable('users').set({ password_hash }).where('id', '=', id).execute(),
+    rename: (id: number, full_name: string) =>
+      db.updateTable('users').set({ full_name }).where('id', '=', id).execute(),
+    /** The language the user reads in (what their certificates and emails are written in). */
+    locale: async (id: number): Promise<'uk' | 'en'> =>
+      (await db.selectFrom('users').select('locale').where('id', '=', id).executeTakeFirst())?.locale === 'en'
+        ? 'en'
+        : 'uk',
     setRole: (id: number, role: Role) => db.updateTable('users').set({ role }).where('id', '=', id).execute(),
     setActive: (id: number, active: boolean) =>
       db
