@@ -56,9 +56,7 @@ if (root) {
       form.setAttribute('aria-labelledby', hid);
       form.append(el('h2', u.full_name, { id: hid, class: 'h3' }), el('p', u.email));
       if (!scope) form.append(el('p', s('scope.noScope')));
-      form.append(
-        checkbox(`${hid}-psy`, 'psychologist', '1', s('scope.psychologist'), scope?.psychologist ?? false),
-      );
+      form.append(checkbox(`${hid}-psy`, 'psychologist', '1', s('scope.psychologist'), scope?.psychologist ?? false));
       const topics = el('fieldset');
       topics.append(el('legend', s('scope.topics')));
       for (const t of meta.data.topics)

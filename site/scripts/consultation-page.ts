@@ -190,8 +190,7 @@ if (root) {
     if (role === 'supervisor') {
       await loadQueue();
       await notes.load();
-    }
-    else if (role !== 'admin' && role !== 'instructor') {
+    } else if (role !== 'admin' && role !== 'instructor') {
       if (!threadId) $('[data-ask]').hidden = false;
       await loadMine();
     }

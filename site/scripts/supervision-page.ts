@@ -185,7 +185,12 @@ if (root) {
     for (const a of data.attendees) {
       const p = el('p');
       if (started) {
-        const box = el('input', undefined, { type: 'checkbox', id: `att-${a.id}`, name: 'attended', value: String(a.id) });
+        const box = el('input', undefined, {
+          type: 'checkbox',
+          id: `att-${a.id}`,
+          name: 'attended',
+          value: String(a.id),
+        });
         (box as HTMLInputElement).checked = a.attended === true;
         p.append(box, el('label', s('sup.wasThere', { name: a.full_name }), { for: `att-${a.id}` }));
       } else p.textContent = a.full_name;
@@ -203,8 +208,9 @@ if (root) {
       void api<{ recorded: number }>(`/api/supervision/sessions/${session.id}/attendance`, {
         method: 'PUT',
         body: { attendance },
-      }).then(({ res, data }) => {
+      }).then(async ({ res, data }) => {
         status.textContent = res.ok ? s('sup.savedAttendance', { n: data.recorded }) : reason(res, data);
+        if (res.ok) await loadFigures();
       });
     });
     box.append(form);
@@ -230,7 +236,11 @@ if (root) {
     table.tHead!.append(head);
     for (const r of data.by_oblast) {
       const tr = el('tr');
-      tr.append(el('th', oblastName(r.oblast), { scope: 'row' }), el('td', num.format(r.attendances)), el('td', num.format(r.hours)));
+      tr.append(
+        el('th', oblastName(r.oblast), { scope: 'row' }),
+        el('td', num.format(r.attendances)),
+        el('td', num.format(r.hours)),
+      );
       table.tBodies[0]!.append(tr);
     }
     box.append(table);
