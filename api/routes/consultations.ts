@@ -223,6 +223,24 @@ export function consultationRoutes() {
     .route(
       {
         method: 'get',
+        path: '/answered',
+        summary:
+          'Closed requests you answered that can become case notes (never wellbeing ones), with whether a note exists',
+        access: SUPERVISOR,
+        response: z.object({ consultations: z.array(meta.extend({ has_note: z.boolean() })) }),
+      },
+      async (c) => {
+        const deps = c.get('deps');
+        const rows = await consultationsRepo(deps.db).answeredBy(c.get('user')!.id);
+        const now = deps.now();
+        return c.json({
+          consultations: rows.map(({ notes, ...r }) => ({ ...publicMeta(r, now), has_note: Number(notes) > 0 })),
+        });
+      },
+    )
+    .route(
+      {
+        method: 'get',
         path: '/:id',
         summary:
           'A thread with its messages (owner; the supervisor who took it; in-scope supervisors and admins for non-wellbeing threads, audit-logged)',

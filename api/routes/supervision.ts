@@ -172,6 +172,19 @@ export function supervisionRoutes() {
     )
     .route(
       {
+        method: 'get',
+        path: '/sessions/led',
+        summary: 'Sessions you scheduled (past and upcoming, newest first), to record attendance',
+        access: SUPERVISOR,
+        response: z.object({ sessions: z.array(sessionOut) }),
+      },
+      async (c) => {
+        const rows = await supervisionRepo(c.get('deps').db).bySupervisor(c.get('user')!.id);
+        return c.json({ sessions: rows.map(fixCount) });
+      },
+    )
+    .route(
+      {
         method: 'post',
         path: '/sessions',
         summary: 'Schedule a group supervision session',

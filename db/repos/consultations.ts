@@ -204,6 +204,27 @@ export function consultationsRepo(db: Db) {
         .where('requester_id', '=', userId)
         .orderBy('created_at', 'desc')
         .execute(),
+    /**
+     * Closed, non-wellbeing requests the supervisor answered (the ones a case note can be written from),
+     * newest first, with whether a note already exists for each.
+     */
+    answeredBy: (supervisorId: number) =>
+      db
+        .selectFrom('consultations')
+        .select(META)
+        .select((eb) =>
+          eb
+            .selectFrom('case_notes')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('case_notes.consultation_id', '=', 'consultations.id')
+            .as('notes'),
+        )
+        .where('supervisor_id', '=', supervisorId)
+        .where('status', '=', 'closed')
+        .where('wellbeing', '=', 0)
+        .orderBy('closed_at', 'desc')
+        .limit(100)
+        .execute(),
     /** Every request not closed, or closed since `since` (ISO), for the queue and dashboard (scope is checked by the caller). */
     active: (since: string) =>
       db

@@ -4,7 +4,10 @@
  * Supervisors see their queue and dashboard, take requests, reply and release. Everyone sees their
  * notifications. All text from the server is put in with textContent, never as HTML.
  */
-import { findIdentifying, KIND_LABELS, type Finding } from '../../courses/consultation/identifying.ts';
+import { findIdentifying } from '../../courses/consultation/identifying.ts';
+import { caseNotesPanel } from './case-notes-panel.ts';
+import { showFindings } from './identifying-findings.ts';
+import { api, dateTime, el, pageStrings } from './page-helpers.ts';
 
 type Locale = 'uk' | 'en';
 interface Meta {
@@ -29,47 +32,7 @@ interface Message {
 }
 
 const root = document.querySelector<HTMLElement>('[data-consult]');
-const S = JSON.parse(document.getElementById('cons-strings')?.textContent ?? '{}') as Record<string, string>;
-const s = (key: string, vars: Record<string, string | number> = {}) =>
-  (S[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-
-const api = async <T>(url: string, init: { method?: string; body?: unknown } = {}) => {
-  const res = await fetch(url, {
-    method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
-    credentials: 'same-origin',
-    headers: init.body !== undefined ? { 'content-type': 'application/json' } : {},
-    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-  });
-  const data = (await res.json().catch(() => ({}))) as T & { error?: { message: string } };
-  return { res, data };
-};
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, attrs: Record<string, string> = {}) {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
-
-/** Show what the check found, with the matches highlighted, and ask for removal or confirmation. */
-function showFindings(form: HTMLFormElement, text: string, findings: Finding[], locale: Locale) {
-  const box = form.querySelector<HTMLElement>('[data-findings]')!;
-  const row = form.querySelector<HTMLElement>('[data-confirm-row]')!;
-  box.replaceChildren();
-  box.hidden = row.hidden = findings.length === 0;
-  if (!findings.length) return;
-  box.append(el('p', s('cons.found')));
-  const p = el('p', undefined, { class: 'flagged' });
-  let at = 0;
-  for (const f of findings) {
-    p.append(text.slice(at, f.start));
-    const mark = el('mark', f.match, { title: KIND_LABELS[f.kind][locale] });
-    p.append(mark, ` (${KIND_LABELS[f.kind][locale]})`);
-    at = f.end;
-  }
-  p.append(text.slice(at));
-  box.append(p);
-}
+const s = pageStrings('cons-strings');
 
 if (root) {
   const locale = (root.dataset.locale ?? 'uk') as Locale;
@@ -77,10 +40,7 @@ if (root) {
   const status = $('[data-status]');
   const params = new URLSearchParams(location.search);
   const threadId = Number(params.get('id')) || null;
-  const fmt = (iso: string) =>
-    new Intl.DateTimeFormat(locale === 'uk' ? 'uk-UA' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(iso),
-    );
+  const fmt = (iso: string) => dateTime(locale, iso);
   let topics: { id: string; title: Record<Locale, string> }[] = [];
   const topicTitle = (id: string) => topics.find((t) => t.id === id)?.title[locale] ?? id;
   const describe = (m: Meta) =>
@@ -91,7 +51,7 @@ if (root) {
   /** Check before sending: findings must be removed or confirmed. Returns the confirmation flag, or null to stop. */
   function precheck(form: HTMLFormElement, text: string): boolean | null {
     const findings = findIdentifying(text);
-    showFindings(form, text, findings, locale);
+    showFindings(form, text, findings, locale, s('cons.found'));
     if (!findings.length) return false;
     const confirm = form.querySelector<HTMLInputElement>('input[name=confirm]')!;
     if (!confirm.checked) {
@@ -147,6 +107,8 @@ if (root) {
     $<HTMLFormElement>('[data-close]').hidden = !owner || c.status === 'closed';
     $('[data-delete]').hidden = !owner;
     $('[data-release]').hidden = role !== 'supervisor' || c.status !== 'claimed';
+    // The supervisor who answered a closed (non-wellbeing) request can turn it into a case note.
+    $('[data-write-note]').hidden = role !== 'supervisor' || c.status !== 'closed' || c.wellbeing;
   }
 
   async function loadMine() {
@@ -172,12 +134,22 @@ if (root) {
     ]);
     if (!q.res.ok) return;
     $('[data-dashboard]').hidden = false;
-    $('[data-figures]').textContent = s('cons.dashboard', {
-      open: d.data.open,
-      overdue: d.data.overdue,
-      mine: d.data.mine,
-      median: d.data.median_first_response_hours ?? '—',
-    });
+    if (d.res.ok) {
+      const figures = $('[data-figures]');
+      figures.replaceChildren();
+      const num = new Intl.NumberFormat(locale === 'uk' ? 'uk-UA' : 'en-GB');
+      const median = d.data.median_first_response_hours;
+      for (const [key, value] of [
+        ['open', num.format(d.data.open)],
+        ['overdue', num.format(d.data.overdue)],
+        ['mine', num.format(d.data.mine)],
+        ['median', median === null ? '—' : num.format(median)],
+      ] as const) {
+        const div = el('div', undefined, { 'data-figure': key });
+        div.append(el('dt', s(`cons.fig.${key}`)), el('dd', value));
+        figures.append(div);
+      }
+    }
     const list = $('[data-queue]');
     list.replaceChildren();
     for (const m of [...q.data.mine, ...q.data.open]) {
@@ -215,12 +187,19 @@ if (root) {
     await loadForm();
     void loadNotifications();
     if (threadId) await loadThread(threadId, role);
-    if (role === 'supervisor') await loadQueue();
-    else if (role !== 'admin' && role !== 'instructor') {
+    if (role === 'supervisor') {
+      await loadQueue();
+      await notes.load();
+    } else if (role !== 'admin' && role !== 'instructor') {
       if (!threadId) $('[data-ask]').hidden = false;
       await loadMine();
     }
   }
+
+  const notes = caseNotesPanel($('[data-notes-box]'), locale, s, status);
+  $('[data-write-note]').addEventListener('click', () => {
+    if (threadId) notes.write(threadId);
+  });
 
   const newForm = $<HTMLFormElement>('[data-new]');
   newForm.addEventListener('submit', (e) => {

@@ -22,6 +22,15 @@ describe('case notes', async () => {
     });
     expect(early.status).toBe(409); // not closed yet
     await t.request(`/api/consultations/${id}/close`, { cookie: officer.cookie, json: { rating: 'helped' } });
+    // The author finds it among the closed requests they answered; the other supervisor does not.
+    const answered = async (cookie: string) =>
+      (await json(await t.request('/api/consultations/answered', { cookie }))).consultations as {
+        id: number;
+        has_note: boolean;
+      }[];
+    expect((await answered(author.cookie)).map((c) => [c.id, c.has_note])).toEqual([[id, false]]);
+    expect(await answered(reviewer.cookie)).toEqual([]);
+    expect((await t.request('/api/consultations/answered', { cookie: officer.cookie })).status).toBe(403);
     // Identifying data in a note is refused outright.
     const named = await t.request('/api/case-notes', {
       cookie: author.cookie,
@@ -39,6 +48,7 @@ describe('case notes', async () => {
     });
     expect(res.status).toBe(201);
     const noteId = (await json(res)).id as number;
+    expect((await answered(author.cookie)).map((c) => [c.id, c.has_note])).toEqual([[id, true]]);
     // Not public before review; the author cannot review their own note.
     expect((await json(await t.request('/api/case-notes', { cookie: officer.cookie }))).notes).toEqual([]);
     expect((await t.request(`/api/case-notes/${noteId}`, { cookie: officer.cookie })).status).toBe(404);
@@ -112,6 +122,14 @@ describe('group supervision', async () => {
     });
     expect(res.status).toBe(201);
     const sid = (await json(res)).id as number;
+    // The supervisor's own sessions (for attendance); nobody else's, and not for learners.
+    const led = await json(await t.request('/api/supervision/sessions/led', { cookie: sup.cookie }));
+    expect(led.sessions.map((x: { id: number; signed_up: number }) => [x.id, x.signed_up])).toEqual([[sid, 0]]);
+    const other = await supervisor(t);
+    expect((await json(await t.request('/api/supervision/sessions/led', { cookie: other.cookie }))).sessions).toEqual(
+      [],
+    );
+    expect((await t.request('/api/supervision/sessions/led', { cookie: a.cookie })).status).toBe(403);
     expect(
       (await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: a.cookie })).status,
     ).toBe(201);

@@ -1495,6 +1495,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/consultations/answered': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Closed requests you answered that can become case notes (never wellbeing ones), with whether a note exists
+     * @description Access: roles: supervisor.
+     */
+    get: operations['consultations.getAnswered'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/consultations/{id}': {
     parameters: {
       query?: never;
@@ -1717,6 +1737,26 @@ export interface paths {
      * @description Access: roles: supervisor.
      */
     post: operations['supervision.sessions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/sessions/led': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sessions you scheduled (past and upcoming, newest first), to record attendance
+     * @description Access: roles: supervisor.
+     */
+    get: operations['sessions.getLed'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -8740,6 +8780,66 @@ export interface operations {
       };
     };
   };
+  'consultations.getAnswered': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            consultations: {
+              id: number;
+              topic: string;
+              /** @enum {string} */
+              urgency: 'routine' | 'urgent';
+              oblast: string;
+              course_id: string | null;
+              module_id: string | null;
+              wellbeing: boolean;
+              /** @enum {string} */
+              status: 'open' | 'claimed' | 'closed';
+              supervisor_id: number | null;
+              created_at: string;
+              due_at: string;
+              claimed_at: string | null;
+              first_response_at: string | null;
+              closed_at: string | null;
+              rating: ('helped' | 'partly' | 'not_helped') | null;
+              overdue: boolean;
+              has_note: boolean;
+            }[];
+          };
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   'consultations.get': {
     parameters: {
       query?: never;
@@ -9694,6 +9794,59 @@ export interface operations {
       };
       /** @description The body is not in the declared content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'sessions.getLed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sessions: {
+              id: number;
+              supervisor_id: number | null;
+              title: string;
+              starts_at: string;
+              duration_minutes: number;
+              /** @enum {string} */
+              format: 'online' | 'in_person';
+              place: string;
+              capacity: number;
+              oblast: string;
+              cancelled_at: string | null;
+              signed_up: number;
+            }[];
+          };
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
         headers: {
           [name: string]: unknown;
         };
