@@ -38,6 +38,11 @@ export interface Config {
   smtp?: boolean;
   /** How long the LTI tool waits for a platform (JWKS, token, AGS, NRPS, registration), ms; default 10 s. */
   ltiTimeoutMs?: number;
+  /**
+   * `LTI_ALLOW_PRIVATE_URLS=1`: the LTI tool may contact http:// URLs and loopback or private addresses
+   * (a development or test platform on 127.0.0.1). Off by default; never in production (api/lti/safe-url.ts).
+   */
+  ltiAllowPrivateUrls?: boolean;
 }
 
 export interface Deps {

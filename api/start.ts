@@ -83,6 +83,7 @@ const deps = await bootstrap({
     // Development answers are checked against the declared response schemas (api/contract.ts).
     checkResponses: !production,
     smtp: !!env.SMTP_URL,
+    ltiAllowPrivateUrls: env.LTI_ALLOW_PRIVATE_URLS === '1',
   },
 });
 if (env.databaseUrl && !isPostgres(deps.db)) {
