@@ -77,6 +77,8 @@ export interface Deps {
   reports?: ReportRunner;
   /** Encrypts consultation texts at rest (api/consultation/cipher.ts); bootstrap always sets it. */
   consultationCipher?: ContentCipher;
+  /** Encrypts the LTI tool's private keys at rest (api/lti/key-cipher.ts); bootstrap always sets it. */
+  ltiKeyCipher?: ContentCipher;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

@@ -30,7 +30,7 @@ const container = z.object({ members: z.array(z.unknown()).max(10_000) }).passth
 const MAX_PAGES = 50;
 
 export async function syncRoster(
-  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config' | 'ltiKeyCipher'>,
   contextRowId: number,
 ): Promise<{ added: number; removed: number; skipped: number }> {
   const repo = ltiRepo(deps.db);

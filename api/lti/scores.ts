@@ -82,7 +82,7 @@ export interface SendReport {
 
 /** Send every due score once (the timer calls this; tests call it with a fake clock). */
 export async function sendDueScores(
-  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config' | 'ltiKeyCipher'>,
   limit = 50,
 ): Promise<SendReport> {
   const repo = ltiRepo(deps.db);

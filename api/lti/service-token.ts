@@ -50,7 +50,10 @@ export async function serviceFetch(
   }
 }
 
-export async function serviceToken(deps: Pick<Deps, 'db' | 'now' | 'config'>, reg: LtiRegistration): Promise<string> {
+export async function serviceToken(
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'ltiKeyCipher'>,
+  reg: LtiRegistration,
+): Promise<string> {
   const cache = cacheOf(deps);
   const t = deps.now().getTime();
   const hit = cache.get(reg.id);

@@ -30,6 +30,9 @@ export function ltiRepo(db: DB) {
     keys: () => db.selectFrom('lti_tool_keys').selectAll().orderBy('created_at', 'desc').execute(),
     addKey: (k: { kid: string; private_jwk: string; public_jwk: string; created_at: string }) =>
       db.insertInto('lti_tool_keys').values(k).execute(),
+    /** Replace a key's stored private half (a plaintext key sealed on first read). */
+    sealKey: (kid: string, privateJwk: string) =>
+      db.updateTable('lti_tool_keys').set({ private_jwk: privateJwk }).where('kid', '=', kid).execute(),
     retireKeys: (exceptKid: string, at: string) =>
       db
         .updateTable('lti_tool_keys')

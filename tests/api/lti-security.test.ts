@@ -2,18 +2,23 @@
  * The hostile review of the LTI 1.3 tool (issue #22, OWASP ASVS 5.0 L2), each finding as its attack:
  * a second registration claiming a real platform's issuer, server-side request forgery through the
  * URLs a platform supplies, two registrations racing with one single-use link, an erased person's
- * platform links and queued scores, and the framing of the dynamic-registration page on every path.
+ * platform links and queued scores, the framing of the dynamic-registration page on every path, and
+ * the tool's private keys in plaintext in the database.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JWK } from 'jose';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { makeTestApp, tempDir, type TestApp } from '../helpers/app.ts';
 import { INSTRUCTOR, LEARNER, startPlatform, type TestPlatform } from '../helpers/lti-platform.ts';
 import { launch, login, postLaunch, register, sessionOf } from '../helpers/lti-flow.ts';
 import { ltiWorker } from '../../api/lti/worker.ts';
 import { ltiRepo } from '../../db/repos/lti.ts';
 import { blockedAddress, safeFetch } from '../../api/lti/safe-url.ts';
+import { signingKey } from '../../api/lti/keys.ts';
+import { LTI_KEY_FILE, loadLtiKeyCipher } from '../../api/lti/key-cipher.ts';
 
 type Warning = { msg: string; data: Record<string, unknown> };
 
@@ -363,5 +368,61 @@ describe('LTI and the privacy rights: export and erasure', async () => {
     );
     await worker.tick();
     expect(platform.recorded(/\/scores$/)).toHaveLength(0);
+  });
+});
+
+describe('LTI tool keys are encrypted at rest', async () => {
+  const { t, admin } = await setup({ allowPrivate: true });
+  const rows = () => t.deps.db.selectFrom('lti_tool_keys').selectAll().orderBy('created_at').execute();
+
+  it('the database holds only ciphertext; rotation keeps working; a plaintext key is sealed on first use', async () => {
+    const jwks = (await (await t.request('/api/lti/jwks')).json()) as { keys: JWK[] };
+    const [row] = await rows();
+    expect(JSON.parse(row!.private_jwk)).toEqual({ enc: expect.stringMatching(/^v1\./) });
+    expect(row!.private_jwk).not.toContain('"d"');
+    const rotated = await t.request('/api/lti/keys/rotate', {
+      method: 'POST',
+      cookie: admin.cookie,
+      json: { confirm: true },
+    });
+    expect(rotated.status).toBe(200);
+    const { kid } = (await rotated.json()) as { kid: string };
+    expect((await rows()).every((r) => !r.private_jwk.includes('"d"'))).toBe(true);
+    const signer = await signingKey(t.deps);
+    expect(signer.kid).toBe(kid);
+    expect(jwks.keys[0]!.kid).not.toBe(kid);
+
+    // A key stored before encryption at rest (plaintext JWK) still signs, and is sealed on that read.
+    const active = (await rows()).find((r) => r.kid === kid)!;
+    const plain = t.deps.ltiKeyCipher!.decrypt(
+      (JSON.parse(active.private_jwk) as { enc: string }).enc,
+      `lti-tool-key:${kid}`,
+    );
+    expect(JSON.parse(plain)).toHaveProperty('d');
+    await ltiRepo(t.deps.db).sealKey(kid, plain);
+    expect((await signingKey(t.deps)).kid).toBe(kid);
+    expect((await rows()).find((r) => r.kid === kid)!.private_jwk).not.toContain('"d"');
+
+    // Another installation's key cannot open it, and says so.
+    await expect(signingKey({ ...t.deps, ltiKeyCipher: loadLtiKeyCipher({ dataDir: null }) })).rejects.toThrow(
+      /cannot be decrypted: LTI_KEY_ENCRYPTION_KEY/,
+    );
+  });
+
+  it('the key file is created once in the data directory with mode 0600; a bad env key is refused', () => {
+    const dir = tempDir();
+    const a = loadLtiKeyCipher({ dataDir: dir });
+    const file = path.join(dir, LTI_KEY_FILE);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const box = a.encrypt('secret', 'x');
+    expect(loadLtiKeyCipher({ dataDir: dir }).decrypt(box, 'x')).toBe('secret');
+    expect(() => loadLtiKeyCipher({ dataDir: dir, envKey: 'c2hvcnQ=' })).toThrow(/32 bytes/);
+    const env = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      loadLtiKeyCipher({ dataDir: dir, envKey: env }).decrypt(
+        loadLtiKeyCipher({ dataDir: null, envKey: env }).encrypt('k', 'y'),
+        'y',
+      ),
+    ).toBe('k');
   });
 });
