@@ -18,6 +18,7 @@ import { ltiWorker } from '../../api/lti/worker.ts';
 import { ltiRepo } from '../../db/repos/lti.ts';
 import { blockedAddress, safeFetch } from '../../api/lti/safe-url.ts';
 import { signingKey } from '../../api/lti/keys.ts';
+import { readEnv } from '../../api/config.ts';
 import { LTI_KEY_FILE, loadLtiKeyCipher } from '../../api/lti/key-cipher.ts';
 
 type Warning = { msg: string; data: Record<string, unknown> };
@@ -111,6 +112,14 @@ describe('LTI accounts belong to the registration that created them', async () =
 });
 
 describe('LTI server-side request forgery: URLs a platform supplies', async () => {
+  it('LTI_ALLOW_PRIVATE_URLS is off by default and refused in production', () => {
+    expect(readEnv({}).LTI_ALLOW_PRIVATE_URLS).toBe('0');
+    expect(readEnv({ LTI_ALLOW_PRIVATE_URLS: '1' }).LTI_ALLOW_PRIVATE_URLS).toBe('1');
+    expect(() =>
+      readEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://oberih.example.ua', LTI_ALLOW_PRIVATE_URLS: '1' }),
+    ).toThrow(/LTI_ALLOW_PRIVATE_URLS: must not be 1 with NODE_ENV=production/);
+  });
+
   it('refuses loopback, private, link-local, unspecified, mapped and metadata addresses; allows public ones', () => {
     for (const a of [
       '127.0.0.1',
