@@ -12,6 +12,7 @@ import type { CertificateSigner } from './certificates/keys.ts';
 import { loadSharedSigner } from './certificates/shared-key.ts';
 import path from 'node:path';
 import { loadConsultationCipher } from './consultation/cipher.ts';
+import { loadLtiKeyCipher } from './lti/key-cipher.ts';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
 import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
@@ -47,6 +48,8 @@ export interface BootOptions {
   verifyRateLimit?: number;
   /** `CONSULTATION_KEY`: the key that encrypts consultation texts (base64, 32 bytes) instead of the key file. */
   consultationKey?: string;
+  /** `LTI_KEY_ENCRYPTION_KEY`: the key that encrypts the LTI tool's private keys (base64, 32 bytes) instead of the key file. */
+  ltiKeyEncryptionKey?: string;
   /** SQLite: run WAL checkpoints on a worker thread (db/sqlite/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
   /**
@@ -90,6 +93,13 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
     envKey: opts.consultationKey,
   });
+  // The LTI tool's private keys likewise (api/lti/key-cipher.ts).
+  const ltiKeyCipher = loadLtiKeyCipher({
+    dataDir:
+      opts.dataDir ??
+      (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+    envKey: opts.ltiKeyEncryptionKey,
+  });
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
   // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;
@@ -116,6 +126,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     certificateSigner,
     sessionCache,
     consultationCipher,
+    ltiKeyCipher,
     config: {
       trustedOrigins: [],
       publicUrl: null,

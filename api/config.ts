@@ -44,6 +44,13 @@ const envSchema = z.object({
   CONSULTATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   /** Key that encrypts consultation texts (32 bytes, base64); default: a key file generated in DATA_DIR. */
   CONSULTATION_KEY: z.string().optional(),
+  /**
+   * `1`: the LTI tool may contact platforms on http:// and on loopback or private addresses (a
+   * development or test platform). Off by default; refused with NODE_ENV=production (docs/lti.md).
+   */
+  LTI_ALLOW_PRIVATE_URLS: z.enum(['0', '1']).default('0'),
+  /** Key that encrypts the LTI tool's private keys in the database (32 bytes, base64); default: a key file in DATA_DIR. */
+  LTI_KEY_ENCRYPTION_KEY: z.string().optional(),
   /** Megabytes of the built site (with its Brotli and gzip copies) held in memory; the rest is read from disk. */
   STATIC_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
   /** `postgres://user:password@host:5432/database`: PostgreSQL instead of the SQLite file (docs/operations.md). */
@@ -131,6 +138,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: s
           path: ['PUBLIC_URL'],
           message:
             'required with NODE_ENV=production (links in emails and QR codes are built from it, never from the Host header)',
+        });
+      if (e.NODE_ENV === 'production' && e.LTI_ALLOW_PRIVATE_URLS === '1')
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['LTI_ALLOW_PRIVATE_URLS'],
+          message:
+            'must not be 1 with NODE_ENV=production: it lets a platform make the server call its own network (development and tests only)',
         });
       if (e.DATABASE_URL) checkDbUrl(e.DATABASE_URL, 'DATABASE_URL', ctx);
       if (e.DATABASE_READ_URL) {

@@ -38,6 +38,11 @@ export interface Config {
   smtp?: boolean;
   /** How long the LTI tool waits for a platform (JWKS, token, AGS, NRPS, registration), ms; default 10 s. */
   ltiTimeoutMs?: number;
+  /**
+   * `LTI_ALLOW_PRIVATE_URLS=1`: the LTI tool may contact http:// URLs and loopback or private addresses
+   * (a development or test platform on 127.0.0.1). Off by default; never in production (api/lti/safe-url.ts).
+   */
+  ltiAllowPrivateUrls?: boolean;
 }
 
 export interface Deps {
@@ -72,6 +77,8 @@ export interface Deps {
   reports?: ReportRunner;
   /** Encrypts consultation texts at rest (api/consultation/cipher.ts); bootstrap always sets it. */
   consultationCipher?: ContentCipher;
+  /** Encrypts the LTI tool's private keys at rest (api/lti/key-cipher.ts); bootstrap always sets it. */
+  ltiKeyCipher?: ContentCipher;
   /** Where `npm run export:scorm` wrote the packages instructors download (default `dist/scorm`). */
   scormDir?: string;
 }

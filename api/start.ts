@@ -53,6 +53,7 @@ const deps = await bootstrap({
   dataDir: env.DATA_DIR,
   certSigningKey: env.CERT_SIGNING_KEY,
   consultationKey: env.CONSULTATION_KEY,
+  ltiKeyEncryptionKey: env.LTI_KEY_ENCRYPTION_KEY,
   verifyRateLimit: env.VERIFY_RATE_LIMIT,
   // PostgreSQL when DATABASE_URL is set (the storage port in bootstrap picks the engine).
   databaseUrl: env.databaseUrl ?? undefined,
@@ -83,6 +84,7 @@ const deps = await bootstrap({
     // Development answers are checked against the declared response schemas (api/contract.ts).
     checkResponses: !production,
     smtp: !!env.SMTP_URL,
+    ltiAllowPrivateUrls: env.LTI_ALLOW_PRIVATE_URLS === '1',
   },
 });
 if (env.databaseUrl && !isPostgres(deps.db)) {

@@ -1,5 +1,6 @@
 /**
- * Who a launch is: issuer + `sub` → one Oberih account, created on the first accepted launch with the
+ * Who a launch is: registration + `sub` → one Oberih account (never looked up by issuer alone: a second
+ * registration claiming the same issuer must not reach the first one's accounts), created on the first accepted launch with the
  * name and email the platform sends. A platform learner becomes a cadet or an officer (the
  * registration's setting); an Instructor becomes an instructor. An existing account's role is never
  * changed by a launch (only an admin changes roles), and an address already used by another account is
@@ -36,7 +37,7 @@ export async function accountFor(
   p: PlatformPerson,
 ): Promise<{ id: number; role: Role; created: boolean }> {
   const repo = ltiRepo(deps.db);
-  const known = await repo.accountFor(reg.issuer, p.sub);
+  const known = await repo.accountFor(reg.id, p.sub);
   if (known) {
     if (!known.active || known.erased_at)
       throw new LaunchError(403, 'account_disabled', 'the Oberih account of this user is deactivated');
@@ -54,7 +55,8 @@ export async function accountFor(
     return await deps.db.transaction().execute(async (trx) => {
       const r = ltiRepo(trx);
       let email = p.email?.trim().toLowerCase();
-      if (!email || !EMAIL.test(email) || (await r.emailTaken(email))) email = placeholderEmail(reg.issuer, p.sub);
+      if (!email || !EMAIL.test(email) || (await r.emailTaken(email)))
+        email = placeholderEmail(`${reg.id}\n${reg.issuer}`, p.sub);
       const user = await usersRepo(trx).create({
         email,
         full_name: name,
@@ -72,12 +74,12 @@ export async function accountFor(
         created_at: at,
       });
       // Two first launches at once: the other linked first; roll this account back and use that one.
-      if ((await r.accountFor(reg.issuer, p.sub))?.id !== user.id) throw raced;
+      if ((await r.accountFor(reg.id, p.sub))?.id !== user.id) throw raced;
       return { id: user.id, role, created: true };
     });
   } catch (e) {
     if (e !== raced) throw e;
-    const linked = (await repo.accountFor(reg.issuer, p.sub))!;
+    const linked = (await repo.accountFor(reg.id, p.sub))!;
     return { id: linked.id, role: linked.role, created: false };
   }
 }

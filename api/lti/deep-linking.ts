@@ -18,7 +18,7 @@ export interface DeepLinkTicket {
 }
 
 export async function deepLinkResponse(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'ltiKeyCipher'>,
   reg: LtiRegistration,
   ticket: DeepLinkTicket,
   item: CatalogueItem,

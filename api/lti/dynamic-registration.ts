@@ -2,12 +2,15 @@
  * LTI Dynamic Registration 1.0: the platform opens the tool's registration URL with
  * `openid_configuration` and `registration_token`; the tool reads the platform's configuration,
  * posts its own (login, launch, JWKS and deep-linking URLs, the scopes it needs) to the platform's
- * registration endpoint, and stores the client id and deployment id the platform returns.
+ * registration endpoint, and stores the client id and deployment id the platform returns. Every URL
+ * goes through safe-url.ts; an issuer already registered is refused (only an admin adds a second
+ * registration of one issuer, by hand).
  */
 import { z } from 'zod';
 import { ltiRepo, type LtiRegistration } from '../../db/repos/lti.ts';
 import type { Deps } from '../deps.ts';
 import { TOOL_SCOPES } from './claims.ts';
+import { checkUrl, checkUrlSyntax, UnsafeUrlError } from './safe-url.ts';
 import { serviceFetch, ServiceError } from './service-token.ts';
 
 const platformConfig = z
@@ -92,6 +95,23 @@ export async function registerWithPlatform(
   // The configuration must come from the issuer it names (Dynamic Registration §3.5.1).
   if (new URL(cfg.issuer).origin !== new URL(opts.openidConfiguration).origin)
     throw new ServiceError('the platform configuration names an issuer on another site', null);
+  // A second registration claiming an issuer already registered could sign launches "from" that
+  // platform; through a registration link it is refused (an admin may still add one by hand).
+  if ((await ltiRepo(deps.db).registrationsByIssuer(cfg.issuer)).length)
+    throw new ServiceError(
+      `the issuer ${cfg.issuer} is already registered with Oberih: another registration for it can only be added by an admin by hand`,
+      409,
+      'issuer_registered',
+    );
+  // Every URL stored for later requests must pass the same rules as the requests themselves.
+  try {
+    checkUrlSyntax(deps, cfg.authorization_endpoint, 'authorization endpoint');
+    await checkUrl(deps, cfg.token_endpoint, 'token endpoint');
+    await checkUrl(deps, cfg.jwks_uri, 'JWKS URL');
+  } catch (e) {
+    if (e instanceof UnsafeUrlError) throw new ServiceError(e.message, null, 'url_refused');
+    throw e;
+  }
   const reg = await serviceFetch(
     deps,
     cfg.registration_endpoint,
@@ -125,6 +145,6 @@ export async function registerWithPlatform(
     },
     deps.now().toISOString(),
   );
-  if (!created) throw new ServiceError('this platform and client id are already registered', 409);
+  if (!created) throw new ServiceError('this platform and client id are already registered', 409, 'issuer_registered');
   return created;
 }

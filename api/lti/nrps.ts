@@ -2,6 +2,8 @@
  * Names and Role Provisioning Services: the roster of a platform context fills its cohort. Active
  * learners get their account (created as on a first launch) and join the cohort; members the
  * platform reports as Inactive or Deleted leave it. Pages are followed through `Link: rel="next"`.
+ * The roster URL comes from a launch's claims: it (and every next page) must be on the origin of the
+ * registration's token URL or issuer, else the sync fails with that reason (roster_error, a log line).
  */
 import { z } from 'zod';
 import { ltiRepo } from '../../db/repos/lti.ts';
@@ -9,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { accountFor } from './accounts.ts';
 import { isInstructorRole } from './claims.ts';
 import { serviceFetch, serviceToken, ServiceError } from './service-token.ts';
+import { checkServiceOrigin } from './safe-url.ts';
 import { LaunchError } from './validate.ts';
 
 const member = z
@@ -27,7 +30,7 @@ const container = z.object({ members: z.array(z.unknown()).max(10_000) }).passth
 const MAX_PAGES = 50;
 
 export async function syncRoster(
-  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config' | 'ltiKeyCipher'>,
   contextRowId: number,
 ): Promise<{ added: number; removed: number; skipped: number }> {
   const repo = ltiRepo(deps.db);
@@ -37,10 +40,20 @@ export async function syncRoster(
   const at = () => deps.now().toISOString();
   try {
     if (!reg.enabled) throw new ServiceError('the registration is disabled', null);
+    const onPlatform = (url: string) => {
+      try {
+        checkServiceOrigin(reg, url, 'roster service URL');
+      } catch (e) {
+        throw new ServiceError((e as Error).message, null);
+      }
+    };
+    onPlatform(ctx.nrps_url); // before a token is even asked for
     const token = await serviceToken(deps, reg);
     const seen = new Map<string, z.output<typeof member>>();
     let next: string | null = ctx.nrps_url;
     for (let page = 0; next && page < MAX_PAGES; page++) {
+      // The roster URL (from a launch's claims) and each next page must be on the platform's origin.
+      onPlatform(next);
       const res = await serviceFetch(
         deps,
         next,
@@ -64,7 +77,7 @@ export async function syncRoster(
     let added = 0;
     let removed = 0;
     let skipped = 0;
-    const current = new Map((await repo.ltiMembers(ctx.cohort_id, reg.issuer)).map((m) => [m.sub, m.user_id]));
+    const current = new Map((await repo.ltiMembers(ctx.cohort_id, reg.id)).map((m) => [m.sub, m.user_id]));
     for (const m of seen.values()) {
       if (isInstructorRole(m.roles)) continue;
       if (m.status !== 'Active') {

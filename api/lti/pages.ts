@@ -102,7 +102,7 @@ export const pageText = (locale: Locale) => T[locale];
 export function errorPage(
   c: Context<AppEnv>,
   locale: Locale,
-  err: { status: 400 | 401 | 403; reason: string; message: string },
+  err: { status: 400 | 401 | 403 | 409; reason: string; message: string },
   frameAncestors: string[] = [],
 ) {
   const t = T[locale];

@@ -10,6 +10,7 @@
  */
 import { ltiRepo } from '../../db/repos/lti.ts';
 import type { Deps } from '../deps.ts';
+import { checkServiceOrigin, UnsafeUrlError } from './safe-url.ts';
 import { forgetToken, serviceFetch, serviceToken, ServiceError } from './service-token.ts';
 
 export const MAX_ATTEMPTS = 10;
@@ -81,7 +82,7 @@ export interface SendReport {
 
 /** Send every due score once (the timer calls this; tests call it with a fake clock). */
 export async function sendDueScores(
-  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'log' | 'config' | 'ltiKeyCipher'>,
   limit = 50,
 ): Promise<SendReport> {
   const repo = ltiRepo(deps.db);
@@ -94,6 +95,8 @@ export async function sendDueScores(
     try {
       if (!reg) throw new ServiceError('the registration was removed', null);
       if (!reg.enabled) throw new ServiceError('the registration is disabled', null);
+      // The line item comes from a launch's claims: only the platform's own origin gets the token and score.
+      checkServiceOrigin(reg, row.lineitem_url, 'line item URL');
       const token = await serviceToken(deps, reg);
       const res = await serviceFetch(
         deps,
@@ -114,7 +117,11 @@ export async function sendDueScores(
       report.sent++;
     } catch (e) {
       const message = (e as Error).message.slice(0, 300);
-      const retry = row.attempts < MAX_ATTEMPTS ? new Date(at.getTime() + backoffMs(row.attempts)).toISOString() : null;
+      // A URL refused by the SSRF rules will not become acceptable later: failed at once, no retries.
+      const retry =
+        !(e instanceof UnsafeUrlError) && row.attempts < MAX_ATTEMPTS
+          ? new Date(at.getTime() + backoffMs(row.attempts)).toISOString()
+          : null;
       await repo.scoreFailed(id, message, retry, deps.now().toISOString());
       deps.log.warn('lti score not sent', { outbox: id, attempt: row.attempts, error: message, retry: !!retry });
       report.failed++;

@@ -8,6 +8,7 @@ import type { LtiRegistration } from '../../db/repos/lti.ts';
 import type { Deps } from '../deps.ts';
 import { signingKey } from './keys.ts';
 import { TOOL_SCOPES } from './claims.ts';
+import { safeFetch, UnsafeUrlError } from './safe-url.ts';
 
 export const SERVICE_TIMEOUT_MS = 10_000;
 export const timeoutOf = (deps: Pick<Deps, 'config'>) => deps.config.ltiTimeoutMs ?? SERVICE_TIMEOUT_MS;
@@ -23,30 +24,36 @@ export class ServiceError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** A stable code for the registration page and logs, e.g. `url_refused`, `issuer_registered`. */
+    readonly reason = 'platform_error',
   ) {
     super(message);
     this.name = 'ServiceError';
   }
 }
 
-/** fetch with a timeout; network errors and timeouts become ServiceError. */
+/**
+ * A request to a platform URL, through the SSRF checks of safe-url.ts (https, public addresses, no
+ * redirects, a timeout, a size cap); refusals, network errors and timeouts become ServiceError.
+ */
 export async function serviceFetch(
   deps: Pick<Deps, 'config'>,
   url: string,
-  init: RequestInit,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
   what: string,
 ): Promise<Response> {
-  const ms = timeoutOf(deps);
   try {
-    return await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(ms) });
+    return await safeFetch(deps, url, init, what, timeoutOf(deps));
   } catch (e) {
-    const err = e as Error;
-    const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
-    throw new ServiceError(`${what}: ${timeout ? `no answer within ${ms / 1000} s` : err.message}`, null);
+    if (e instanceof UnsafeUrlError) throw new ServiceError(e.message, null, 'url_refused');
+    throw new ServiceError(`${what}: ${(e as Error).message}`, null);
   }
 }
 
-export async function serviceToken(deps: Pick<Deps, 'db' | 'now' | 'config'>, reg: LtiRegistration): Promise<string> {
+export async function serviceToken(
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'ltiKeyCipher'>,
+  reg: LtiRegistration,
+): Promise<string> {
   const cache = cacheOf(deps);
   const t = deps.now().getTime();
   const hit = cache.get(reg.id);

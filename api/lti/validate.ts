@@ -11,6 +11,7 @@ import { zodFields } from '../errors.ts';
 import type { Deps } from '../deps.ts';
 import { launchClaims, LTI, MESSAGE_TYPES, type LaunchClaims } from './claims.ts';
 import { platformKeys } from './platform-keys.ts';
+import { UnsafeUrlError } from './safe-url.ts';
 
 export const CLOCK_SKEW_S = 60;
 /** The oldest `iat` accepted (plus skew). */
@@ -53,6 +54,7 @@ export async function launchState(deps: Pick<Deps, 'db' | 'now'>, state: string)
 
 function joseReason(e: unknown): LaunchError {
   if (e instanceof LaunchError) return e;
+  if (e instanceof UnsafeUrlError) return new LaunchError(401, 'jwks_refused', e.message);
   if (e instanceof errors.JWTExpired) return new LaunchError(401, 'expired', 'the id_token has expired');
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'iss') return new LaunchError(401, 'wrong_issuer', 'the id_token was issued by another platform');

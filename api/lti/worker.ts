@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import { syncRoster } from './nrps.ts';
 import { sendDueScores } from './scores.ts';
 
-export function ltiWorker(deps: Pick<Deps, 'db' | 'now' | 'log' | 'config'>) {
+export function ltiWorker(deps: Pick<Deps, 'db' | 'now' | 'log' | 'config' | 'ltiKeyCipher'>) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   async function tick() {

@@ -24,6 +24,7 @@ import { publicJwks, rotateKeys } from '../lti/keys.ts';
 import { syncRoster } from '../lti/nrps.ts';
 import { autoPostPage, errorPage, esc, newWindowPage, originsOf, page, type Locale } from '../lti/pages.ts';
 import { queueScores } from '../lti/scores.ts';
+import { checkUrl, checkUrlSyntax, UnsafeUrlError } from '../lti/safe-url.ts';
 import { ServiceError } from '../lti/service-token.ts';
 import { launchState, LaunchError, validateIdToken, type ValidLaunch } from '../lti/validate.ts';
 import { writeSessionCookie } from '../middleware/session.ts';
@@ -466,29 +467,45 @@ export function ltiRoutes() {
         summary:
           'Dynamic registration: the URL an admin pastes into the platform\'s "Register a tool" (single-use token t)',
         access: 'public',
+        // Lenient on purpose: a missing or odd parameter gets the HTML page below (framed by the
+        // platform like the success page), never a JSON error the platform's frame cannot show.
         query: z
           .object({
-            t: z.string().max(100),
-            openid_configuration: z.string().url().max(2000),
-            registration_token: z.string().max(4000).optional(),
+            t: z.string().optional(),
+            openid_configuration: z.string().optional(),
+            registration_token: z.string().optional(),
           })
-          .strict(),
+          .passthrough(),
         produces: 'text/html',
         status: 200,
-        errors: [400, 401, 403],
+        errors: [400, 403, 409],
       },
       async (c, { query }) => {
         const deps = c.get('deps');
         const locale = reqLocale(c);
         const repo = ltiRepo(deps.db);
-        const frame = originsOf([query.openid_configuration]);
-        const fail = (reason: string, message: string, status: 400 | 403 = 400) => {
+        // The one page of the tool a platform frames before it is registered: framed by the origin of
+        // the platform's configuration URL only, on success and on every failure alike (docs/lti.md).
+        const config = query.openid_configuration ?? '';
+        const frame = /^https?:\/\//.test(config) && config.length <= 2000 ? originsOf([config]) : [];
+        const fail = (reason: string, message: string, status: 400 | 403 | 409 = 400) => {
           deps.log.warn('lti dynamic registration failed', { reason, message });
           return errorPage(c, locale, { status, reason, message }, frame);
         };
-        const link = await repo.registrationLink(hashToken(query.t));
+        if (!query.t || query.t.length > 100)
+          return fail('link_invalid', 'the registration link is incomplete: copy the whole link from Oberih', 403);
+        if (!frame.length)
+          return fail(
+            'missing_configuration',
+            'the platform did not send its openid_configuration URL: start the registration from the platform',
+          );
+        if ((query.registration_token?.length ?? 0) > 4000)
+          return fail('invalid_request', 'the registration token is too long');
+        // Claim the single-use link first, atomically: of two registrations racing with one link, one wins.
+        const tokenHash = hashToken(query.t);
         const at = deps.now().toISOString();
-        if (!link || link.used_at || link.expires_at <= at)
+        const link = await repo.useRegistrationLink(tokenHash, at);
+        if (!link)
           return fail(
             'link_invalid',
             'this registration link was already used or has expired: make a new one in Oberih',
@@ -497,16 +514,16 @@ export function ltiRoutes() {
         let created: LtiRegistration;
         try {
           created = await registerWithPlatform(deps, {
-            openidConfiguration: query.openid_configuration,
+            openidConfiguration: config,
             registrationToken: query.registration_token,
             learnerRole: link.learner_role,
             urls: toolUrls(toolBase(c)),
           });
         } catch (e) {
-          if (e instanceof ServiceError) return fail('platform_error', e.message);
+          await repo.releaseRegistrationLink(tokenHash, at);
+          if (e instanceof ServiceError) return fail(e.reason, e.message, e.reason === 'issuer_registered' ? 409 : 400);
           throw e;
         }
-        await repo.useRegistrationLink(hashToken(query.t), at);
         await auditRepo(deps.db).record({
           event: 'lti.registration_created',
           actor_id: link.created_by,
@@ -555,10 +572,20 @@ export function ltiRoutes() {
         body: registrationBody,
         response: z.object({ registration: registrationView }),
         status: 201,
-        errors: [409],
+        errors: [400, 409],
       },
       async (c, { body }) => {
         const deps = c.get('deps');
+        // The same URL rules as every request the tool makes (api/lti/safe-url.ts), with a message naming the URL.
+        try {
+          checkUrlSyntax(deps, body.issuer, 'issuer');
+          checkUrlSyntax(deps, body.auth_url, 'auth_url');
+          await checkUrl(deps, body.token_url, 'token_url');
+          await checkUrl(deps, body.jwks_url, 'jwks_url');
+        } catch (e) {
+          if (!(e instanceof UnsafeUrlError)) throw e;
+          throw new AppError(400, 'validation_failed', e.message);
+        }
         const created = await ltiRepo(deps.db).createRegistration(
           { ...body, source: 'manual' },
           deps.now().toISOString(),

@@ -8,6 +8,7 @@ import { attemptsRepo } from '../../db/repos/attempts.ts';
 import { z } from 'zod';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { usersRepo } from '../../db/repos/users.ts';
+import { ltiRepo } from '../../db/repos/lti.ts';
 import { consultationsRepo } from '../../db/repos/consultations.ts';
 import { supervisionRepo } from '../../db/repos/supervision.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -155,6 +156,8 @@ export function privacyRoutes() {
                 },
           ),
           supervision_sessions: await supervisionRepo(db).mySignups(user.id),
+          // Sign-in through a learning platform (LTI, issue #22): which platform knows them by which id.
+          lti_links: await ltiRepo(db).linksOfUser(user.id),
           security_log: await db
             .selectFrom('audit_log')
             .select(['at', 'event', 'ip'])
@@ -214,6 +217,9 @@ export function privacyRoutes() {
             await trx.deleteFrom(table).where('user_id', '=', user.id).execute();
           // Their consultation requests go whole, messages with them (issue #24).
           await consultationsRepo(trx).deleteForRequester(user.id);
+          // Their platform links and grade links go, and every queued score with them: an erased
+          // person's score must never be sent to the platform later (issue #22).
+          await ltiRepo(trx).eraseUser(user.id);
           await auditRepo(trx).scrubPerson(user.id, user.email);
           await trx.deleteFrom('attempts').where('user_id', '=', user.id).execute(); // responses cascade
           await trx.updateTable('completions').set({ score: null }).where('user_id', '=', user.id).execute();

@@ -16,6 +16,7 @@ import * as signingKeys from './2026-12-04T2500-signing-keys.ts';
 import * as evaluation from './2026-12-04T2300-evaluation.ts';
 import * as consultation from './2026-12-04T2400-consultation-support.ts';
 import * as lti from './2026-12-04T2100-lti.ts';
+import * as ltiAccountsPerRegistration from './2026-12-05T0100-lti-accounts-per-registration.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2300-evaluation': evaluation,
   '2026-12-04T2400-consultation-support': consultation,
   '2026-12-04T2500-signing-keys': signingKeys,
+  '2026-12-05T0100-lti-accounts-per-registration': ltiAccountsPerRegistration,
 };

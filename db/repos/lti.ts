@@ -30,6 +30,9 @@ export function ltiRepo(db: DB) {
     keys: () => db.selectFrom('lti_tool_keys').selectAll().orderBy('created_at', 'desc').execute(),
     addKey: (k: { kid: string; private_jwk: string; public_jwk: string; created_at: string }) =>
       db.insertInto('lti_tool_keys').values(k).execute(),
+    /** Replace a key's stored private half (a plaintext key sealed on first read). */
+    sealKey: (kid: string, privateJwk: string) =>
+      db.updateTable('lti_tool_keys').set({ private_jwk: privateJwk }).where('kid', '=', kid).execute(),
     retireKeys: (exceptKid: string, at: string) =>
       db
         .updateTable('lti_tool_keys')
@@ -88,18 +91,37 @@ export function ltiRepo(db: DB) {
       created_at: string;
       expires_at: string;
     }) => db.insertInto('lti_registration_links').values(l).execute(),
-    /** Use a link once: true only for the first use before it expires. */
+    /**
+     * Claim a link once, atomically: one UPDATE that only matches an unused, unexpired link, so of two
+     * registrations racing with the same link exactly one gets a row (the other gets null).
+     */
     useRegistrationLink: async (tokenHash: string, at: string) => {
-      const r = await db
-        .updateTable('lti_registration_links')
-        .set({ used_at: at })
-        .where('token_hash', '=', tokenHash)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', at)
-        .returning(['learner_role', 'created_by'])
-        .executeTakeFirst();
-      return r ?? null;
+      const claimed = changed(
+        await db
+          .updateTable('lti_registration_links')
+          .set({ used_at: at })
+          .where('token_hash', '=', tokenHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', at)
+          .executeTakeFirst(),
+      );
+      if (!claimed) return null;
+      return (
+        (await db
+          .selectFrom('lti_registration_links')
+          .select(['learner_role', 'created_by'])
+          .where('token_hash', '=', tokenHash)
+          .executeTakeFirst()) ?? null
+      );
     },
+    /** Give back a claim whose registration failed (the platform's admin may try again). */
+    releaseRegistrationLink: (tokenHash: string, claimedAt: string) =>
+      db
+        .updateTable('lti_registration_links')
+        .set({ used_at: null })
+        .where('token_hash', '=', tokenHash)
+        .where('used_at', '=', claimedAt)
+        .execute(),
     registrationLink: (tokenHash: string) =>
       db.selectFrom('lti_registration_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
 
@@ -165,20 +187,44 @@ export function ltiRepo(db: DB) {
     },
 
     // --- accounts ---
-    accountFor: (issuer: string, sub: string) =>
+    /** The account a registration's `sub` is linked to: never another registration's, even with the same issuer. */
+    accountFor: (registrationId: number, sub: string) =>
       db
         .selectFrom('lti_accounts')
         .innerJoin('users', 'users.id', 'lti_accounts.user_id')
         .select(['users.id', 'users.role', 'users.active', 'users.email', 'users.full_name', 'users.erased_at'])
-        .where('lti_accounts.issuer', '=', issuer)
+        .where('lti_accounts.registration_id', '=', registrationId)
         .where('lti_accounts.sub', '=', sub)
         .executeTakeFirst(),
     linkAccount: (a: { issuer: string; sub: string; user_id: number; registration_id: number; created_at: string }) =>
       db
         .insertInto('lti_accounts')
         .values(a)
-        .onConflict((oc) => oc.columns(['issuer', 'sub']).doNothing())
+        .onConflict((oc) => oc.columns(['registration_id', 'sub']).doNothing())
         .execute(),
+    /** A person's platform links, for the privacy export: issuer, registration name and `sub` (no secrets). */
+    linksOfUser: (userId: number) =>
+      db
+        .selectFrom('lti_accounts')
+        .innerJoin('lti_registrations', 'lti_registrations.id', 'lti_accounts.registration_id')
+        .select([
+          'lti_accounts.issuer',
+          'lti_registrations.name as registration',
+          'lti_accounts.sub',
+          'lti_accounts.created_at',
+        ])
+        .where('lti_accounts.user_id', '=', userId)
+        .orderBy('lti_accounts.created_at')
+        .execute(),
+    /**
+     * Erasure: the person's platform links, grade links and every score row (sent or not) go, so an
+     * erased person's score is never sent later and their platform id is not kept.
+     */
+    eraseUser: async (userId: number) => {
+      await db.deleteFrom('lti_score_outbox').where('user_id', '=', userId).execute();
+      await db.deleteFrom('lti_grade_links').where('user_id', '=', userId).execute();
+      await db.deleteFrom('lti_accounts').where('user_id', '=', userId).execute();
+    },
     emailTaken: async (email: string) =>
       !!(await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()),
 
@@ -254,14 +300,14 @@ export function ltiRepo(db: DB) {
         .values({ cohort_id: cohortId, course_id: courseId, due_on: null, assigned_at: at })
         .onConflict((oc) => oc.columns(['cohort_id', 'course_id']).doNothing())
         .execute(),
-    /** Accounts of this platform in a cohort, by their `sub`. */
-    ltiMembers: (cohortId: number, issuer: string) =>
+    /** Accounts of this registration in a cohort, by their `sub`. */
+    ltiMembers: (cohortId: number, registrationId: number) =>
       db
         .selectFrom('cohort_members')
         .innerJoin('lti_accounts', 'lti_accounts.user_id', 'cohort_members.user_id')
         .select(['cohort_members.user_id', 'lti_accounts.sub'])
         .where('cohort_members.cohort_id', '=', cohortId)
-        .where('lti_accounts.issuer', '=', issuer)
+        .where('lti_accounts.registration_id', '=', registrationId)
         .execute(),
 
     // --- grade links and the score outbox ---

@@ -6,16 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, type JWK } from 'jose';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { INSTRUCTOR, LEARNER, LTI, startPlatform, type TestPlatform } from '../helpers/lti-platform.ts';
+import { makeTestApp } from '../helpers/app.ts';
+import { INSTRUCTOR, LEARNER, LTI, startPlatform } from '../helpers/lti-platform.ts';
+import { FORM, launch, login, postLaunch, register, sessionOf, userCount } from '../helpers/lti-flow.ts';
 import { ltiWorker } from '../../api/lti/worker.ts';
-
-const FORM = 'application/x-www-form-urlencoded';
 
 async function setup() {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
-  const t = await makeTestApp({ now, config: { ltiTimeoutMs: 700 } });
+  const t = await makeTestApp({ now, config: { ltiTimeoutMs: 700, ltiAllowPrivateUrls: true } });
   const platform = await startPlatform({
     now,
     toolJwks: async () => (await (await t.request('/api/lti/jwks')).json()) as { keys: JWK[] },
@@ -25,79 +24,6 @@ async function setup() {
   const advance = (ms: number) => (offset += ms);
   return { t, platform, admin, worker, advance, now };
 }
-
-async function register(t: TestApp, platform: TestPlatform, cookie: string, patch: Record<string, unknown> = {}) {
-  const res = await t.request('/api/lti/registrations', { json: { ...platform.registration(), ...patch }, cookie });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { registration: { id: number } }).registration;
-}
-
-/** OIDC login initiation at the tool; returns the redirect to the platform and the state cookie. */
-async function login(t: TestApp, platform: TestPlatform) {
-  const q = new URLSearchParams({
-    iss: platform.urls.issuer,
-    login_hint: 'hint-1',
-    target_link_uri: 'http://localhost/api/lti/launch',
-    lti_message_hint: 'msg-1',
-    client_id: platform.state.clientId,
-    lti_deployment_id: platform.state.deploymentId,
-  });
-  const res = await t.request(`/api/lti/login?${q}`);
-  expect(res.status).toBe(302);
-  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('oberih_lti_'))!;
-  expect(setCookie).toMatch(/SameSite=None/);
-  expect(setCookie).toMatch(/Secure/);
-  return { location: res.headers.get('location')!, cookie: setCookie.split(';')[0]! };
-}
-
-/** Post the id_token as the platform's auto-posting form would (cross-site). */
-function postLaunch(
-  t: TestApp,
-  platform: TestPlatform,
-  form: Record<string, string>,
-  cookie?: string,
-  headers: Record<string, string> = {},
-) {
-  return t.request('/api/lti/launch', {
-    method: 'POST',
-    body: new URLSearchParams(form).toString(),
-    headers: { 'content-type': FORM, 'sec-fetch-site': 'cross-site', ...headers },
-    origin: platform.base,
-    cookie,
-  });
-}
-
-/** A complete launch for `person` (the platform's authorize logic makes the token). */
-async function launch(
-  t: TestApp,
-  platform: TestPlatform,
-  person = platform.state.next.person,
-  claims: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-) {
-  platform.state.next = { person, claims };
-  const { location, cookie } = await login(t, platform);
-  const a = await platform.authorize(location);
-  if ('error' in a) throw new Error(a.error);
-  const res = await postLaunch(t, platform, { id_token: a.id_token, state: a.state }, cookie, headers);
-  return { res, cookie, form: { id_token: a.id_token, state: a.state }, nonce: a.nonce };
-}
-
-const sessionOf = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('oberih_session='))
-    ?.split(';')[0];
-
-const userCount = async (t: TestApp) =>
-  Number(
-    (
-      await t.deps.db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
 
 describe('LTI registration', async () => {
   const { t, platform, admin } = await setup();
@@ -483,7 +409,7 @@ describe('LTI launch rejections: a clear page, a log line, no account', async ()
     warn: (msg: string, data: Record<string, unknown> = {}) => warnings.push({ msg, data }),
     error: () => undefined,
   };
-  const t = await makeTestApp({ now, log: log as never, config: { ltiTimeoutMs: 700 } });
+  const t = await makeTestApp({ now, log: log as never, config: { ltiTimeoutMs: 700, ltiAllowPrivateUrls: true } });
   const platform = await startPlatform({
     now,
     toolJwks: async () => (await (await t.request('/api/lti/jwks')).json()) as { keys: JWK[] },

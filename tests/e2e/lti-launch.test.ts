@@ -25,6 +25,8 @@ describe('LTI launch in the browser', async () => {
     catalog: fixtures(),
     log: silentLogger,
     groupCommitMs: 0,
+    // The made-up platform listens on http://127.0.0.1 (never allowed in production: docs/lti.md).
+    config: { ltiAllowPrivateUrls: true },
   });
   const server = await listen(createServerApp(deps, '.tmp/fixture-site'), 0, '127.0.0.1');
   const tool = `http://localhost:${server.port}`;

@@ -31,7 +31,12 @@ export interface Person {
   roles?: string[];
 }
 
-export async function startPlatform(opts: { toolJwks: () => Promise<{ keys: JWK[] }>; now?: () => Date }) {
+export async function startPlatform(opts: {
+  toolJwks: () => Promise<{ keys: JWK[] }>;
+  now?: () => Date;
+  /** Claim this issuer instead of the server's own URL (a fake platform posing as a real one). */
+  issuer?: string;
+}) {
   const now = opts.now ?? (() => new Date());
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = 'platform-key-1';
@@ -50,6 +55,8 @@ export async function startPlatform(opts: { toolJwks: () => Promise<{ keys: JWK[
       claims: {} as Record<string, unknown>,
     },
     tokensIssued: 0,
+    /** Client ids the registration endpoint hands out in turn (then `clientId`). */
+    registerClientIds: [] as string[],
   };
 
   const server = http.createServer((req, res) => {
@@ -71,7 +78,7 @@ export async function startPlatform(opts: { toolJwks: () => Promise<{ keys: JWK[
       }),
   );
 
-  const issuer = base;
+  const issuer = opts.issuer ?? base;
   const urls = {
     issuer,
     auth: `${base}/auth`,
@@ -128,7 +135,7 @@ export async function startPlatform(opts: { toolJwks: () => Promise<{ keys: JWK[
       rec(body);
       if (req.headers.authorization !== 'Bearer reg-token-1') return json(401, { error: 'bad registration token' });
       return json(200, {
-        client_id: state.clientId,
+        client_id: state.registerClientIds.shift() ?? state.clientId,
         'https://purl.imsglobal.org/spec/lti-tool-configuration': { deployment_id: state.deploymentId },
       });
     }

@@ -41,6 +41,13 @@ export const PersonExport = named(
         'Consultation requests without their text; a wellbeing one as `{ id, confidential: true }` only',
       ),
       supervision_sessions: rows,
+      lti_links: z
+        .array(
+          z.object({ issuer: z.string(), registration: z.string(), sub: z.string(), created_at: timestamp }).strict(),
+        )
+        .describe(
+          "Learning platforms (LTI) the person signs in through: the platform's issuer, its registration's name and the person's id there",
+        ),
       security_log: rows,
     })
     .strict(),

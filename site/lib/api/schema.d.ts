@@ -2816,6 +2816,14 @@ export interface components {
       supervision_sessions: {
         [key: string]: unknown;
       }[];
+      /** @description Learning platforms (LTI) the person signs in through: the platform's issuer, its registration's name and the person's id there */
+      lti_links: {
+        issuer: string;
+        registration: string;
+        sub: string;
+        /** @description ISO 8601 date-time */
+        created_at: string;
+      }[];
       security_log: {
         [key: string]: unknown;
       }[];
@@ -11161,9 +11169,9 @@ export interface operations {
   };
   'lti.getRegister': {
     parameters: {
-      query: {
-        t: string;
-        openid_configuration: string;
+      query?: {
+        t?: string;
+        openid_configuration?: string;
         registration_token?: string;
       };
       header?: never;
@@ -11190,8 +11198,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not signed in, the session has expired, or the credentials are wrong */
-      401: {
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -11199,8 +11207,8 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
-      403: {
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
