@@ -492,8 +492,9 @@ export function ltiRoutes() {
           deps.log.warn('lti dynamic registration failed', { reason, message });
           return errorPage(c, locale, { status, reason, message }, frame);
         };
+        // Incomplete is a bad request (400); a whole link that is unknown, used or expired is refused (403).
         if (!query.t || query.t.length > 100)
-          return fail('link_invalid', 'the registration link is incomplete: copy the whole link from Oberih', 403);
+          return fail('link_incomplete', 'the registration link is incomplete: copy the whole link from Oberih');
         if (!frame.length)
           return fail(
             'missing_configuration',

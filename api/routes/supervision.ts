@@ -4,12 +4,14 @@
  * attendance; learners sign up and cancel; attended sessions count as professional development hours.
  */
 import { z } from 'zod';
-import { OBLAST_CODES, oblastField } from '../../courses/oblast-iso.ts';
+import { OBLAST_CODES, OBLASTS, isOblast, oblastField } from '../../courses/oblast-iso.ts';
 import { auditRepo } from '../../db/repos/audit.ts';
 import { consultationsRepo } from '../../db/repos/consultations.ts';
 import { supervisionRepo } from '../../db/repos/supervision.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { consultationData } from '../consultation/data.ts';
+import { scopeOf } from '../programme/scope.ts';
+import { MIN_CELL } from '../programme/suppress.ts';
 import { AppError, notFound } from '../errors.ts';
 import { Resource } from '../route.ts';
 import { clientIp } from './auth.ts';
@@ -17,6 +19,7 @@ import { REQUESTER_ROLES } from './consultations.ts';
 import { idParam, isoDateTime } from './fields.ts';
 
 const ADMIN = ['admin'] as const;
+const regionOf = (iso: string) => (isOblast(iso) ? OBLASTS[iso].region : undefined);
 const SUPERVISOR = ['supervisor'] as const;
 
 export const scopeBody = z
@@ -148,13 +151,30 @@ export function supervisionRoutes() {
       {
         method: 'get',
         path: '/figures',
-        summary: 'Professional development from group supervision per oblast (attendances and hours, no names)',
-        access: ['admin', 'supervisor'],
+        summary:
+          'Professional development from group supervision per oblast (attendances and hours, no names); coordinators: their oblasts, groups under 5 people suppressed',
+        access: ['admin', 'supervisor', 'coordinator'],
         response: z.object({
           by_oblast: z.array(z.object({ oblast: z.string(), attendances: z.number(), hours: z.number() })),
+          /** Oblasts in scope left out because their figures describe fewer than 5 people. */
+          suppressed: z.number(),
         }),
+        errors: [403],
       },
-      async (c) => c.json({ by_oblast: await supervisionRepo(c.get('deps').db).hoursByOblast() }),
+      async (c) => {
+        const deps = c.get('deps');
+        const user = c.get('user')!;
+        const rows = await supervisionRepo(deps.db).hoursByOblast();
+        const shown = (r: (typeof rows)[number]) => ({ oblast: r.oblast, attendances: r.attendances, hours: r.hours });
+        if (user.role !== 'coordinator') return c.json({ by_oblast: rows.map(shown), suppressed: 0 });
+        // The coordinator's figures follow the programme view's rules: their oblasts only (scopes are
+        // KATOTTH region numbers, sessions carry ISO codes), aggregates of at least 5 people. No total
+        // is given, so no hidden oblast can be recovered by subtraction.
+        const scope = await scopeOf(deps, user);
+        const inScope = rows.filter((r) => scope.national || scope.oblasts.includes(regionOf(r.oblast) ?? ''));
+        const big = inScope.filter((r) => r.people >= MIN_CELL);
+        return c.json({ by_oblast: big.map(shown), suppressed: inScope.length - big.length });
+      },
     )
     .route(
       {
