@@ -39,6 +39,17 @@ export const EXPIRING_DAYS = 60;
 
 export function programmeRepo(db: DB) {
   return {
+    /** Live cohorts that belong to an organisation, with its oblast (what the evaluation figures group by). */
+    placedCohorts() {
+      return db
+        .selectFrom('cohorts')
+        .innerJoin('organisations', 'organisations.id', 'cohorts.organisation_id')
+        .select(['cohorts.id as cohortId', 'organisations.id as organisationId', 'organisations.oblast_code as oblast'])
+        .where('cohorts.archived_at', 'is', null)
+        .orderBy('cohorts.id')
+        .execute();
+    },
+
     async learnerFacts(now: Date): Promise<LearnerFact[]> {
       const nowIso = now.toISOString();
       const today = nowIso.slice(0, 10);
