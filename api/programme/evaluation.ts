@@ -135,6 +135,9 @@ export async function evaluationSummary(
           ? ['all', ...oblastCodes.map((o) => `o:${o}`)]
           : oblastCodes.filter(inScope).map((o) => `o:${o}`);
 
+  // An oblast in scope without any organisation is a real zero (no cohort, no figure).
+  for (const group of visible) if (!cohortsOf.has(group)) cohortsOf.set(group, []);
+
   const oblastList = oblastData().oblasts;
   const labelOf = (group: string): Label => {
     if (group === 'all') return { uk: 'Усього', en: 'Total' };

@@ -235,6 +235,12 @@ describe('programme evaluation figures', async () => {
     expect(res.status).toBe(403);
   });
 
+  it('answers an oblast without any organisation with zeros, not an error', async () => {
+    const e = await dashboard(national.cookie, '?oblast=12');
+    expect(e.gain).toEqual([expect.objectContaining({ key: '12', n: 0, meanGain: null, responseRate: null })]);
+    expect(e.reaction[0]!.n).toBe(0);
+  });
+
   it('gives the national coordinator the country and every oblast', async () => {
     const e = await dashboard(national.cookie);
     expect(e.gain.map((g) => g.key)).toEqual(['all', '05', '46']);
