@@ -10,7 +10,13 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The suites that do not depend on SQLite mechanisms (files, WAL, the in-process session cache). */
-const POSTGRES_INCLUDE = ['tests/api/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/reliability/**/*.test.ts'];
+const POSTGRES_INCLUDE = [
+  'tests/api/**/*.test.ts',
+  'tests/security/**/*.test.ts',
+  'tests/reliability/**/*.test.ts',
+  // The programme view's repositories (max over a boolean once failed only on PostgreSQL).
+  'tests/programme/**/*.test.ts',
+];
 const POSTGRES_EXCLUDE = [
   // The SQLite session cache's own mechanism (TEMP triggers, data_version); PostgreSQL keeps no cache.
   'tests/security/session-cache.test.ts',

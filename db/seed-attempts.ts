@@ -17,6 +17,7 @@ import type { Response } from '../courses/schema/question.ts';
 import { wrongResponse } from '../courses/sample-responses.ts';
 import { correctResponse, isPassed, scoreAttempt } from '../courses/scoring.ts';
 import type { DB } from './connection.ts';
+import { seedEvaluation } from './seed-evaluation.ts';
 import { DEMO_ACCOUNTS, type SeedOptions } from './seed.ts';
 
 const HOUR = 3_600_000;
@@ -211,5 +212,6 @@ export function seedAttempts(catalog: Catalog): SeedOptions['afterProgress'] {
         .insertInto('completions')
         .values(completionRows.slice(i, i + 100))
         .execute();
+    await seedEvaluation(db, catalog, rand);
   };
 }

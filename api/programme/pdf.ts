@@ -36,7 +36,20 @@ const TEXT = {
     passRate: 'Успішні, %',
     mean: 'Сер. бал',
     evaluation: 'Оцінювання (реакція, приріст знань, застосування)',
-    noEvaluation: 'Дані оцінювання ще не підключено до цього звіту.',
+    noEvaluation: 'Жоден курс не має вбудованого оцінювання.',
+    evalNote:
+      'n — кількість осіб, яких описує показник (пари пре-тест/підсумковий тест або відповіді); «Відп., %» — частка відповідей серед тих, кого стосується. Приріст — у відсоткових пунктах (в. п.), у дужках 95 % довірчий інтервал.',
+    gainTitle: 'Рівень 2. Приріст знань (пре-тест → підсумковий тест)',
+    reactionTitle: 'Рівень 1. Реакція: середнє за шкалою 1–5',
+    followUpTitle: 'Рівень 3. Застосування за останній місяць, % — результат',
+    n: 'n',
+    rate: 'Відп., %',
+    gain: 'Приріст, в. п. [95 % ДІ]',
+    dz: 'd_z [95 % ДІ]',
+    improved: 'Покращили, %',
+    several: 'Кілька разів, %',
+    once: 'Один раз, %',
+    never: 'Ніколи, %',
     total: 'Усього',
     page: 'Сторінка',
   },
@@ -58,7 +71,20 @@ const TEXT = {
     passRate: 'Pass, %',
     mean: 'Mean',
     evaluation: 'Evaluation (reaction, knowledge gain, follow-up)',
-    noEvaluation: 'Evaluation data is not yet connected to this report.',
+    noEvaluation: 'No course has a built-in evaluation.',
+    evalNote:
+      'n: people the figure describes (pre-test/final pairs or answers); "Resp., %": response rate among those it concerns. Gain in percentage points, 95 % confidence interval in brackets.',
+    gainTitle: 'Level 2. Knowledge gain (pre-test → final)',
+    reactionTitle: 'Level 1. Reaction: mean on a 1–5 scale',
+    followUpTitle: 'Level 3. Used in the last month, % — outcome',
+    n: 'n',
+    rate: 'Resp., %',
+    gain: 'Gain, pp [95 % CI]',
+    dz: 'd_z [95 % CI]',
+    improved: 'Improved, %',
+    several: 'Several times, %',
+    once: 'Once, %',
+    never: 'Never, %',
     total: 'Total',
     page: 'Page',
   },
@@ -149,19 +175,47 @@ export async function programmeReportPdf(input: ReportInput): Promise<Uint8Array
   y -= 6;
   para(t.evaluation, 11, bold);
   if (!input.evaluation) para(t.noEvaluation, 9.5, regular, GREY);
+  else if (input.evaluation.courses.length === 0) para(t.noEvaluation, 9.5, regular, GREY);
   else {
-    for (const g of input.evaluation.gain)
-      para(
-        `${g.key}: n=${g.n}, Δ=${g.meanGain.toFixed(1)} [${g.ci[0].toFixed(1)}; ${g.ci[1].toFixed(1)}], d_z=${g.effectSize.toFixed(2)} [${g.effectCi[0].toFixed(2)}; ${g.effectCi[1].toFixed(2)}]`,
-        9,
+    para(t.evalNote, 8.5, regular, GREY);
+    const n = (v: number | '<5') => String(v);
+    const p = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}`);
+    const f = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
+    const ci = (c: [number, number] | null, d: number) => (c ? `[${c[0].toFixed(d)}; ${c[1].toFixed(d)}]` : '');
+    for (const c of input.evaluation.courses) {
+      need(80);
+      y -= 4;
+      para(c.course.title[input.locale], 10.5, bold);
+      grid(
+        t.gainTitle,
+        [t.n, t.rate, t.gain, t.dz, t.improved],
+        c.gain.map((g) => [
+          g.label[input.locale],
+          n(g.n),
+          p(g.responseRate),
+          `${f(g.meanGain, 1)} ${ci(g.ci, 1)}`,
+          `${f(g.effectSize, 2)} ${ci(g.effectCi, 2)}`,
+          p(g.improved),
+        ]),
+        [0.5, 0.7, 1.6, 1.6, 0.9],
       );
-    for (const r of input.evaluation.reaction)
-      para(`${r.label[input.locale]}: ${r.mean.toFixed(2)} / 5 (n=${r.n}, ${Math.round(r.responseRate * 100)} %)`, 9);
-    for (const f of input.evaluation.followUp)
-      para(
-        `${f.label[input.locale]}: ${Math.round(f.several * 100)} % / ${Math.round(f.once * 100)} % / ${Math.round(f.never * 100)} % (n=${f.n}, ${Math.round(f.responseRate * 100)} %)`,
-        9,
+      grid(
+        t.reactionTitle,
+        [t.n, t.rate, ...(c.reaction[0]?.items ?? []).map((i) => i.label[input.locale])],
+        c.reaction.map((r) => [r.label[input.locale], n(r.n), p(r.responseRate), ...r.items.map((i) => f(i.mean, 2))]),
       );
+      const outcomes = c.followUp[0]?.outcomes ?? [];
+      outcomes.forEach((o, i) =>
+        grid(
+          `${t.followUpTitle} ${i + 1}: ${o.label[input.locale]}`,
+          [t.n, t.rate, t.several, t.once, t.never],
+          c.followUp.map((r) => {
+            const x = r.outcomes[i]!;
+            return [r.label[input.locale], n(r.n), p(r.responseRate), p(x.several), p(x.once), p(x.never)];
+          }),
+        ),
+      );
+    }
   }
 
   const pages = doc.getPages();
@@ -202,6 +256,32 @@ export async function programmeReportPdf(input: ReportInput): Promise<Uint8Array
       y -= 12;
     }
     y -= 10;
+  }
+
+  /** A small table of strings: a label column and figure columns (the evaluation section). */
+  function grid(title: string, cols: string[], rows: string[][], weights: number[] = cols.map(() => 1)) {
+    const labelW = 130;
+    const unit = (W - 2 * M - labelW) / weights.reduce((s, w) => s + w, 0);
+    const xs = weights.map((_, i) => M + labelW + unit * weights.slice(0, i).reduce((s, w) => s + w, 0));
+    const widthOf = (i: number) => unit * weights[i]!;
+    need(50);
+    para(title, 9.5, bold);
+    const headLines = cols.map((c, i) => wrap(c, regular, 7, widthOf(i) - 4).slice(0, 3));
+    const headH = Math.max(...headLines.map((l) => l.length)) * 9;
+    headLines.forEach((lines, i) =>
+      lines.forEach((l, j) => page.drawText(l, { x: xs[i]!, y: y - j * 9, size: 7, font: regular, color: GREY })),
+    );
+    y -= headH + 3;
+    page.drawLine({ start: { x: M, y: y + 8 }, end: { x: W - M, y: y + 8 }, thickness: 0.5, color: GREY });
+    for (const r of rows) {
+      need(13);
+      text(clip(r[0]!, regular, 8.5, labelW - 6), M, 8.5);
+      r.slice(1).forEach((v, i) =>
+        page.drawText(clip(v, regular, 8, widthOf(i) - 4), { x: xs[i]!, y, size: 8, font: regular, color: BLACK }),
+      );
+      y -= 12;
+    }
+    y -= 8;
   }
 }
 

@@ -12,7 +12,7 @@ import { LEARNER_ROLES } from '../../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { AppError } from '../errors.ts';
 import { buildCube } from '../programme/cube.ts';
-import { tableCsv } from '../programme/csv.ts';
+import { evaluationCsv, tableCsv } from '../programme/csv.ts';
 import { evaluationSummary } from '../programme/evaluation.ts';
 import { oblastByCode, oblasts } from '../programme/oblasts.ts';
 import { programmeReportPdf } from '../programme/pdf.ts';
@@ -33,9 +33,50 @@ export const programmeQuery = z
   })
   .strict();
 const csvQuery = programmeQuery.extend({ locale: localeField.default('uk') }).strict();
-const csvParams = z.object({ table: z.enum(TABLES, { message: `one of ${TABLES.join(', ')}` }) }).strict();
+const CSV_TABLES = [...TABLES, 'evaluation'] as const;
+const csvParams = z.object({ table: z.enum(CSV_TABLES, { message: `one of ${CSV_TABLES.join(', ')}` }) }).strict();
 
 const shown = z.union([z.number(), z.literal('<5'), z.null()]);
+const label = z.object({ uk: z.string(), en: z.string() });
+const pair = z.tuple([z.number(), z.number()]).nullable();
+const share = z.number().min(0).max(1).nullable();
+const evaluationGroup = {
+  key: z.string(),
+  label,
+  n: z.union([z.number().int(), z.literal('<5')]),
+  responseRate: share,
+};
+const evaluationSchema = z.object({
+  courses: z.array(
+    z.object({
+      course: z.object({ id: z.string(), title: label }),
+      gain: z.array(
+        z.object({
+          ...evaluationGroup,
+          meanPre: z.number().nullable(),
+          meanPost: z.number().nullable(),
+          meanGain: z.number().nullable(),
+          ci: pair,
+          effectSize: z.number().nullable(),
+          effectCi: pair,
+          improved: share,
+        }),
+      ),
+      reaction: z.array(
+        z.object({
+          ...evaluationGroup,
+          items: z.array(z.object({ item: z.string(), label, mean: z.number().nullable() })),
+        }),
+      ),
+      followUp: z.array(
+        z.object({
+          ...evaluationGroup,
+          outcomes: z.array(z.object({ outcome: z.number().int(), label, never: share, once: share, several: share })),
+        }),
+      ),
+    }),
+  ),
+});
 const rowSchema = z.object({
   key: z.string(),
   label: z.object({ uk: z.string(), en: z.string() }),
@@ -55,7 +96,7 @@ export const dashboardSchema = z.object({
   ),
   min_cell: z.literal(5),
   generated_at: z.string(),
-  evaluation: z.unknown().nullable(),
+  evaluation: evaluationSchema.nullable(),
 });
 
 /** The caller's view: the country-wide cube (suppressed once), cut to their scope and filter. */
@@ -84,11 +125,6 @@ const scopeLabel = (v: ProgrammeView, locale: 'uk' | 'en') => {
   return base;
 };
 
-const evaluationScope = (v: ProgrammeView) => ({
-  oblasts: v.filter.oblast ? [v.filter.oblast] : v.scope.national ? null : v.scope.oblasts,
-  organisation: v.filter.organisation,
-});
-
 export function programmeRoutes() {
   return new Resource('/api/programme', 'programme')
     .route(
@@ -109,7 +145,7 @@ export function programmeRoutes() {
           ...view,
           min_cell: 5 as const,
           generated_at: deps.now().toISOString(),
-          evaluation: await evaluationSummary(deps, evaluationScope(view)),
+          evaluation: await evaluationSummary(deps, view),
         });
       },
     )
@@ -118,7 +154,8 @@ export function programmeRoutes() {
         method: 'get',
         path: '/tables/:table',
         operationId: 'programme.tableCsv',
-        summary: 'One dashboard table as CSV (UTF-8 with BOM), headers in the chosen language',
+        summary:
+          'One dashboard table (or the evaluation figures: evaluation.csv) as CSV (UTF-8 with BOM), headers in the chosen language',
         access: READERS,
         params: z.object({ table: z.string().max(40) }).strict(),
         query: csvQuery,
@@ -131,11 +168,15 @@ export function programmeRoutes() {
           throw new AppError(
             404,
             'not_found',
-            `no table "${params.table.slice(0, 40)}": use one of ${TABLES.map((t) => `${t}.csv`).join(', ')}`,
+            `no table "${params.table.slice(0, 40)}": use one of ${CSV_TABLES.map((t) => `${t}.csv`).join(', ')}`,
           );
         const view = await viewFor(c, query);
         const name = parsed.data.table;
-        return c.body(tableCsv(view, name, query.locale), 200, {
+        const csv =
+          name === 'evaluation'
+            ? evaluationCsv(await evaluationSummary(c.get('deps'), view), query.locale)
+            : tableCsv(view, name, query.locale);
+        return c.body(csv, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="oberih-programme-${name}-${query.locale}.csv"`,
         });
@@ -160,7 +201,7 @@ export function programmeRoutes() {
           locale: query.locale,
           generatedAt: deps.now().toISOString(),
           scopeLabel: scopeLabel(view, query.locale),
-          evaluation: await evaluationSummary(deps, evaluationScope(view)),
+          evaluation: await evaluationSummary(deps, view),
         });
         return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
           'content-type': 'application/pdf',

@@ -4,6 +4,7 @@
  * archived, so the country is exactly the sum of its oblasts and an oblast of its organisations.
  * Portable queries only (Kysely's builder; the per-learner arithmetic is done here in TypeScript).
  */
+import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
 import { LEARNER_ROLES, isLearnerRole, type LearnerRole } from '../schema.ts';
 
@@ -39,6 +40,17 @@ export const EXPIRING_DAYS = 60;
 
 export function programmeRepo(db: DB) {
   return {
+    /** Live cohorts that belong to an organisation, with its oblast (what the evaluation figures group by). */
+    placedCohorts() {
+      return db
+        .selectFrom('cohorts')
+        .innerJoin('organisations', 'organisations.id', 'cohorts.organisation_id')
+        .select(['cohorts.id as cohortId', 'organisations.id as organisationId', 'organisations.oblast_code as oblast'])
+        .where('cohorts.archived_at', 'is', null)
+        .orderBy('cohorts.id')
+        .execute();
+    },
+
     async learnerFacts(now: Date): Promise<LearnerFact[]> {
       const nowIso = now.toISOString();
       const today = nowIso.slice(0, 10);
@@ -106,7 +118,8 @@ export function programmeRepo(db: DB) {
           'user_id',
           'course_id',
           (eb) => eb.fn.max('score').as('best'),
-          (eb) => eb.fn.max('passed').as('passed'),
+          // `passed` is a boolean on PostgreSQL (no max(boolean) there) and 0/1 on SQLite.
+          sql<number>`max(case when ${sql.ref('passed')} then 1 else 0 end)`.as('passed'),
         ])
         .where('submitted_at', 'is not', null)
         .where('score', 'is not', null)

@@ -1,5 +1,6 @@
 /**
- * The header shows who is signed in: name and role, their workspace when their role has one, and
+ * The header shows who is signed in: name and role, their workspace when their role has one (the
+ * programme overview for coordinators and admins), and
  * "Sign out" instead of "Sign in". Every page is the same static HTML for everyone, so this runs in
  * the browser: a classic script placed right after the header's menu (see Base.astro), so it runs
  * before the page below it is laid out and nothing shifts (CLS). Name and role come from the device
@@ -24,6 +25,7 @@ function show(who: Who | null) {
   each('[data-header-account]', !!who);
   each('[data-header-staff]', !!who && STAFF.has(who.role));
   each('[data-header-admin]', who?.role === 'admin');
+  each('[data-header-programme]', who?.role === 'coordinator' || who?.role === 'admin');
   if (who)
     header.querySelectorAll('[data-header-who]').forEach((el) => {
       el.textContent = `${who.name} (${roles[who.role] ?? who.role})`;

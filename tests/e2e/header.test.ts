@@ -16,6 +16,7 @@ const ROLE_UK: Record<string, string> = {
   officer: 'поліцейський',
   instructor: 'викладач',
   admin: 'адміністратор',
+  coordinator: 'координатор',
 };
 /** Static pages of each kind: a text-only module page, the course list, the assessment, "My learning". */
 const PAGES = [
@@ -58,6 +59,7 @@ const header = (page: Page) => ({
   my: page.locator('header.site').getByRole('link', { name: 'Моє навчання' }),
   instructor: page.locator('header.site').getByRole('link', { name: 'Кабінет викладача' }),
   admin: page.locator('header.site').getByRole('link', { name: 'Адміністрування' }),
+  programme: page.locator('header.site').getByRole('link', { name: 'Програма' }),
 });
 
 describe('the header', async () => {
@@ -75,12 +77,13 @@ describe('the header', async () => {
       expect(await h.who.isVisible()).toBe(false);
       expect(await h.instructor.isVisible()).toBe(false);
       expect(await h.admin.isVisible()).toBe(false);
+      expect(await h.programme.isVisible()).toBe(false);
     }
     await context.close();
   });
 
-  for (const role of ['cadet', 'officer', 'instructor', 'admin'] as const) {
-    it(`signed in as ${role}: name and role, "My learning", ${role === 'admin' ? 'both workspaces' : role === 'instructor' ? 'the instructor workspace' : 'no workspace'}, "Sign out"; nothing shifts`, async () => {
+  for (const role of ['cadet', 'officer', 'instructor', 'admin', 'coordinator'] as const) {
+    it(`signed in as ${role}: name and role, "My learning", ${role === 'admin' ? 'both workspaces' : role === 'instructor' ? 'the instructor workspace' : role === 'coordinator' ? 'the programme overview' : 'no workspace'}, "Sign out"; nothing shifts`, async () => {
       const account = DEMO_ACCOUNTS.find((a) => a.email === `${role}@oberih.demo`)!;
       const context = await signIn(browser, server.url, account.email, account.password);
       const page = await context.newPage();
@@ -94,6 +97,8 @@ describe('the header', async () => {
         expect(await h.my.isVisible(), url).toBe(true);
         expect(await h.instructor.isVisible(), url).toBe(role === 'instructor' || role === 'admin');
         expect(await h.admin.isVisible(), url).toBe(role === 'admin');
+        // The programme overview: coordinators and admins.
+        expect(await h.programme.isVisible(), url).toBe(role === 'coordinator' || role === 'admin');
         expect(await layoutShift(page), `CLS on ${url}`).toBeLessThanOrEqual(0.01);
       }
       await context.close();

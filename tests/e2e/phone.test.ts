@@ -32,7 +32,9 @@ const roleFor = (page: string) =>
     ? account('admin@oberih.demo')
     : page.includes('/instructor/')
       ? account('instructor@oberih.demo')
-      : account('cadet@oberih.demo');
+      : page.includes('/programme/')
+        ? account('coordinator@oberih.demo')
+        : account('cadet@oberih.demo');
 
 async function signedInPage(browser: Browser, base: string, who?: { email: string; password: string }) {
   const context = await browser.newContext({ viewport: PHONE });
@@ -125,6 +127,18 @@ describe('every page at 360 × 800 px', async () => {
     for (const c of await page.locator('canvas[data-chart]').all()) await c.scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await check(page, 'cohort dashboard');
+    await page.context().close();
+  });
+
+  it("the coordinator's programme dashboard with its evaluation section fits", async () => {
+    const page = await signedInPage(browser, server.url, account('coordinator@oberih.demo'));
+    for (const locale of ['uk', 'en']) {
+      await page.goto(`${server.url}/${locale}/programme/`);
+      await page.locator('[data-programme-evaluation]').first().waitFor();
+      for (const c of await page.locator('canvas[data-chart]').all()) await c.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500);
+      await check(page, `${locale} programme dashboard`);
+    }
     await page.context().close();
   });
 

@@ -66,11 +66,33 @@ describe('programme dashboard (browser)', async () => {
     expect(await page.locator('[data-chart-table="programme-oblasts"] tbody tr').count()).toBeGreaterThan(0);
   });
 
+  it('shows the evaluation figures: gain with CIs, reaction with its chart, follow-up, response rates', async () => {
+    const course = page.locator('[data-programme-evaluation]').first();
+    await course.scrollIntoViewIfNeeded();
+    // The demo plants pre-tests and reaction answers for the Lviv cadets (db/seed-evaluation.ts).
+    const gain = course.locator('[data-evaluation-table="gain"]');
+    const lvivRow = gain.locator('tbody tr', { hasText: 'Львівська' });
+    expect(await lvivRow.locator('td').nth(0).innerText()).toMatch(/^\d+$/);
+    // Gain and d_z with their 95 % intervals.
+    expect(await lvivRow.innerText()).toMatch(/\[-?\d+,\d; -?\d+,\d\]/);
+    expect((await course.locator('.summary').first().innerText()).length).toBeGreaterThan(20);
+    const reaction = course.locator('[data-evaluation-table="reaction"] tbody tr', { hasText: 'Львівська' });
+    expect(await reaction.innerText()).toMatch(/\d,\d\d/);
+    expect(await course.locator('figure.chart').count()).toBe(1);
+    // Every demo completion is weeks old: the 90-day follow-up has no answers yet, and says so.
+    expect(await course.innerText()).toContain('Застосування не можна показати');
+    expect(await page.locator('#programme-evaluation ~ *').first().innerText()).not.toMatch(/@oberih\.demo/);
+    expect(await page.locator('a[href^="/api/programme/tables/evaluation.csv"]').count()).toBe(1);
+  });
+
   it('has no axe violations, in Ukrainian and in English', async () => {
     expect(await axe(page)).toEqual([]);
     await page.goto(`${server.url}/en/programme/`);
     await page.locator('[data-programme-total]').waitFor();
     expect(await page.locator('h1').innerText()).toBe('Programme overview for coordinators');
+    await page.locator('[data-programme-evaluation]').first().scrollIntoViewIfNeeded();
+    await page.locator('figure.chart canvas').last().waitFor();
+    expect(await page.locator('[data-programme-evaluation]').innerText()).toContain('Knowledge gain');
     expect(await axe(page)).toEqual([]);
   });
 

@@ -1143,7 +1143,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One dashboard table as CSV (UTF-8 with BOM), headers in the chosen language
+     * One dashboard table (or the evaluation figures: evaluation.csv) as CSV (UTF-8 with BOM), headers in the chosen language
      * @description Access: roles: coordinator, admin.
      */
     get: operations['programme.tableCsv'];
@@ -7400,7 +7400,69 @@ export interface operations {
             /** @constant */
             min_cell: 5;
             generated_at: string;
-            evaluation?: unknown | null;
+            evaluation: {
+              courses: {
+                course: {
+                  id: string;
+                  title: {
+                    uk: string;
+                    en: string;
+                  };
+                };
+                gain: {
+                  key: string;
+                  label: {
+                    uk: string;
+                    en: string;
+                  };
+                  n: number | '<5';
+                  responseRate: number | null;
+                  meanPre: number | null;
+                  meanPost: number | null;
+                  meanGain: number | null;
+                  ci: [number, number] | null;
+                  effectSize: number | null;
+                  effectCi: [number, number] | null;
+                  improved: number | null;
+                }[];
+                reaction: {
+                  key: string;
+                  label: {
+                    uk: string;
+                    en: string;
+                  };
+                  n: number | '<5';
+                  responseRate: number | null;
+                  items: {
+                    item: string;
+                    label: {
+                      uk: string;
+                      en: string;
+                    };
+                    mean: number | null;
+                  }[];
+                }[];
+                followUp: {
+                  key: string;
+                  label: {
+                    uk: string;
+                    en: string;
+                  };
+                  n: number | '<5';
+                  responseRate: number | null;
+                  outcomes: {
+                    outcome: number;
+                    label: {
+                      uk: string;
+                      en: string;
+                    };
+                    never: number | null;
+                    once: number | null;
+                    several: number | null;
+                  }[];
+                }[];
+              }[];
+            } | null;
           };
         };
       };
