@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { formatPercent } from '../../courses/format.ts';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublicQuestion } from '../../courses/assessment.ts';
@@ -131,7 +132,9 @@ describe('deadline and late review with the network cut', async () => {
     inTime.close();
     expect(closed).toMatchObject({ finished_by: 'deadline', late_status: 'pending', late_score: 100 });
     expect(closed.score).toBeLessThan(75);
-    expect(await page.locator('[data-result]').innerText()).toContain(`Not passed — Score: ${closed.score}%`);
+    expect(await page.locator('[data-result]').innerText()).toContain(
+      `Not passed — Score: ${formatPercent(closed.score, 'en')}`, // shown as the page formats it (one decimal)
+    );
     await context.close();
 
     // The cohort's instructor sees it in the queue, with the evidence, and accepts it.

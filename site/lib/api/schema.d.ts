@@ -1707,8 +1707,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Professional development from group supervision per oblast (attendances and hours, no names)
-     * @description Access: roles: admin, supervisor.
+     * Professional development from group supervision per oblast (attendances and hours, no names); coordinators: their oblasts, groups under 5 people suppressed
+     * @description Access: roles: admin, supervisor, coordinator.
      */
     get: operations['supervision.getFigures'];
     put?: never;
@@ -9707,6 +9707,7 @@ export interface operations {
               attendances: number;
               hours: number;
             }[];
+            suppressed: number;
           };
         };
       };
