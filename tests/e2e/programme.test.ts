@@ -85,6 +85,13 @@ describe('programme dashboard (browser)', async () => {
     expect(await page.locator('a[href^="/api/programme/tables/evaluation.csv"]').count()).toBe(1);
   });
 
+  it('shows group supervision hours by oblast (the demo has none attended yet)', async () => {
+    const section = page.locator('[data-programme-supervision]');
+    await section.waitFor();
+    expect(await section.locator('h2').innerText()).toBe('Групова супервізія');
+    expect(await section.innerText()).toMatch(/Ще немає відвіданих занять/);
+  });
+
   it('has no axe violations, in Ukrainian and in English', async () => {
     expect(await axe(page)).toEqual([]);
     await page.goto(`${server.url}/en/programme/`);
