@@ -43,6 +43,17 @@ describe('storage boundary', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('routes build no queries: every read and write goes through a repository (db/repos/)', () => {
+    const QUERY = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(/; // (a transaction around repository calls is fine)
+    const offenders = [...files('api/routes'), 'api/access.ts'].flatMap((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (QUERY.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('the check itself sees an import when there is one', () => {
     expect(imports('db/sqlite/connection.ts')).toContain('better-sqlite3');
     expect(imports('db/postgres/connection.ts')).toContain('pg');
