@@ -11,8 +11,9 @@ import { MfaChallenges } from './auth/mfa-challenges.ts';
 import type { CertificateSigner } from './certificates/keys.ts';
 import { loadSharedSigner } from './certificates/shared-key.ts';
 import path from 'node:path';
-import { loadConsultationCipher } from './consultation/cipher.ts';
-import { loadLtiKeyCipher } from './lti/key-cipher.ts';
+import { CONSULTATION_KEY_FILE, loadConsultationCipher } from './consultation/cipher.ts';
+import { LTI_KEY_FILE, loadLtiKeyCipher } from './lti/key-cipher.ts';
+import { checkKeyMatches } from './key-check.ts';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
 import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
@@ -87,19 +88,28 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       now,
     }));
   // Consultation texts are encrypted with a key kept beside the SQLite file (or in DATA_DIR), never in the database.
-  const consultationCipher = loadConsultationCipher({
-    dataDir:
-      opts.dataDir ??
-      (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
-    envKey: opts.consultationKey,
-  });
+  const keyDir =
+    opts.dataDir ??
+    (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile)));
+  const consultationCipher = loadConsultationCipher({ dataDir: keyDir, envKey: opts.consultationKey });
   // The LTI tool's private keys likewise (api/lti/key-cipher.ts).
-  const ltiKeyCipher = loadLtiKeyCipher({
-    dataDir:
-      opts.dataDir ??
-      (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
-    envKey: opts.ltiKeyEncryptionKey,
-  });
+  const ltiKeyCipher = loadLtiKeyCipher({ dataDir: keyDir, envKey: opts.ltiKeyEncryptionKey });
+  // Every server of one database must hold the same keys (api/key-check.ts); only a kept key is checked
+  // (tests without a data folder get a throw-away key per app).
+  if (opts.consultationKey || keyDir)
+    await checkKeyMatches(db, {
+      name: 'consultation-key',
+      cipher: consultationCipher,
+      setting: opts.consultationKey ? 'CONSULTATION_KEY' : `the key file ${path.join(keyDir!, CONSULTATION_KEY_FILE)}`,
+      now: now().toISOString(),
+    });
+  if (opts.ltiKeyEncryptionKey || keyDir)
+    await checkKeyMatches(db, {
+      name: 'lti-key',
+      cipher: ltiKeyCipher,
+      setting: opts.ltiKeyEncryptionKey ? 'LTI_KEY_ENCRYPTION_KEY' : `the key file ${path.join(keyDir!, LTI_KEY_FILE)}`,
+      now: now().toISOString(),
+    });
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
   // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.ts';
 import { readEnvOrExit } from './config.ts';
-import { checkDatabaseOrExit, runPrimary } from './start-checks.ts';
+import { checkDatabaseOrExit, EXIT_BAD_SETTING, runPrimary } from './start-checks.ts';
 import { reportListening } from './cluster.ts';
 import { isPostgres } from '../db/migrations/dialect.ts';
 import { redactUrl } from '../db/postgres/connection.ts';
@@ -29,6 +29,7 @@ import { createOutboxWorker, smtpTransport } from './email/outbox-worker.ts';
 import { scheduleDailyReminders } from './email/reminders.ts';
 import { scheduleConsultationJobs } from './consultation/jobs.ts';
 import { ltiWorker } from './lti/worker.ts';
+import { KeyMismatchError } from './key-check.ts';
 
 // A bad setting, an unreachable or newer database: one line on stderr, a non-zero exit, nothing written.
 const env = readEnvOrExit();
@@ -86,6 +87,11 @@ const deps = await bootstrap({
     smtp: !!env.SMTP_URL,
     ltiAllowPrivateUrls: env.LTI_ALLOW_PRIVATE_URLS === '1',
   },
+}).catch((e: unknown) => {
+  // A key that does not match the database's data (api/key-check.ts): a setting to fix, nothing written.
+  if (!(e instanceof KeyMismatchError)) throw e;
+  console.error(`error: ${e.message}`);
+  process.exit(EXIT_BAD_SETTING);
 });
 if (env.databaseUrl && !isPostgres(deps.db)) {
   console.error('error: DATABASE_URL is set but this build cannot serve from PostgreSQL yet (bootstrap opened SQLite)');

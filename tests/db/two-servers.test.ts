@@ -7,11 +7,13 @@
  * (tests/api/instances.test.ts shows the same rules with two apps in one process, on both engines.)
  */
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../db/seed.ts';
 import { adminQuery, scratchDatabase } from '../helpers/pg-admin.ts';
 import { startServer } from '../helpers/server.ts';
 
+const newKey = () => crypto.randomBytes(32).toString('base64');
 const cadet = DEMO_ACCOUNTS.find((a) => a.email === 'cadet@oberih.demo')!;
 
 async function signIn(base: string) {
@@ -47,7 +49,12 @@ const me = (base: string, cookie: string) =>
 describe('several server processes on one PostgreSQL database', () => {
   it('two servers started at once on an empty database both come up, seed once, and serve as one', async () => {
     const { name, url } = await scratchDatabase('twoservers');
-    const [a, b] = await Promise.all([startServer({ DATABASE_URL: url }), startServer({ DATABASE_URL: url })]);
+    // Servers on several hosts share the keys kept outside the database (docs/operations.md).
+    const keys = { CONSULTATION_KEY: newKey(), LTI_KEY_ENCRYPTION_KEY: newKey() };
+    const [a, b] = await Promise.all([
+      startServer({ DATABASE_URL: url, ...keys }),
+      startServer({ DATABASE_URL: url, ...keys }),
+    ]);
     // One demo, not two (and no unique-key failure in the second seeder).
     const users = await adminQuery(`select count(*)::int as n from users where email = '${cadet.email}'`, name);
     expect(users.rows[0].n).toBe(1);
@@ -68,6 +75,10 @@ describe('several server processes on one PostgreSQL database', () => {
     });
     expect(out.status).toBe(200);
     expect(await me(a.url, cookie)).toBe(401);
+    // A third host with its own consultation key would write texts the others cannot read: refused.
+    await expect(startServer({ DATABASE_URL: url, ...keys, CONSULTATION_KEY: newKey() })).rejects.toThrow(
+      /server exited with 2:[\s\S]*CONSULTATION_KEY on this server is not the key this database/,
+    );
     await Promise.all([a.stop(), b.stop()]);
   }, 240_000);
 
