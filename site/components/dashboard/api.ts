@@ -68,6 +68,10 @@ export const dash = {
   cohorts: () => call(() => client.GET('/api/cohorts')),
   createCohort: (body: Body<'/api/cohorts', 'post'>) => call(() => client.POST('/api/cohorts', { body })),
   cohort: (id: number) => call(() => client.GET('/api/cohorts/{id}', { params: { path: { id } } })),
+  updateCohort: (id: number, body: Body<'/api/cohorts/{id}', 'patch'>) =>
+    call(() => client.PATCH('/api/cohorts/{id}', { params: { path: { id } }, body })),
+  organisations: () => call(() => client.GET('/api/organisations')),
+  oblasts: () => call(() => client.GET('/api/oblasts')),
   members: (id: number) => call(() => client.GET('/api/cohorts/{id}/members', { params: { path: { id } } })),
   assignCourse: (id: number, courseId: string, due_on: string | null) =>
     call(() =>
