@@ -46,7 +46,7 @@ const envSchema = z.object({
   CONSULTATION_KEY: z.string().optional(),
   /**
    * `1`: the LTI tool may contact platforms on http:// and on loopback or private addresses (a
-   * development or test platform). Off by default; refused with NODE_ENV=production (docs/lti.md).
+   * development or test platform). Off by default; honoured only with NODE_ENV=development or test set (docs/lti.md).
    */
   LTI_ALLOW_PRIVATE_URLS: z.enum(['0', '1']).default('0'),
   /** Key that encrypts the LTI tool's private keys in the database (32 bytes, base64); default: a key file in DATA_DIR. */
@@ -139,12 +139,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env & { dbFile: s
           message:
             'required with NODE_ENV=production (links in emails and QR codes are built from it, never from the Host header)',
         });
-      if (e.NODE_ENV === 'production' && e.LTI_ALLOW_PRIVATE_URLS === '1')
+      // NODE_ENV as set, not its default: a host that never set it is not assumed to be a developer's.
+      if (e.LTI_ALLOW_PRIVATE_URLS === '1' && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test')
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['LTI_ALLOW_PRIVATE_URLS'],
-          message:
-            'must not be 1 with NODE_ENV=production: it lets a platform make the server call its own network (development and tests only)',
+          message: 'only with NODE_ENV=development or test: it lets a platform make the server call its own network',
         });
       if (e.DATABASE_URL) checkDbUrl(e.DATABASE_URL, 'DATABASE_URL', ctx);
       if (e.DATABASE_READ_URL) {

@@ -64,27 +64,53 @@ const blockList = new net.BlockList();
 for (const [a, p] of V4_BLOCKED) blockList.addSubnet(a, p, 'ipv4');
 for (const [a, p] of V6_BLOCKED) blockList.addSubnet(a, p, 'ipv6');
 
+/** An IPv6 address as 16 bytes (`::` expanded, a trailing dotted IPv4 included). */
+function v6Bytes(address: string): number[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [p, q, r, t] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
+    text = text.slice(0, -dotted[1]!.length) + `${((p << 8) | q).toString(16)}:${((r << 8) | t).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.flatMap((g) => {
+    const n = parseInt(g, 16);
+    return [n >> 8, n & 255];
+  });
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, where it is one of the forms that reach an IPv4 host:
+ * IPv4-compatible (::/96), IPv4-mapped (::ffff:0:0/96), SIIT (::ffff:0:0:0/96), NAT64 (64:ff9b::/96)
+ * and 6to4 (2002::/16). Judged as that IPv4 address.
+ */
+function embeddedV4(b: number[]): string | null {
+  const zero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const v4 = (at: number) => b.slice(at, at + 4).join('.');
+  if (zero(0, 10) && ((b[10] === 0 && b[11] === 0) || (b[10] === 255 && b[11] === 255))) return v4(12);
+  if (zero(0, 8) && b[8] === 255 && b[9] === 255 && b[10] === 0 && b[11] === 0) return v4(12);
+  if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12)) return v4(12);
+  if (b[0] === 0x20 && b[1] === 0x02) return v4(2);
+  return null;
+}
+
 /** Why an address must not be contacted, or null when it is a public address. */
 export function blockedAddress(address: string): string | null {
-  let family = net.isIP(address);
+  const family = net.isIP(address);
   if (!family) return 'not an IP address';
-  let a = address;
-  // IPv4-mapped and IPv4-compatible IPv6 (::ffff:127.0.0.1, ::ffff:7f00:1): judge the IPv4 inside.
-  const mapped = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
-  if (mapped) {
-    a = mapped[1]!;
-    family = 4;
-  } else if (family === 6 && /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i.test(a)) {
-    const [hi, lo] = a
-      .slice(7)
-      .split(':')
-      .map((h) => parseInt(h, 16)) as [number, number];
-    a = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
-    family = 4;
-  }
-  return blockList.check(a, family === 4 ? 'ipv4' : 'ipv6')
-    ? `${address} is a loopback, private, link-local or reserved address`
-    : null;
+  const why = `${address} is a loopback, private, link-local or reserved address`;
+  if (family === 4) return blockList.check(address, 'ipv4') ? why : null;
+  if (blockList.check(address, 'ipv6')) return why;
+  const bytes = v6Bytes(address);
+  const v4 = embeddedV4(bytes);
+  if (v4) return blockList.check(v4, 'ipv4') ? `${address} carries ${v4}, which is ${why.split(' is ')[1]}` : null;
+  // Otherwise only global unicast (2000::/3), without Teredo (2001::/32) and the listed ranges.
+  if ((bytes[0]! & 0xe0) !== 0x20 || (bytes[0] === 0x20 && bytes[1] === 0x01 && bytes[2] === 0 && bytes[3] === 0))
+    return why;
+  return null;
 }
 
 export interface CheckedUrl {
@@ -107,6 +133,8 @@ export async function checkUrl(deps: SafeDeps, raw: string, what: string): Promi
   if (url.protocol !== 'https:' && !(relaxed && url.protocol === 'http:'))
     throw new UnsafeUrlError(`the ${what} (${url.origin}) must use https`);
   if (url.username || url.password) throw new UnsafeUrlError(`the ${what} must not carry a user name or password`);
+  // The standard port only: any other would let a platform probe services on a public address.
+  if (url.port && !relaxed) throw new UnsafeUrlError(`the ${what} (${url.host}) must use the standard https port`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: CheckedUrl['addresses'];
   if (net.isIP(host)) addresses = [{ address: host, family: net.isIP(host) as 4 | 6 }];

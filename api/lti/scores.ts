@@ -118,10 +118,9 @@ export async function sendDueScores(
     } catch (e) {
       const message = (e as Error).message.slice(0, 300);
       // A URL refused by the SSRF rules will not become acceptable later: failed at once, no retries.
+      const refused = e instanceof UnsafeUrlError || (e instanceof ServiceError && e.reason === 'url_refused');
       const retry =
-        !(e instanceof UnsafeUrlError) && row.attempts < MAX_ATTEMPTS
-          ? new Date(at.getTime() + backoffMs(row.attempts)).toISOString()
-          : null;
+        !refused && row.attempts < MAX_ATTEMPTS ? new Date(at.getTime() + backoffMs(row.attempts)).toISOString() : null;
       await repo.scoreFailed(id, message, retry, deps.now().toISOString());
       deps.log.warn('lti score not sent', { outbox: id, attempt: row.attempts, error: message, retry: !!retry });
       report.failed++;

@@ -322,12 +322,23 @@ export function ltiRepo(db: DB) {
         )
         .execute();
     },
+    /**
+     * The user's grade links for a course, only those made by the registration their LTI account
+     * belongs to, under that account's `sub`: a link left by another registration that once claimed
+     * the same issuer (before accounts were per registration) never receives their scores.
+     */
     gradeLinks: (userId: number, courseId: string) =>
       db
         .selectFrom('lti_grade_links')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
+        .innerJoin('lti_accounts', (j) =>
+          j
+            .onRef('lti_accounts.registration_id', '=', 'lti_grade_links.registration_id')
+            .onRef('lti_accounts.sub', '=', 'lti_grade_links.lti_sub')
+            .onRef('lti_accounts.user_id', '=', 'lti_grade_links.user_id'),
+        )
+        .selectAll('lti_grade_links')
+        .where('lti_grade_links.user_id', '=', userId)
+        .where('lti_grade_links.course_id', '=', courseId)
         .execute(),
     /** Queue a score; false when the same dedupe key was queued before. */
     enqueueScore: async (s: {

@@ -107,8 +107,26 @@ if (root) {
     $<HTMLFormElement>('[data-close]').hidden = !owner || c.status === 'closed';
     $('[data-delete]').hidden = !owner;
     $('[data-release]').hidden = role !== 'supervisor' || c.status !== 'claimed';
+    // The supervisor holding a request, or an admin (never for a wellbeing request), hands it on.
+    const canReassign =
+      c.status !== 'closed' &&
+      ((role === 'supervisor' && c.status === 'claimed') || (role === 'admin' && !c.wellbeing));
+    if (canReassign) void fillReassign(c);
     // The supervisor who answered a closed (non-wellbeing) request can turn it into a case note.
     $('[data-write-note]').hidden = role !== 'supervisor' || c.status !== 'closed' || c.wellbeing;
+  }
+
+  /** The supervisors a request can go to; the server checks the scope (topic, oblast, psychologist). */
+  async function fillReassign(c: Meta) {
+    const { res, data } = await api<{ supervisors: { id: number; full_name: string }[] }>(
+      '/api/supervision/supervisors',
+    );
+    if (!res.ok) return;
+    const select = $<HTMLSelectElement>('#cons-reassign');
+    select.replaceChildren();
+    for (const p of data.supervisors.filter((x) => x.id !== c.supervisor_id))
+      select.append(new Option(p.full_name, String(p.id)));
+    $<HTMLFormElement>('[data-reassign]').hidden = select.options.length === 0;
   }
 
   async function loadMine() {
@@ -261,6 +279,21 @@ if (root) {
     if (!threadId || !confirm(s('cons.deleteConfirm'))) return;
     void api(`/api/consultations/${threadId}`, { method: 'DELETE' }).then(({ res }) => {
       if (res.ok) location.search = '';
+    });
+  });
+  $<HTMLFormElement>('[data-reassign]').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!threadId) return;
+    const select = $<HTMLSelectElement>('#cons-reassign');
+    const out = $('[data-reassign-status]');
+    const name = select.selectedOptions[0]?.textContent ?? '';
+    void api<{ supervisor_id: number }>(`/api/consultations/${threadId}/reassign`, {
+      body: { supervisor_id: Number(select.value) },
+    }).then(({ res, data }) => {
+      out.textContent = res.ok
+        ? s('cons.reassign.done').replace('{name}', name)
+        : (data.error?.message ?? `HTTP ${res.status}`);
+      if (res.ok) $<HTMLFormElement>('[data-reassign]').querySelector('button')!.disabled = true;
     });
   });
   $('[data-release]').addEventListener('click', () => {

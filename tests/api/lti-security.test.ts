@@ -112,12 +112,17 @@ describe('LTI accounts belong to the registration that created them', async () =
 });
 
 describe('LTI server-side request forgery: URLs a platform supplies', async () => {
-  it('LTI_ALLOW_PRIVATE_URLS is off by default and refused in production', () => {
+  it('LTI_ALLOW_PRIVATE_URLS is off by default, and honoured only with NODE_ENV=development or test', () => {
     expect(readEnv({}).LTI_ALLOW_PRIVATE_URLS).toBe('0');
-    expect(readEnv({ LTI_ALLOW_PRIVATE_URLS: '1' }).LTI_ALLOW_PRIVATE_URLS).toBe('1');
+    expect(readEnv({ NODE_ENV: 'test', LTI_ALLOW_PRIVATE_URLS: '1' }).LTI_ALLOW_PRIVATE_URLS).toBe('1');
+    expect(readEnv({ NODE_ENV: 'development', LTI_ALLOW_PRIVATE_URLS: '1' }).LTI_ALLOW_PRIVATE_URLS).toBe('1');
+    // A host that never set NODE_ENV is not assumed to be a developer's machine (hostile review).
+    expect(() => readEnv({ LTI_ALLOW_PRIVATE_URLS: '1' })).toThrow(
+      /LTI_ALLOW_PRIVATE_URLS: only with NODE_ENV=development or test/,
+    );
     expect(() =>
       readEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://oberih.example.ua', LTI_ALLOW_PRIVATE_URLS: '1' }),
-    ).toThrow(/LTI_ALLOW_PRIVATE_URLS: must not be 1 with NODE_ENV=production/);
+    ).toThrow(/LTI_ALLOW_PRIVATE_URLS: only with NODE_ENV=development or test/);
   });
 
   it('refuses loopback, private, link-local, unspecified, mapped and metadata addresses; allows public ones', () => {
@@ -139,9 +144,23 @@ describe('LTI server-side request forgery: URLs a platform supplies', async () =
       '::ffff:127.0.0.1',
       '::ffff:a9fe:a9fe',
       'fd00:ec2::254',
+      // IPv6 forms that carry an IPv4 address, and ranges outside global unicast (hostile review).
+      '::7f00:1',
+      '::ffff:0:7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '2002:a9fe:a9fe::',
+      'fec0::1',
+      '2001:0:4136:e378::1',
     ])
       expect(blockedAddress(a), a).not.toBeNull();
-    for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '2a00:1450:4001::1'])
+    for (const a of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '172.32.0.1',
+      '2606:4700:4700::1111',
+      '2a00:1450:4001::1',
+      '64:ff9b::808:808',
+    ])
       expect(blockedAddress(a), a).toBeNull();
   });
 
@@ -151,7 +170,8 @@ describe('LTI server-side request forgery: URLs a platform supplies', async () =
     it('a manual registration with an http, loopback, private or metadata URL answers 400 naming the problem', async () => {
       const cases: [Record<string, string>, RegExp][] = [
         [{ jwks_url: platform.urls.jwks }, /jwks_url .*must use https/],
-        [{ token_url: 'https://127.0.0.1:8443/token' }, /token_url .*loopback, private/],
+        [{ token_url: 'https://127.0.0.1/token' }, /token_url .*loopback, private/],
+        [{ token_url: 'https://moodle.example.ua:8443/token' }, /token_url .*standard https port/],
         [{ jwks_url: 'https://169.254.169.254/latest/meta-data/' }, /jwks_url .*169\.254\.169\.254/],
         [{ jwks_url: 'https://[::ffff:10.0.0.1]/jwks' }, /jwks_url .*refused/],
         [{ token_url: 'https://localhost/token' }, /token_url .*refused/],
@@ -181,7 +201,7 @@ describe('LTI server-side request forgery: URLs a platform supplies', async () =
         expect(res.status).toBe(400);
         const html = await res.text();
         expect(html).toContain('url_refused');
-        expect(html).toMatch(/must use https|loopback, private/);
+        expect(html).toMatch(/must use https|loopback, private|standard https port/);
       }
       expect(platform.requests).toHaveLength(0);
       expect(await ltiRepo(t.deps.db).registrations()).toEqual([]);
@@ -346,11 +366,23 @@ describe('LTI and the privacy rights: export and erasure', async () => {
     const { res } = await launch(t, platform, cadet);
     const cookie = sessionOf(res)!;
     const user = await me(t, cookie);
+    // A grade link under another platform identity of the same person (left by a registration that
+    // once claimed the same issuer, before accounts were per registration) never gets their score.
+    const link = await t.deps.db
+      .selectFrom('lti_grade_links')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = link;
+    await t.deps.db
+      .insertInto('lti_grade_links')
+      .values({ ...copy, lti_sub: 'attacker-sub', lineitem_url: `${link.lineitem_url}-stale` })
+      .execute();
     const start = await t.request('/api/courses/fixture-course/attempts', { json: { locale: 'uk' }, cookie });
     const { attempt } = (await start.json()) as { attempt: { id: string } };
     await t.request(`/api/attempts/${attempt.id}/submit`, { json: { responses: {} }, cookie });
     const outbox = () => t.deps.db.selectFrom('lti_score_outbox').selectAll().where('user_id', '=', user.id).execute();
-    expect(await outbox()).toHaveLength(1);
+    expect((await outbox()).map((r) => JSON.parse(r.payload).userId)).toEqual(['learner-erase']);
 
     const exported = await t.request(`/api/admin/users/${user.id}/export`, { cookie: admin.cookie });
     expect(exported.status).toBe(200);

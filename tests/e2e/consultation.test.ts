@@ -86,6 +86,14 @@ describe('consultation in the browser', async () => {
       .fill('Увімкніть режим польоту, сфотографуйте екран і упакуйте телефон у пакет Фарадея.');
     await sp.getByRole('button', { name: 'Надіслати відповідь' }).click();
     await expect.poll(() => sp.locator('[data-messages] li').count()).toBe(2);
+    // Handing on: the holder picks another supervisor; one whose scope does not cover the request (the
+    // demo psychologist: wellbeing and interviews) is refused with the reason, and the request stays.
+    const reassign = sp.locator('[data-reassign]');
+    await expect.poll(() => reassign.isVisible()).toBe(true);
+    await sp.locator('#cons-reassign').selectOption({ index: 0 });
+    await reassign.getByRole('button', { name: 'Передати' }).click();
+    await expect.poll(() => sp.locator('[data-reassign-status]').innerText()).toMatch(/scope .* covers this request/);
+    expect(await sp.locator('[data-reply]').isVisible()).toBe(true);
 
     // The officer's bell shows the unread notifications (taken + reply).
     await page.goto(`${server.url}/uk/my/`);
