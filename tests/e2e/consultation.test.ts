@@ -3,42 +3,9 @@
  * check stops a phone number in the browser), a supervisor takes and answers, the officer sees the
  * bell, reads the answer, and closes with a rating. The page is also checked with axe-core.
  */
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS } from '../../db/seed.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { axe, launchBrowser, signInDemo as signIn } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-async function signIn(browser: Browser, base: string, email: string): Promise<BrowserContext> {
-  const who = DEMO_ACCOUNTS.find((a) => a.email === email)!;
-  // bypassCSP only so axe-core can be injected below.
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/uk/login/`);
-  await page.locator('#email').fill(who.email);
-  await page.locator('#password').fill(who.password);
-  await page.locator('[data-login-form] button[type=submit]').click();
-  await page.waitForURL('**/my/');
-  await page.close();
-  return context;
-}
-
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run: (d: Document, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe('consultation in the browser', async () => {
   const server = await startServer();
