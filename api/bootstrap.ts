@@ -75,22 +75,21 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
   const now = opts.now ?? (() => new Date());
   const clock = () => now().getTime();
   const log = opts.log ?? jsonLogger();
+  // Where key files live: DATA_DIR, else beside the SQLite file; none for :memory: or PostgreSQL without one.
+  const keyDir =
+    opts.dataDir ??
+    (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile)));
   const certificateSigner =
     opts.certificateSigner ??
     // One key for every instance: CERT_SIGNING_KEY, else on PostgreSQL the database's (inserted once,
     // so instances starting together agree), on SQLite the key file next to the database.
     (await loadSharedSigner(db, {
-      dataDir:
-        opts.dataDir ??
-        (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile))),
+      dataDir: keyDir,
       envKey: opts.certSigningKey,
       warn: log.warn,
       now,
     }));
   // Consultation texts are encrypted with a key kept beside the SQLite file (or in DATA_DIR), never in the database.
-  const keyDir =
-    opts.dataDir ??
-    (storage.engine !== 'sqlite' || opts.dbFile === ':memory:' ? null : path.dirname(path.resolve(opts.dbFile)));
   const consultationCipher = loadConsultationCipher({ dataDir: keyDir, envKey: opts.consultationKey });
   // The LTI tool's private keys likewise (api/lti/key-cipher.ts).
   const ltiKeyCipher = loadLtiKeyCipher({ dataDir: keyDir, envKey: opts.ltiKeyEncryptionKey });
