@@ -18,8 +18,8 @@ const POSTGRES_INCLUDE = [
   'tests/programme/**/*.test.ts',
 ];
 const POSTGRES_EXCLUDE = [
-  // The SQLite session cache's own mechanism (TEMP triggers, data_version); PostgreSQL keeps no cache.
-  'tests/security/session-cache.test.ts',
+  // The SQLite session cache's own mechanism (TEMP triggers, data_version); PostgreSQL's is tests/db/pg-session-cache.test.ts.
+  'tests/security/session-cache-sqlite.test.ts',
   // SQLite files: online backup and restore, power-cut durability of the group commit.
   'tests/reliability/backup.test.ts',
   'tests/reliability/crash.test.ts',

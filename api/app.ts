@@ -4,6 +4,7 @@ import { AppError, errorBody, errorHandler } from './errors.ts';
 import type { Deps } from './deps.ts';
 import type { AppEnv } from './env.ts';
 import { limitBody } from './middleware/body-limit.ts';
+import { sessionFence } from './middleware/session-fence.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
@@ -109,6 +110,7 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
     ),
   );
   app.use('/api/*', csrfMiddleware);
+  app.use('/api/*', sessionFence);
   app.use('/api/*', sessionMiddleware);
   app.use('/api/*', async (c, next) => {
     await next();

@@ -33,6 +33,8 @@ export interface BootOptions {
   databasePoolMax?: number;
   /** PostgreSQL statement timeout (`DATABASE_STATEMENT_TIMEOUT_MS`). */
   databaseStatementTimeoutMs?: number;
+  /** PostgreSQL: keep the session cache, kept correct by LISTEN/NOTIFY (`DATABASE_SESSION_CACHE`). @defaultValue true */
+  databaseSessionCache?: boolean;
   contentDir: string;
   catalog?: Catalog;
   config?: Partial<Config>;
@@ -111,6 +113,18 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     });
   // The cache keeps the user objects the session code gives it (api/auth/session.ts).
   const sessionCache = storage.sessionCache as SessionCachePort<SessionUser> | null;
+  // PostgreSQL: the cache is used once it listens (after the migrations made its triggers). Should
+  // that fail now, it keeps trying; meanwhile every request reads its session.
+  await sessionCache
+    ?.start?.((event, detail) => {
+      if (event === 'listening') log.info('session cache: listening');
+      else log.warn(`session cache: ${event}`, detail ? { detail } : undefined);
+    })
+    .catch((e: unknown) =>
+      log.warn('session cache not listening yet; sessions are read from the database until it is', {
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
   // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;
   // on PostgreSQL (or :memory:), in the process on the read pool, which never blocks the event loop for long.
   const reports =

@@ -61,6 +61,11 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   /** A statement running longer is cancelled by PostgreSQL (0: no limit). */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /**
+   * PostgreSQL: `on` keeps validated sessions in memory, kept correct across instances by LISTEN/NOTIFY
+   * (docs/architecture.md); `off` reads every request's session from the database.
+   */
+  DATABASE_SESSION_CACHE: z.enum(['on', 'off']).default('on'),
   /** CA certificate file that signs the PostgreSQL server's certificate (with `sslmode=verify-full`). */
   PGSSLROOTCERT: z.string().optional(),
   /** API processes on this machine (node:cluster), PostgreSQL only. */

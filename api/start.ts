@@ -61,6 +61,7 @@ const deps = await bootstrap({
   databaseReadUrl: env.databaseReadUrl ?? undefined,
   databasePoolMax: env.DATABASE_POOL_MAX,
   databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  databaseSessionCache: env.DATABASE_SESSION_CACHE === 'on',
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
   // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).

@@ -77,11 +77,15 @@ export async function benchPostgres(opts: {
     const dbFile = path.join(dataDir, 'oberih.sqlite');
     const seed = await seedScale({ dbFile, dataDir, catalog, password: opts.password, ...benchScale(opts.quick) });
     log(`seeded SQLite in ${seed.ms} ms; copying into PostgreSQL…`);
-    const { entry, nodeArgs } = focusedServer('bench-server');
+    const { entry, nodeArgs, profileDir } = focusedServer('bench-server');
+    // BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, with 1 worker unless
+    // BENCH_WORKERS says otherwise (a quick loop for work on the write path; BENCH_PROFILE=1 profiles it).
+    const only = process.env.BENCH_ONLY === 'ingestion' ? ('ingestion' as const) : undefined;
+    const workerCounts = (process.env.BENCH_WORKERS ?? (only ? '1' : '1,2')).split(',').map(Number);
     const siteDir = path.join(work, 'site');
     fs.mkdirSync(siteDir);
 
-    for (const workers of [1, 2]) {
+    for (const workers of workerCounts) {
       const appUrl = await pgCopy(dbFile, `oberih_bench_${tag}_w${workers}`, made);
       const bareUrl = await pgCopy(dbFile, `oberih_bench_${tag}_bare${workers}`, made);
       const bare: BareServer[] = [
@@ -109,6 +113,7 @@ export async function benchPostgres(opts: {
           log,
           entry,
           nodeArgs,
+          only,
           env: {
             DATABASE_URL: appUrl,
             WORKERS: String(workers),
@@ -118,6 +123,7 @@ export async function benchPostgres(opts: {
         await full.server.stop();
         log(`\nPostgreSQL, WORKERS=${workers}: ceiling ${full.ceiling} req/s`);
         for (const s of full.scenarios) log(`  ${brief(s)}`);
+        if (nodeArgs.length) log(`CPU profile in ${profileDir}`);
         (results.configs as unknown[]).push({
           workers,
           ceiling: full.ceiling,

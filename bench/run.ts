@@ -9,7 +9,8 @@
  * then writes bench/results.json and bench/results.md (both git-ignored) and prints the table.
  *
  * BENCH_QUICK=1: a smoke run (small seed, 2 s scenarios, no Lighthouse, 10× only).
- * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts).
+ * BENCH_ONLY=ingestion: only single-event ingestion against the ceiling, about a minute (bench/ingestion.ts; with
+ *   BENCH_DB=postgres, bench/postgres.ts on one worker, or BENCH_WORKERS=1,2).
  * BENCH_ONLY=report: only the cohort report and "My learning" reads, a few minutes (bench/report-only.ts).
  * BENCH_ONLY=mixed: ingestion alone vs while ten reports run, reports on the worker thread vs in process (bench/mixed.ts).
  * BENCH_ONLY=submit: only attempt start and submit at 50 connections, with the ceiling (bench/submit-only.ts).
@@ -39,7 +40,7 @@ const scale = benchScale(QUICK);
 const factors = QUICK ? [10] : [1, 10, 50];
 
 const log = (m: string) => console.log(m);
-if (process.env.BENCH_ONLY === 'ingestion') {
+if (process.env.BENCH_ONLY === 'ingestion' && process.env.BENCH_DB !== 'postgres') {
   await (await import('./ingestion.ts')).benchIngestion({ quick: QUICK, password: PASSWORD, log });
   process.exit(0);
 }

@@ -10,6 +10,8 @@ export interface StorageConfig {
   databaseReadUrl?: string;
   databasePoolMax?: number;
   databaseStatementTimeoutMs?: number;
+  /** PostgreSQL: keep the session cache (`DATABASE_SESSION_CACHE`, default on). */
+  databaseSessionCache?: boolean;
   synchronous?: 'FULL' | 'NORMAL';
   groupCommitMs?: number;
   backgroundCheckpoint?: boolean;
@@ -25,6 +27,7 @@ export function openStorage(c: StorageConfig): Storage {
       readUrl: c.databaseReadUrl || undefined,
       max: c.databasePoolMax,
       statementTimeoutMs: c.databaseStatementTimeoutMs,
+      sessionCache: c.databaseSessionCache,
     });
   }
   return openSqliteStorage({

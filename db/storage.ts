@@ -20,8 +20,12 @@ import type { SessionWithUser } from './repos/sessions.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** A statement a write job asks to run: a Kysely query, or one compiled already. */
-export type Statement = Compilable<unknown> | Pick<CompiledQuery, 'sql' | 'parameters'>;
+/**
+ * A statement a write job asks to run: a Kysely query, or one compiled already. A compiled one may
+ * carry a `name`: the same text every time (a hot path's statement), which PostgreSQL then parses and
+ * plans once per connection (a prepared statement) instead of on every call.
+ */
+export type Statement = Compilable<unknown> | (Pick<CompiledQuery, 'sql' | 'parameters'> & { name?: string });
 
 /** What a statement of a write job returns: its rows (a select or `returning`) and how many rows it changed. */
 export interface StatementResult {
@@ -30,7 +34,22 @@ export interface StatementResult {
 }
 
 /** A durable write: yields statements, gets their results, returns its own result. Keep it free of I/O. */
-export type WriteJob<T> = (db: DB) => Generator<Statement, T, StatementResult>;
+export type WriteJob<T> = ((db: DB) => Generator<Statement, T, StatementResult>) & {
+  /** Set by `oneStatement`: the job is this statement alone (PostgreSQL runs it without BEGIN/COMMIT). */
+  readonly single?: { statement: Statement; result: (r: StatementResult) => T };
+};
+
+/**
+ * A write job that is one statement. A single statement is atomic on both engines, so PostgreSQL
+ * runs it in autocommit (one round trip instead of BEGIN, the statement and COMMIT: the hot
+ * ingestion path); SQLite runs it through the group commit like any job.
+ */
+export function oneStatement<T>(statement: Statement, result: (r: StatementResult) => T): WriteJob<T> {
+  const job = function* (): Generator<Statement, T, StatementResult> {
+    return result(yield statement);
+  };
+  return Object.assign(job, { single: { statement, result } });
+}
 
 /**
  * Tells cached derived data (the cohort report) whether the database may have changed since it was
@@ -48,15 +67,25 @@ export interface CachedSession<U = { id: number; role: Role }> {
 }
 
 /**
- * The in-process session cache (SQLite only: db/sqlite/session-cache.ts). On PostgreSQL several
- * instances share the database and none could learn in time that another revoked a session, so
- * there is no cache and every request reads the session (one indexed join).
+ * The in-process session cache. SQLite (db/sqlite/session-cache.ts): kept exact by TEMP triggers and
+ * `data_version`, read synchronously. PostgreSQL (db/postgres/session-cache.ts): kept exact across
+ * instances by LISTEN/NOTIFY, and a request that changed a user or a session ends with a `fence`.
  */
 export interface SessionCachePort<U extends { id: number } = { id: number; role: Role }> {
   get(id: string): CachedSession<U> | undefined;
   set(id: string, user: U, expiresAt: number): void;
-  /** The session with its user, read synchronously on the same connection (a miss fills the cache from it). */
-  lookup(id: string): SessionWithUser | undefined;
+  /**
+   * The session with its user, read from the database (a miss fills the cache from it): synchronously
+   * on SQLite's connection, so nothing can change between the read and the caching; asynchronously on
+   * PostgreSQL, where a change notified meanwhile keeps the read out of the cache.
+   */
+  lookup(id: string): SessionWithUser | undefined | Promise<SessionWithUser | undefined>;
+  /** Start keeping the cache (PostgreSQL: listen); until then it is not used. `report` hears when it stops or starts. */
+  start?(report?: (event: string, detail?: string) => void): Promise<void>;
+  /** How many changes to users or sessions this process has made (PostgreSQL). */
+  localChanges?(): number;
+  /** Resolve once every instance has dropped what changes made before this call name (PostgreSQL). */
+  fence?(): Promise<void>;
   readonly stats: { hits: number; misses: number; dropped: number; cleared: number };
   readonly size: number;
   clear(): void;
@@ -111,6 +140,6 @@ export async function runJobAsync<T>(
 }
 
 /** The SQL and parameters of a statement. */
-export function compiled(s: Statement): Pick<CompiledQuery, 'sql' | 'parameters'> {
+export function compiled(s: Statement): Pick<CompiledQuery, 'sql' | 'parameters'> & { name?: string } {
   return 'compile' in s ? s.compile() : s;
 }

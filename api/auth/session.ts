@@ -76,8 +76,8 @@ const sessionUser = (row: SessionWithUser): SessionUser => ({
 });
 
 /**
- * Session operations over `db`. With `cache` (SQLite's, db/sqlite/session-cache.ts; none on PostgreSQL), `validate`
- * answers from memory while the session is far from its expiry and reads synchronously otherwise.
+ * Session operations over `db`. With `cache` (db/sqlite/session-cache.ts, db/postgres/session-cache.ts), `validate`
+ * answers from memory while the session is far from its expiry, and reads the database otherwise.
  */
 export function sessions(db: DB, now: () => Date = () => new Date(), cache?: SessionCachePort<SessionUser> | null) {
   const repo = sessionsRepo(db);
@@ -104,7 +104,9 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
       // A hit is used only while no renewal is due (which also means it has not expired).
       if (hit && hit.expiresAt - t > (isStaff(hit.user.role) ? STAFF_RENEW_BEFORE : 0))
         return { user: hit.user, sessionId: id, expiresAt: new Date(hit.expiresAt), renewed: false };
-      const row = cache ? cache.lookup(id) : await repo.withUser(id);
+      // SQLite's look-up is synchronous: no await, so nothing runs between the read and the caching.
+      const got = cache ? cache.lookup(id) : repo.withUser(id);
+      const row = got instanceof Promise ? await got : got;
       if (!row) return null;
       const expiresAt = Date.parse(row.expires_at);
       const target = expiryFor(row.role, Date.parse(row.session_created_at), t);

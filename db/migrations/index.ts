@@ -17,6 +17,7 @@ import * as evaluation from './2026-12-04T2300-evaluation.ts';
 import * as consultation from './2026-12-04T2400-consultation-support.ts';
 import * as lti from './2026-12-04T2100-lti.ts';
 import * as ltiAccountsPerRegistration from './2026-12-05T0100-lti-accounts-per-registration.ts';
+import * as sessionCacheNotify from './2026-12-05T0200-session-cache-notify.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29T0001-initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T2400-consultation-support': consultation,
   '2026-12-04T2500-signing-keys': signingKeys,
   '2026-12-05T0100-lti-accounts-per-registration': ltiAccountsPerRegistration,
+  '2026-12-05T0200-session-cache-notify': sessionCacheNotify,
 };

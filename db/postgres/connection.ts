@@ -5,7 +5,7 @@
  * (counts and sums never exceed 2^53 here). The parsers are set per pool, not globally.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyPlugin } from 'kysely';
 import type { Database } from '../schema.ts';
 
 export interface PgOptions {
@@ -65,6 +65,18 @@ export function checkPostgresUrl(url: string, setting = 'DATABASE_URL'): URL {
   return parsed;
 }
 
+/** The settings every connection of this project uses (pool connections and the session cache's listener). */
+export function clientConfig(opts: PgOptions = {}) {
+  return {
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    statement_timeout: opts.statementTimeoutMs ?? 15_000,
+    application_name: opts.applicationName ?? 'oberih',
+    // Every session works in UTC, so `date_trunc` and dates agree with the ISO strings the app writes.
+    options: '-c TimeZone=UTC',
+    types: typeParsers,
+  };
+}
+
 /** The same URL with the password replaced, for messages and logs. */
 export function redactUrl(url: string): string {
   try {
@@ -81,20 +93,18 @@ export function createPgPool(url: string, opts: PgOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-    statement_timeout: opts.statementTimeoutMs ?? 15_000,
-    application_name: opts.applicationName ?? 'oberih',
-    // Every session works in UTC, so `date_trunc` and dates agree with the ISO strings the app writes.
-    options: '-c TimeZone=UTC',
-    types: typeParsers,
+    ...clientConfig(opts),
   });
   // An idle client losing its connection (server restart, failover) must not crash the process.
   pool.on('error', () => {});
   return pool;
 }
 
-export function createPgDb(url: string, opts: PgOptions = {}): { db: Kysely<Database>; pool: pg.Pool } {
+export function createPgDb(
+  url: string,
+  opts: PgOptions & { plugins?: KyselyPlugin[] } = {},
+): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = createPgPool(url, opts);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: opts.plugins });
   return { db, pool };
 }

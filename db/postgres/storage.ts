@@ -1,16 +1,19 @@
 /**
  * The PostgreSQL engine behind the storage port (db/storage.ts): a bounded pool on the primary, an
  * optional second pool on a read replica (`DATABASE_READ_URL`), each durable write job in a
- * transaction of its own (the server's WAL flush at COMMIT makes it durable: no group commit needed,
+ * transaction of its own, or in autocommit when it is one statement (the server's WAL flush at COMMIT makes it durable: no group commit needed,
  * PostgreSQL groups concurrent commits' flushes itself), and a change feed from the WAL position.
  *
- * No session cache: several API instances share the database, and an instance cannot learn early
- * enough that another one revoked a session (a NOTIFY arrives asynchronously, after the other
- * instance may already have answered its client). Every request reads its session (one indexed join).
+ * The session cache (db/postgres/session-cache.ts) is kept correct across instances by LISTEN/NOTIFY
+ * and fences; `sessionCache: false` (`DATABASE_SESSION_CACHE=off`) leaves it out, and every request
+ * reads its session (one indexed join).
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database } from '../schema.ts';
-import { createPgDb, type PgOptions } from './connection.ts';
+import { clientConfig, createPgDb, type PgOptions } from './connection.ts';
+import { ChangeWatcher, PgSessionCache, SESSION_CACHE_CHANNEL } from './session-cache.ts';
+import { withUserQuery, type SessionWithUser } from '../repos/sessions.ts';
 import { compiled, runJobAsync, type Statement, type StatementResult, type Storage } from '../storage.ts';
 import type { DB } from '../connection.ts';
 
@@ -18,16 +21,26 @@ export interface PostgresStorageOptions extends PgOptions {
   url: string;
   /** A streaming replica for reads that tolerate its lag (`DATABASE_READ_URL`). */
   readUrl?: string;
+  /** Keep the session cache (`DATABASE_SESSION_CACHE`). @defaultValue true */
+  sessionCache?: boolean;
 }
 
 export interface PostgresStorage extends Storage {
   readonly engine: 'postgres';
+  readonly sessionCache: PgSessionCache | null;
 }
 
 async function exec(trx: Kysely<Database>, s: Statement): Promise<StatementResult> {
   const q = compiled(s);
   const r = await trx.executeQuery(CompiledQuery.raw(q.sql, [...q.parameters]));
   return { rows: r.rows as Record<string, unknown>[], changes: Number(r.numAffectedRows ?? r.rows.length) };
+}
+
+/** A statement alone, in autocommit, on a pooled connection; a named one as a prepared statement. */
+async function execAlone(pool: pg.Pool, s: Statement): Promise<StatementResult> {
+  const q = compiled(s);
+  const r = await pool.query({ name: q.name, text: q.sql, values: [...q.parameters] });
+  return { rows: r.rows as Record<string, unknown>[], changes: r.rowCount ?? r.rows.length };
 }
 
 /**
@@ -45,20 +58,37 @@ export async function walPosition(db: DB): Promise<string> {
 }
 
 export function openPostgresStorage(opts: PostgresStorageOptions): PostgresStorage {
-  const primary = createPgDb(opts.url, opts);
+  const watcher = new ChangeWatcher();
+  const primary = createPgDb(opts.url, { ...opts, plugins: [watcher] });
   const replica = opts.readUrl
     ? createPgDb(opts.readUrl, { ...opts, applicationName: `${opts.applicationName ?? 'oberih'}-read` })
     : null;
   const db = primary.db;
   const read = replica?.db ?? db;
   const stats = { batches: 0, jobs: 0 };
+  const lookup = { name: 'oberih-session-lookup', text: withUserQuery(db, '').compile().sql };
+  const sessionCache =
+    opts.sessionCache === false
+      ? null
+      : new PgSessionCache(
+          {
+            url: opts.url,
+            client: clientConfig({ ...opts, applicationName: `${opts.applicationName ?? 'oberih'}-listen` }),
+            notify: (payload) => primary.pool.query('select pg_notify($1, $2)', [SESSION_CACHE_CHANNEL, payload]),
+            read: async (id) => (await primary.pool.query<SessionWithUser>({ ...lookup, values: [id] })).rows[0],
+          },
+          watcher,
+        );
   return {
     engine: 'postgres',
     db,
     read,
-    sessionCache: null,
+    sessionCache,
     async write(job) {
-      const result = await db.transaction().execute((trx) => runJobAsync(trx, job, (s) => exec(trx, s)));
+      // One statement is atomic alone: autocommit saves the BEGIN and COMMIT round trips.
+      const result = job.single
+        ? job.single.result(await execAlone(primary.pool, job.single.statement))
+        : await db.transaction().execute((trx) => runJobAsync(trx, job, (s) => exec(trx, s)));
       stats.batches++;
       stats.jobs++;
       return result;
@@ -66,6 +96,7 @@ export function openPostgresStorage(opts: PostgresStorageOptions): PostgresStora
     changes: { generation: () => walPosition(read) },
     stats,
     async close() {
+      await sessionCache?.close();
       await replica?.db.destroy();
       await db.destroy();
     },

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../connection.ts';
 import { secondsBetween, smaller } from '../portable.ts';
-import type { Statement, StatementResult, Storage } from '../storage.ts';
+import { oneStatement, type Statement, type StatementResult, type Storage } from '../storage.ts';
 import { HEARTBEAT_GAP_CAP_SECONDS, type ModuleActivity } from '../../courses/completion.ts';
 
 export interface IncomingEvent {
@@ -36,34 +36,57 @@ function insertSql(db: DB): string {
       .values(row)
       .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
       .compile();
-    // The parameters must be the row's values in the order `insertOne` gives them.
+    // The parameters must be the row's values in the order `insertParameters` gives them.
     if (q.parameters.join('|') !== '|0|||viewed|0||') throw new Error('progress insert: unexpected parameters');
     inserts.set(db, q);
   }
   return q.sql;
 }
 
-const insertEvents = (db: DB, storage: Pick<Storage, 'engine'>, userId: number, events: IncomingEvent[], at: string) =>
+/** The parameters of `insertSql`'s statement, in its order. */
+const insertParameters = (e: IncomingEvent, userId: number, at: string) => [
+  e.client_id,
+  userId,
+  e.course_id,
+  e.module_id,
+  e.kind,
+  e.score,
+  e.occurred_at,
+  at,
+];
+
+/** SQLite: one prepared statement, run per event inside the job (one savepoint, one commit for all): a
+ * row that conflicts is skipped alone, so the summed `changes` is the number stored. */
+const insertEach = (db: DB, userId: number, events: IncomingEvent[], at: string) =>
   function* (): Generator<Statement, { stored: number; duplicates: number }, StatementResult> {
     let stored = 0;
-    if (storage.engine === 'sqlite') {
-      // SQLite: one prepared statement, run per event inside the job (one savepoint, one commit for
-      // all): a row that conflicts is skipped alone, so the summed `changes` is the number stored.
-      const text = insertSql(db);
-      for (const e of events)
-        stored += (yield {
-          sql: text,
-          parameters: [e.client_id, userId, e.course_id, e.module_id, e.kind, e.score, e.occurred_at, at],
-        }).changes;
-    } else {
-      // PostgreSQL: one round trip for the batch; ON CONFLICT DO NOTHING counts only the rows stored.
-      stored = (yield db
-        .insertInto('progress_events')
-        .values(events.map((e) => ({ ...e, user_id: userId, received_at: at })))
-        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())).changes;
-    }
+    const text = insertSql(db);
+    for (const e of events)
+      stored += (yield {
+        sql: text,
+        parameters: insertParameters(e, userId, at),
+      }).changes;
     return { stored, duplicates: events.length - stored };
   };
+
+/**
+ * PostgreSQL: the batch as one statement (one round trip, autocommit); ON CONFLICT DO NOTHING counts
+ * only the rows stored. One event (a page's heartbeat, the common case) is a prepared statement.
+ */
+const insertBatch = (db: DB, userId: number, events: IncomingEvent[], at: string) =>
+  oneStatement(
+    events.length === 1
+      ? {
+          name: 'oberih-progress-insert',
+          sql: insertSql(db),
+          parameters: insertParameters(events[0]!, userId, at),
+        }
+      : db
+          .insertInto('progress_events')
+          .values(events.map((e) => ({ ...e, user_id: userId, received_at: at })))
+          .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing()),
+    (r) => ({ stored: r.changes, duplicates: events.length - r.changes }),
+  );
 
 export function progressRepo(db: DB, storage?: Pick<Storage, 'engine' | 'write'>) {
   return {
@@ -77,7 +100,11 @@ export function progressRepo(db: DB, storage?: Pick<Storage, 'engine' | 'write'>
       receivedAt: string,
     ): Promise<{ stored: number; duplicates: number }> {
       if (!storage) throw new Error('progressRepo.record needs the storage');
-      return storage.write(insertEvents(db, storage, userId, events, receivedAt));
+      return storage.write(
+        storage.engine === 'sqlite'
+          ? insertEach(db, userId, events, receivedAt)
+          : insertBatch(db, userId, events, receivedAt),
+      );
     },
     /**
      * Per-module activity of one user, for every course (or one). Study time sums the gaps between

@@ -26,6 +26,7 @@ import type { DB } from '../connection.ts';
 import { dataVersionProbe } from './connection.ts';
 import { withUserQuery, type SessionWithUser } from '../repos/sessions.ts';
 import type { CachedSession, SessionCachePort } from '../storage.ts';
+import { SessionEntries } from '../session-entries.ts';
 import type { Role } from '../schema.ts';
 
 type CachedUser = { id: number; role: Role };
@@ -33,12 +34,9 @@ type CachedUser = { id: number; role: Role };
 let instances = 0;
 
 export class SessionCache<U extends CachedUser = CachedUser> implements SessionCachePort<U> {
-  private readonly byId = new Map<string, CachedSession<U>>();
-  private readonly byUser = new Map<number, Set<string>>();
+  private readonly entries: SessionEntries<U>;
   private readonly dataVersion: ReturnType<typeof dataVersionProbe>;
   private version: number;
-  /** Hits, misses and invalidations since start, for tests and the benchmark. */
-  readonly stats = { hits: 0, misses: 0, dropped: 0, cleared: 0 };
   /** The session with its user, read synchronously from the database (a miss fills the cache from it). */
   readonly lookup: (id: string) => SessionWithUser | undefined;
 
@@ -48,6 +46,7 @@ export class SessionCache<U extends CachedUser = CachedUser> implements SessionC
     readonly sqlite: SQLite.Database,
     readonly max = 10_000,
   ) {
+    this.entries = new SessionEntries<U>(max);
     this.lookup = sessionLookup(db, sqlite);
     this.dataVersion = dataVersionProbe(sqlite);
     this.version = this.dataVersion.get();
@@ -70,41 +69,28 @@ export class SessionCache<U extends CachedUser = CachedUser> implements SessionC
       this.version = v;
       this.clear();
     }
-    const hit = this.byId.get(id);
-    if (hit) this.stats.hits++;
-    else this.stats.misses++;
-    return hit;
+    return this.entries.get(id);
+  }
+
+  /** Hits, misses and invalidations since start, for tests and the benchmark. */
+  get stats() {
+    return this.entries.stats;
   }
 
   /** Remember a session just read from the database; ignored inside an open transaction. */
   set(id: string, user: U, expiresAt: number) {
     if (this.sqlite.inTransaction) return;
-    if (this.byId.size >= this.max && !this.byId.has(id)) {
-      const oldest = this.byId.keys().next().value;
-      if (oldest !== undefined) this.drop(oldest);
-    }
-    this.byId.set(id, { user: Object.freeze({ ...user }), expiresAt });
-    let ids = this.byUser.get(user.id);
-    if (!ids) this.byUser.set(user.id, (ids = new Set()));
-    ids.add(id);
+    this.entries.put(id, { user: Object.freeze({ ...user }), expiresAt });
   }
 
   /** Forget one session. */
   drop(id: string) {
-    const entry = this.byId.get(id);
-    if (!entry) return;
-    this.byId.delete(id);
-    this.stats.dropped++;
-    const ids = this.byUser.get(entry.user.id);
-    ids?.delete(id);
-    if (ids && !ids.size) this.byUser.delete(entry.user.id);
+    this.entries.drop(id);
   }
 
   /** Forget every session of a user. */
   dropUser(userId: number) {
-    const ids = this.byUser.get(userId);
-    if (!ids) return;
-    for (const id of [...ids]) this.drop(id);
+    this.entries.dropUser(userId);
   }
 
   /** Release the data-version probe's file descriptor (the connection is closing). */
@@ -113,13 +99,11 @@ export class SessionCache<U extends CachedUser = CachedUser> implements SessionC
   }
 
   clear() {
-    if (this.byId.size) this.stats.cleared++;
-    this.byId.clear();
-    this.byUser.clear();
+    this.entries.clear();
   }
 
   get size() {
-    return this.byId.size;
+    return this.entries.size;
   }
 }
 
