@@ -73,7 +73,10 @@ export interface CachedSession<U = { id: number; role: Role }> {
  */
 export interface SessionCachePort<U extends { id: number } = { id: number; role: Role }> {
   get(id: string): CachedSession<U> | undefined;
-  set(id: string, user: U, expiresAt: number): void;
+  /** Cache what a look-up read; `generation` is `readGeneration()` taken before that look-up (PostgreSQL). */
+  set(id: string, user: U, expiresAt: number, generation?: number): void;
+  /** PostgreSQL: taken before a look-up; a change notified after it keeps that read out of the cache. */
+  readGeneration?(): number;
   /**
    * The session with its user, read from the database (a miss fills the cache from it): synchronously
    * on SQLite's connection, so nothing can change between the read and the caching; asynchronously on

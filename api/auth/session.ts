@@ -105,6 +105,7 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
       if (hit && hit.expiresAt - t > (isStaff(hit.user.role) ? STAFF_RENEW_BEFORE : 0))
         return { user: hit.user, sessionId: id, expiresAt: new Date(hit.expiresAt), renewed: false };
       // SQLite's look-up is synchronous: no await, so nothing runs between the read and the caching.
+      const generation = cache?.readGeneration?.();
       const got = cache ? cache.lookup(id) : repo.withUser(id);
       const row = got instanceof Promise ? await got : got;
       if (!row) return null;
@@ -124,7 +125,7 @@ export function sessions(db: DB, now: () => Date = () => new Date(), cache?: Ses
         return { user, sessionId: id, expiresAt: new Date(target), renewed: true };
       }
       // Cached in the same synchronous run as the read (see db/sqlite/session-cache.ts).
-      cache?.set(id, user, expiresAt);
+      cache?.set(id, user, expiresAt, generation);
       return { user, sessionId: id, expiresAt: new Date(expiresAt), renewed: false };
     },
     /** True when the session proved its password within the last REAUTH_WINDOW. */

@@ -5,7 +5,7 @@
  * (counts and sums never exceed 2^53 here). The parsers are set per pool, not globally.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, type KyselyPlugin } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../schema.ts';
 
 export interface PgOptions {
@@ -100,11 +100,8 @@ export function createPgPool(url: string, opts: PgOptions = {}): pg.Pool {
   return pool;
 }
 
-export function createPgDb(
-  url: string,
-  opts: PgOptions & { plugins?: KyselyPlugin[] } = {},
-): { db: Kysely<Database>; pool: pg.Pool } {
+export function createPgDb(url: string, opts: PgOptions = {}): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = createPgPool(url, opts);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: opts.plugins });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

@@ -12,7 +12,7 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../schema.ts';
 import { clientConfig, createPgDb, type PgOptions } from './connection.ts';
-import { ChangeWatcher, PgSessionCache, SESSION_CACHE_CHANNEL } from './session-cache.ts';
+import { PgSessionCache, watchChanges } from './session-cache.ts';
 import { withUserQuery, type SessionWithUser } from '../repos/sessions.ts';
 import { compiled, runJobAsync, type Statement, type StatementResult, type Storage } from '../storage.ts';
 import type { DB } from '../connection.ts';
@@ -58,8 +58,8 @@ export async function walPosition(db: DB): Promise<string> {
 }
 
 export function openPostgresStorage(opts: PostgresStorageOptions): PostgresStorage {
-  const watcher = new ChangeWatcher();
-  const primary = createPgDb(opts.url, { ...opts, plugins: [watcher] });
+  const primary = createPgDb(opts.url, opts);
+  const changes = watchChanges(primary.pool);
   const replica = opts.readUrl
     ? createPgDb(opts.readUrl, { ...opts, applicationName: `${opts.applicationName ?? 'oberih'}-read` })
     : null;
@@ -70,15 +70,12 @@ export function openPostgresStorage(opts: PostgresStorageOptions): PostgresStora
   const sessionCache =
     opts.sessionCache === false
       ? null
-      : new PgSessionCache(
-          {
-            url: opts.url,
-            client: clientConfig({ ...opts, applicationName: `${opts.applicationName ?? 'oberih'}-listen` }),
-            notify: (payload) => primary.pool.query('select pg_notify($1, $2)', [SESSION_CACHE_CHANNEL, payload]),
-            read: async (id) => (await primary.pool.query<SessionWithUser>({ ...lookup, values: [id] })).rows[0],
-          },
-          watcher,
-        );
+      : new PgSessionCache({
+          url: opts.url,
+          client: clientConfig({ ...opts, applicationName: `${opts.applicationName ?? 'oberih'}-listen` }),
+          read: async (id) => (await primary.pool.query<SessionWithUser>({ ...lookup, values: [id] })).rows[0],
+          changes,
+        });
   return {
     engine: 'postgres',
     db,
