@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import type { Catalog } from '../courses/catalog.ts';
 import type { StoredDraw } from '../db/repos/attempts.ts';
 import type { Response as Answer } from '../courses/schema/question.ts';
@@ -170,6 +171,37 @@ export interface FullStackOptions {
   nodeArgs?: string[];
   /** Extra environment for the server (`BENCH_DB=postgres`: DATABASE_URL, WORKERS). */
   env?: Record<string, string>;
+}
+
+type OpenAttempt = { id: string; user_id: number; course_id: string; questions: string };
+
+/** The attempts the learners just started, from the server's database (SQLite file, or PostgreSQL with BENCH_DB=postgres). */
+async function openAttempts(opts: FullStackOptions): Promise<{ ids: Map<number, string>; open: OpenAttempt[] }> {
+  const usersSql = 'select id, email from users';
+  const openSql = 'select id, user_id, course_id, questions from attempts where submitted_at is null';
+  let users: { id: number; email: string }[];
+  let open: OpenAttempt[];
+  const url = opts.env?.DATABASE_URL;
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      users = (await client.query<{ id: number; email: string }>(usersSql)).rows;
+      open = (await client.query<OpenAttempt>(openSql)).rows.map((r) => ({
+        ...r,
+        // jsonb arrives parsed; the SQLite column is text.
+        questions: typeof r.questions === 'string' ? r.questions : JSON.stringify(r.questions),
+      }));
+    } finally {
+      await client.end();
+    }
+  } else {
+    const db = new SQLite(opts.dbFile, { readonly: true });
+    users = db.prepare(usersSql).all() as typeof users;
+    open = db.prepare(openSql).all() as OpenAttempt[];
+    db.close();
+  }
+  return { ids: new Map(users.map((r) => [r.id, r.email])), open };
 }
 
 /** Start the real server on the seeded database and run every scenario against it. The caller stops it. */
@@ -468,11 +500,13 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
       paths: ['/api/health'],
       headers: { 'accept-encoding': 'gzip, br' },
     });
-    await load('module-page', `GET ${MODULE_PAGE} (static, from memory, precompressed)`, {
-      kind: 'rotate',
-      paths: [MODULE_PAGE],
-      headers: { 'accept-encoding': 'gzip, br' },
-    });
+    // Only with a built site (the PostgreSQL bench serves none: static files do not touch the database).
+    if (fs.existsSync(path.join(opts.siteDir, MODULE_PAGE, 'index.html')))
+      await load('module-page', `GET ${MODULE_PAGE} (static, from memory, precompressed)`, {
+        kind: 'rotate',
+        paths: [MODULE_PAGE],
+        headers: { 'accept-encoding': 'gzip, br' },
+      });
   }
 
   // Attempt start: each fresh learner starts one attempt per course (one open attempt per course is the rule).
@@ -493,17 +527,7 @@ export async function fullStack(opts: FullStackOptions): Promise<FullStackResult
   );
 
   // Attempt submit: every attempt just started, answered (mostly right) by the learner who started it.
-  const db = new SQLite(opts.dbFile, { readonly: true });
-  const ids = new Map(
-    db
-      .prepare('select id, email from users')
-      .all()
-      .map((r) => [(r as { id: number }).id, (r as { email: string }).email]),
-  );
-  const open = db
-    .prepare('select id, user_id, course_id, questions from attempts where submitted_at is null')
-    .all() as { id: string; user_id: number; course_id: string; questions: string }[];
-  db.close();
+  const { ids, open } = await openAttempts(opts);
   const submits: RequestSpec[] = open.map((a) => {
     const pool = new Map(opts.catalog.courses.get(a.course_id)!.pool!.map((q) => [q.id, q]));
     const responses: Record<string, Answer> = {};

@@ -123,6 +123,12 @@ export async function benchPostgres(opts: {
         await full.server.stop();
         log(`\nPostgreSQL, WORKERS=${workers}: ceiling ${full.ceiling} req/s`);
         for (const s of full.scenarios) log(`  ${brief(s)}`);
+        // Issue #21's target: single-instance ingestion at least half the bare pg ceiling of the same run.
+        const ingest = full.scenarios.find((x) => x.name === 'ingest-1');
+        if (ingest && workers === 1)
+          log(
+            `  target: ingestion ≥ 0.5 × the bare pg ceiling (${full.ceiling} req/s): ${ingest.ratioToCeiling} × — ${ingest.ratioToCeiling >= 0.5 ? 'met' : 'not met'}`,
+          );
         if (nodeArgs.length) log(`CPU profile in ${profileDir}`);
         (results.configs as unknown[]).push({
           workers,
