@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import svelte from '@astrojs/svelte';
 import { contentCheck } from './site/integrations/content-check.ts';
 import { moduleIslands } from './site/integrations/module-islands.ts';
+import { compileHints } from './site/integrations/compile-hints.ts';
 
 /** Which content tree to build (tests build a small fixture tree). */
 const contentDir = process.env.CONTENT_DIR ?? './content';
@@ -33,6 +34,13 @@ export default defineConfig({
     svelte({ compilerOptions }),
   ],
   vite: {
+    // The cohort dashboard's island and Chart.js: compiled off the main thread as they load (issue #26).
+    plugins: [
+      compileHints([
+        /site\/components\/dashboard\/(CohortDashboard|CohortCharts|ChartFigure)\.svelte$/,
+        /\/chart-setup\.ts$/,
+      ]),
+    ],
     // No inlined scripts: the CSP allows only our own script files (and hashed island bootstraps).
     // modulePreload off: the preload helper costs ~0.7 KB gzip on every page that lazy-loads a chunk.
     build: {

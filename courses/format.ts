@@ -56,30 +56,33 @@ export const formatBytes = (bytes: number, locale: Locale): string =>
 /** Dates are shown in Kyiv time: the courses' legal deadlines are Ukrainian. */
 const TIME_ZONE = 'Europe/Kyiv';
 
+/**
+ * One `Intl.DateTimeFormat` per locale and options, made once: creating one (with its time zone)
+ * costs far more than formatting with it, and a dashboard formats hundreds of dates at a time.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(intl: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${intl}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(intl, { ...options, timeZone: TIME_ZONE })));
+  return f;
+}
+
 /** A date (`YYYY-MM-DD` or a full ISO timestamp): uk `4 грудня 2026 р.`, en `4 December 2026`. */
 export function formatDate(iso: string | Date, locale: Locale, style: 'long' | 'medium' | 'short' = 'long'): string {
   // A bare date is a calendar day: read it at noon UTC so no time zone moves it to the day before.
   const d = typeof iso === 'string' ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso) : iso;
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: style, timeZone: TIME_ZONE }).format(d);
+  return dateFormat(intlLocale(locale), { dateStyle: style }).format(d);
 }
 
 /** A date as digits (Kyiv time), read alike in both languages: uk and en `04.12.2026`. */
 export function formatNumericDate(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso) : iso;
-  return new Intl.DateTimeFormat('uk-UA', {
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    timeZone: TIME_ZONE,
-  }).format(d);
+  return dateFormat('uk-UA', { day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
 }
 
 /** A date and time (Kyiv time): uk `04.12.2026, 17:30`, en `4 Dec 2026, 17:30`. */
 export function formatDateTime(iso: string | Date, locale: Locale): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat(intlLocale(locale), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: TIME_ZONE,
-  }).format(d);
+  return dateFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }

@@ -68,6 +68,8 @@ describe('numbers on the Ukrainian pages', async () => {
     await page.locator('[data-cohorts] a').first().click();
     await page.waitForURL('**/uk/instructor/cohort/?id=*');
     await page.locator('[data-cohort-name]').waitFor();
+    // The charts render a moment after the name and figures (a task of their own).
+    await page.locator('canvas[data-chart]').first().waitFor();
     for (const c of await page.locator('canvas[data-chart]').all()) await c.scrollIntoViewIfNeeded();
     for (const s of await page.locator('figure.chart summary').all()) await s.click();
     await page.locator('[data-chart-table]').first().waitFor();

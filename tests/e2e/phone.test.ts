@@ -124,6 +124,8 @@ describe('every page at 360 × 800 px', async () => {
     await page.locator('[data-cohorts] a').first().click();
     await page.waitForURL('**/uk/instructor/cohort/?id=*');
     await page.locator('[data-cohort-name]').waitFor();
+    // The charts render a moment after the name and figures (a task of their own).
+    await page.locator('canvas[data-chart]').first().waitFor();
     for (const c of await page.locator('canvas[data-chart]').all()) await c.scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await check(page, 'cohort dashboard');
