@@ -416,7 +416,12 @@ export interface NotificationsTable {
   id: Generated<number>;
   user_id: number;
   kind:
-    'consultation.reply' | 'consultation.claimed' | 'consultation.overdue' | 'session.reminder' | 'case_note.review';
+    | 'consultation.reply'
+    | 'consultation.claimed'
+    | 'consultation.overdue'
+    | 'session.reminder'
+    | 'session.cancelled'
+    | 'case_note.review';
   consultation_id: number | null;
   session_id: number | null;
   case_note_id: number | null;

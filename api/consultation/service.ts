@@ -99,6 +99,7 @@ const SUBJECTS: Record<NotificationKind, { uk: string; en: string }> = {
   'consultation.claimed': { uk: 'Ваш запит узяв у роботу супервізор', en: 'A supervisor has taken your request' },
   'consultation.overdue': { uk: 'Запит на консультацію чекає відповіді', en: 'A consultation request is overdue' },
   'session.reminder': { uk: 'Нагадування: групова супервізія', en: 'Reminder: group supervision' },
+  'session.cancelled': { uk: 'Групову супервізію скасовано', en: 'A group supervision session was cancelled' },
   'case_note.review': { uk: 'Нотатка до випадку чекає рецензії', en: 'A case note is waiting for review' },
 };
 

@@ -10,6 +10,7 @@ import { consultationsRepo } from '../../db/repos/consultations.ts';
 import { supervisionRepo } from '../../db/repos/supervision.ts';
 import { usersRepo } from '../../db/repos/users.ts';
 import { consultationData } from '../consultation/data.ts';
+import { notify } from '../consultation/service.ts';
 import { scopeOf } from '../programme/scope.ts';
 import { MIN_CELL } from '../programme/suppress.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -225,6 +226,34 @@ export function supervisionRoutes() {
           created_at: deps.now().toISOString(),
         });
         return c.json({ id }, 201);
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/sessions/:id/cancel',
+        summary: 'Cancel a session you lead, before it starts; everyone signed up is told (bell and email)',
+        access: SUPERVISOR,
+        params: sessionParams,
+        response: z.object({ cancelled: z.literal(true), told: z.number() }),
+        errors: [404, 409],
+      },
+      async (c, { params }) => {
+        const deps = c.get('deps');
+        const repo = supervisionRepo(deps.db);
+        const s = await repo.byId(params.id);
+        // Another supervisor's session is not found: a supervisor cannot learn what others scheduled this way.
+        if (!s || s.supervisor_id !== c.get('user')!.id) throw notFound('session');
+        const people = await repo.cancelSession(s.id, s.supervisor_id, deps.now(), async (trx, ids) => {
+          for (const id of ids) await notify(deps, trx, id, 'session.cancelled', { session_id: s.id }, `c${s.id}`);
+        });
+        if (!people)
+          throw new AppError(
+            409,
+            'conflict',
+            s.cancelled_at ? 'this session is cancelled already' : 'this session has already started',
+          );
+        return c.json({ cancelled: true as const, told: people.length });
       },
     )
     .route(

@@ -83,6 +83,36 @@ export function supervisionRepo(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(r.numDeletedRows) === 1;
     },
+    /**
+     * Cancel a session its supervisor leads, before it starts, and `tell` the people signed up in the
+     * same transaction (nothing cancelled without them being told): their ids, or null when there is
+     * nothing to cancel (not theirs, started, or cancelled already).
+     */
+    cancelSession: (
+      sessionId: number,
+      supervisorId: number,
+      now: Date,
+      tell: (trx: Kysely<Database>, userIds: number[]) => Promise<void>,
+    ) =>
+      db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('supervision_sessions')
+          .set({ cancelled_at: now.toISOString() })
+          .where('id', '=', sessionId)
+          .where('supervisor_id', '=', supervisorId)
+          .where('cancelled_at', 'is', null)
+          .where('starts_at', '>', now.toISOString())
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) return null;
+        const people = await trx
+          .selectFrom('supervision_signups')
+          .select('user_id')
+          .where('session_id', '=', sessionId)
+          .execute();
+        const ids = people.map((p) => p.user_id);
+        await tell(trx, ids);
+        return ids;
+      }),
     signups: (sessionId: number) =>
       db
         .selectFrom('supervision_signups')

@@ -162,6 +162,17 @@ if (root) {
           'aria-label': `${s('sup.attendees')}: ${x.title}`,
         }),
       );
+      // Before it starts, the supervisor may call it off (everyone signed up is told).
+      if (!x.cancelled_at && Date.parse(x.starts_at) > Date.now())
+        li.append(
+          ' ',
+          el('button', s('sup.cancelSession'), {
+            type: 'button',
+            class: 'secondary',
+            'data-cancel-session': String(x.id),
+            'aria-label': `${s('sup.cancelSession')}: ${x.title}`,
+          }),
+        );
       list.append(li);
     }
   }
@@ -303,6 +314,14 @@ if (root) {
     const b = (e.target as Element).closest<HTMLButtonElement>('[data-attendees]');
     const session = b && led.find((x) => x.id === Number(b.dataset.attendees));
     if (session) void showAttendees(session);
+    const c = (e.target as Element).closest<HTMLButtonElement>('[data-cancel-session]');
+    const off = c && led.find((x) => x.id === Number(c.dataset.cancelSession));
+    if (!c || !off || !confirm(s('sup.confirmCancelSession', { title: off.title }))) return;
+    c.disabled = true;
+    void api(`/api/supervision/sessions/${off.id}/cancel`, { method: 'POST' }).then(async ({ res, data }) => {
+      status.textContent = res.ok ? s('sup.didCancelSession', { title: off.title }) : reason(res, data);
+      await Promise.all([loadLed(), loadUpcoming(false, new Set())]);
+    });
   });
 
   $('[data-upcoming]').addEventListener('click', (e) => {

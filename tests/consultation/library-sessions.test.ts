@@ -186,4 +186,58 @@ describe('group supervision', async () => {
     const figures = await json(await t.request('/api/supervision/figures', { cookie: await t.login(sup.user.email) }));
     expect(figures.by_oblast).toEqual([{ oblast: 'UA-46', attendances: 1, hours: 1.5 }]);
   });
+  it('a supervisor cancels a session they lead before it starts, and everyone signed up is told', async () => {
+    clock = new Date('2026-12-10T09:00:00Z');
+    const lead = await t.login(sup.user.email);
+    const schedule = async (starts_at: string) =>
+      (
+        await json(
+          await t.request('/api/supervision/sessions', {
+            cookie: lead,
+            json: {
+              title: 'Робота з батьками',
+              starts_at,
+              duration_minutes: 60,
+              format: 'online',
+              place: 'https://meet.example.ua/xyz',
+              capacity: 10,
+              oblast: 'UA-46',
+            },
+          }),
+        )
+      ).id as number;
+    const sid = await schedule('2026-12-12T10:00:00Z');
+    const [ca, cc] = [await t.login(a.user.email), await t.login(c.user.email)];
+    for (const cookie of [ca, cc])
+      expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie })).status).toBe(201);
+    const cancel = (cookie: string, id = sid) =>
+      t.request(`/api/supervision/sessions/${id}/cancel`, { method: 'POST', cookie });
+    // Only the supervisor who leads it: another supervisor does not even learn it exists; a learner may not.
+    const rival = await supervisor(t);
+    expect((await cancel(rival.cookie)).status).toBe(404);
+    expect((await cancel(ca)).status).toBe(403);
+    const done = await cancel(lead);
+    expect(done.status).toBe(200);
+    expect(await json(done)).toEqual({ cancelled: true, told: 2 });
+    // Gone from the upcoming list; no new sign-ups; a second cancel is a conflict.
+    const upcoming = await json(await t.request('/api/supervision/sessions', { cookie: ca }));
+    expect(upcoming.sessions.map((x: { id: number }) => x.id)).not.toContain(sid);
+    expect((await t.request(`/api/supervision/sessions/${sid}/signup`, { method: 'POST', cookie: ca })).status).toBe(
+      404,
+    );
+    expect((await cancel(lead)).status).toBe(409);
+    // Both learners were told (the bell); the learner not signed up was not.
+    for (const cookie of [ca, cc]) {
+      const bell = await json(await t.request('/api/notifications', { cookie }));
+      expect(bell.notifications.filter((n: { kind: string }) => n.kind === 'session.cancelled')).toHaveLength(1);
+    }
+    const bystander = await json(await t.request('/api/notifications', { cookie: await t.login(b.user.email) }));
+    expect(bystander.notifications.some((n: { kind: string }) => n.kind === 'session.cancelled')).toBe(false);
+    // A session that has started cannot be cancelled.
+    const started = await schedule('2026-12-10T12:00:00Z');
+    clock = new Date('2026-12-10T12:30:00Z');
+    const late = await cancel(await t.login(sup.user.email), started);
+    expect(late.status).toBe(409);
+    expect((await json(late)).error.message).toMatch(/already started/);
+  });
 });

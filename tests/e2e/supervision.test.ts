@@ -187,6 +187,47 @@ describe('group supervision and case notes in the browser', async () => {
     },
   );
 
+  it('a supervisor cancels a session from the page; the officer signed up is told', { timeout: 60_000 }, async () => {
+    const sup = await signIn(browser, server.url, 'supervisor@oberih.demo');
+    const officer = await signIn(browser, server.url, 'officer@oberih.demo');
+    const title = 'Заняття, яке скасують';
+    const made = await sup.request.post(`${server.url}/api/supervision/sessions`, {
+      headers: { origin: server.url },
+      data: {
+        title,
+        starts_at: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+        duration_minutes: 60,
+        format: 'in_person',
+        place: 'Київ, вул. Богомольця, 10',
+        capacity: 5,
+        oblast: 'UA-32',
+      },
+    });
+    expect(made.status()).toBe(201);
+    const id = ((await made.json()) as { id: number }).id;
+    const signedUp = await officer.request.post(`${server.url}/api/supervision/sessions/${id}/signup`, {
+      headers: { origin: server.url },
+    });
+    expect(signedUp.status()).toBe(201);
+    const page = await sup.newPage();
+    await page.goto(`${server.url}/uk/supervision/`);
+    const button = page.getByRole('button', { name: `Скасувати заняття: ${title}` });
+    await button.waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await button.click();
+    await expect.poll(() => page.locator('[data-status]').innerText()).toContain('скасовано');
+    await expect
+      .poll(() => page.locator('[data-led] li', { hasText: title }).innerText())
+      .toContain('заняття скасовано');
+    expect(await page.getByRole('button', { name: `Скасувати заняття: ${title}` }).count()).toBe(0);
+    expect(await axe(page)).toEqual([]);
+    const bell = (await (await officer.request.get(`${server.url}/api/notifications`)).json()) as {
+      notifications: { kind: string; session_id: number | null }[];
+    };
+    expect(bell.notifications).toContainEqual(expect.objectContaining({ kind: 'session.cancelled', session_id: id }));
+    await Promise.all([sup.close(), officer.close()]);
+  });
+
   it("an admin sets a supervisor's scope", { timeout: 60_000 }, async () => {
     const admin = await signIn(browser, server.url, 'admin@oberih.demo');
     const page = await admin.newPage();

@@ -1763,6 +1763,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/supervision/sessions/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a session you lead, before it starts; everyone signed up is told (bell and email)
+     * @description Access: roles: supervisor.
+     */
+    post: operations['sessions.cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/supervision/sessions/{id}/signup': {
     parameters: {
       query?: never;
@@ -9918,6 +9938,77 @@ export interface operations {
       };
       /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'sessions.cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            cancelled: true;
+            told: number;
+          };
+        };
+      };
+      /** @description Invalid input: the message and `fields` say what */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in, the session has expired, or the credentials are wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong role, not your record, a cross-origin request, or a password to confirm first */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such record (or not one you may know of) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the record’s state (already done, already exists, limit reached) */
+      409: {
         headers: {
           [name: string]: unknown;
         };
