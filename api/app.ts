@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { compress } from 'hono/compress';
 import { AppError, errorBody, errorHandler } from './errors.ts';
 import type { Deps } from './deps.ts';
 import type { AppEnv } from './env.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { sessionFence } from './middleware/session-fence.ts';
+import { compressReads } from './middleware/compress-reads.ts';
 import { csrfMiddleware } from './middleware/csrf.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
@@ -91,14 +91,7 @@ export function createApp(deps: Deps, opts: { scriptHashes?: string[] } = {}) {
   });
   // Reads can be large (a 500-learner report is ~0.5 MB of JSON): gzip them for clients that accept it.
   // Writes answer a few bytes, and the ingestion path stays free of the stream and the Vary rewrite.
-  const gzip = compress();
-  app.use('/api/*', (c, next) => {
-    if (c.req.method !== 'GET') return next();
-    // Set before the handler builds its response: added afterwards (as the middleware would), the header
-    // makes Hono rebuild the finished response around its body as a stream.
-    c.header('Vary', 'Accept-Encoding');
-    return gzip(c, next);
-  });
+  app.use('/api/*', compressReads());
   app.use(
     '*',
     securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https:') ?? false, scriptHashes: opts.scriptHashes }),

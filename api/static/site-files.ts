@@ -104,7 +104,7 @@ export function loadSite(siteDir: string, maxBytes: number): SiteTable {
 }
 
 /** The best encoding the client accepts among those we have (q=0 refuses one). */
-export function negotiate(acceptEncoding: string | undefined, have: SiteFile['variants']): Encoding {
+export function negotiate(acceptEncoding: string | undefined, have: Partial<Record<Encoding, unknown>>): Encoding {
   if (!acceptEncoding) return 'identity';
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {

@@ -19,6 +19,23 @@ describe('API compression', () => {
     expect(JSON.parse(zlib.gunzipSync(raw).toString('utf8'))).toEqual(JSON.parse(text));
   });
 
+  it('a small JSON answer goes out as it is, with its length: compressing it would cost more than it saves', async () => {
+    const res = await t.request('/api/health', { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(res.headers.get('vary')).toMatch(/Accept-Encoding/i);
+    const body = await res.text();
+    expect(JSON.parse(body).status).toBe('ok');
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+  });
+
+  it('a large JSON answer carries the length of its gzipped body', async () => {
+    const res = await t.request('/api/openapi.json', { headers: { 'accept-encoding': 'gzip' } });
+    const raw = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('content-length')).toBe(String(raw.length));
+  });
+
   it('keeps the security headers and no-store on a compressed answer', async () => {
     const res = await t.request('/api/me/progress', { cookie: cadet.cookie, headers: { 'accept-encoding': 'gzip' } });
     expect(res.status).toBe(200);
