@@ -78,6 +78,8 @@ export function watchChanges(pool: pg.Pool): { count(): number } {
     let v = verdicts.get(text);
     if (v === undefined) {
       v = WATCH_VERB.test(text) && WATCH_TABLE.test(text);
+      // Long texts (multi-row inserts of every size) are judged each time, not kept.
+      if (text.length > 2000) return v;
       if (verdicts.size > 2000) verdicts.clear();
       verdicts.set(text, v);
     }
@@ -201,15 +203,19 @@ export class PgSessionCache<U extends CachedUser = CachedUser> implements Sessio
     this.clear();
     this.listening = true;
     this.report('listening');
-    const leased = new Promise<void>((resolve) => (this.onLease = resolve));
+    // Resolved by its first heartbeat back (a listener that hears nothing never caches), by the lease
+    // time, or by losing this connection: whichever comes first, each connection its own.
+    let wait: NodeJS.Timeout | undefined;
+    const leased = new Promise<void>((resolve) => {
+      this.onLease = resolve;
+      wait = setTimeout(resolve, this.leaseMs);
+      wait.unref();
+    });
     this.beat();
     this.beatTimer = setInterval(() => this.beat(), this.heartbeatMs);
     this.beatTimer.unref();
-    // In use once its first heartbeat is back (a listener that hears nothing never caches).
-    const wait = setTimeout(() => this.onLease?.(), this.leaseMs);
     await leased;
     clearTimeout(wait);
-    this.onLease = null;
   }
 
   /** Stop using the cache and reconnect (backing off up to 30 s); resolves when the old connection is closed. */
@@ -223,6 +229,9 @@ export class PgSessionCache<U extends CachedUser = CachedUser> implements Sessio
     this.clear();
     if (this.beatTimer) clearInterval(this.beatTimer);
     this.beatTimer = null;
+    // A start waiting for this connection's first heartbeat goes on (the next connection has its own).
+    this.onLease?.();
+    this.onLease = null;
     // Pending fences are not ended here: each ends when its instances acknowledge or its lease time is up.
     const ended = client ? within(client.end(), 1_000) : Promise.resolve();
     if (was) this.report('lost', why);
@@ -285,6 +294,7 @@ export class PgSessionCache<U extends CachedUser = CachedUser> implements Sessio
           if (sent === undefined) return;
           this.leaseFrom = Math.max(this.leaseFrom, sent);
           this.onLease?.();
+          this.onLease = null;
           for (const k of this.beatsOut.keys()) if (k <= n) this.beatsOut.delete(k);
         } else this.peers.set(a!, Date.now());
         break;

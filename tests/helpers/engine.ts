@@ -35,10 +35,14 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The template's name names the migrations it holds: a new migration makes a new template. */
+/** The template's name names the migrations it holds: a new or changed migration makes a new template. */
 const TEMPLATE = `oberih_test_tpl_${crypto
   .createHash('sha256')
-  .update(Object.keys(migrations).join('\n'))
+  .update(
+    Object.entries(migrations)
+      .map(([name, m]) => `${name}\n${String(m.up)}\n${String(m.down)}`)
+      .join('\n'),
+  )
   .digest('hex')
   .slice(0, 12)}`;
 
