@@ -60,6 +60,8 @@ export interface BootOptions {
    * default for a database file) or, with false (and always for `:memory:`), in the process.
    */
   reportWorker?: boolean;
+  /** How many report worker threads (default 1). */
+  reportWorkers?: number;
   /** Queue bound and timeout of the report runner (db/report-runner.ts defaults: 32 waiting, 30 s). */
   reportLimits?: RunnerLimits;
 }
@@ -129,7 +131,12 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
   // on PostgreSQL (or :memory:), in the process on the read pool, which never blocks the event loop for long.
   const reports =
     storage.engine === 'sqlite' && opts.reportWorker !== false && opts.dbFile !== ':memory:'
-      ? workerReportRunner({ file: path.resolve(opts.dbFile), catalog: reportCatalogOf(catalog), ...opts.reportLimits })
+      ? workerReportRunner({
+          file: path.resolve(opts.dbFile),
+          catalog: reportCatalogOf(catalog),
+          workers: opts.reportWorkers,
+          ...opts.reportLimits,
+        })
       : inProcessReportRunner(
           reportJobs({
             db: storage.read,

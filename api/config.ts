@@ -70,8 +70,11 @@ const envSchema = z.object({
   PGSSLROOTCERT: z.string().optional(),
   /** API processes on this machine (node:cluster), PostgreSQL only. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  /** `0`: run reports in the server's process instead of on a worker thread (db/sqlite/report-worker.ts). */
-  REPORT_WORKER: z.enum(['0', '1']).default('1'),
+  /**
+   * SQLite: worker threads for reports, each with its own read-only connection (db/sqlite/report-worker.ts);
+   * `0` runs them in the server's process. More than one only helps with a core free for each.
+   */
+  REPORT_WORKER: z.coerce.number().int().min(0).max(8).default(1),
   /** Reports waiting for their turn before more are refused with 503 (db/report-runner.ts). */
   REPORT_QUEUE: z.coerce.number().int().min(1).max(1000).default(32),
   /** A report not ready after this many ms is given up with 503 (its worker is restarted). */

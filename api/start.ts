@@ -65,7 +65,8 @@ const deps = await bootstrap({
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
   // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).
-  reportWorker: env.REPORT_WORKER === '1',
+  reportWorker: env.REPORT_WORKER > 0,
+  reportWorkers: env.REPORT_WORKER,
   reportLimits: { maxQueued: env.REPORT_QUEUE, timeoutMs: env.REPORT_TIMEOUT_MS },
   config: {
     publicUrl: env.PUBLIC_URL ?? null,

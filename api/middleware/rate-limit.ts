@@ -9,13 +9,16 @@
  * is O(1) (a `Map`'s own insertion order is not used: in V8, finding its oldest entry after many
  * deletions walks over their holes). When full, the least recently used key gives up its slot, so an
  * attacker who floods the limiter with fresh keys (rotated addresses) only evicts counters nobody has
- * used lately, and memory stays `capacity` slots whatever arrives.
+ * used lately, and memory stays `capacity` slots whatever arrives. The arrays grow (doubling) with the
+ * keys actually seen, so a quiet limiter holds a few KB, not `capacity` slots (a server has a dozen).
  */
 
 /** Keys kept per limiter unless told otherwise (~100 bytes each: a few MB at most). */
 export const DEFAULT_CAPACITY = 50_000;
 
 const NONE = -1;
+/** Slots a limiter starts with (doubling as keys arrive, up to its capacity). */
+const INITIAL_SLOTS = 256;
 
 export class RateLimiter {
   private index = new Map<string, number>();
@@ -36,11 +39,28 @@ export class RateLimiter {
     private now: () => number = Date.now,
     readonly capacity = DEFAULT_CAPACITY,
   ) {
-    this.start = new Float64Array(capacity);
-    this.cur = new Float64Array(capacity);
-    this.prev = new Float64Array(capacity);
-    this.newer = new Int32Array(capacity).fill(NONE);
-    this.older = new Int32Array(capacity).fill(NONE);
+    const n = Math.min(capacity, INITIAL_SLOTS);
+    this.start = new Float64Array(n);
+    this.cur = new Float64Array(n);
+    this.prev = new Float64Array(n);
+    this.newer = new Int32Array(n);
+    this.older = new Int32Array(n);
+  }
+
+  /** Room for slot `i` (< capacity): the arrays doubled, up to `capacity`. */
+  private reserve(i: number) {
+    if (i < this.start.length) return;
+    const n = Math.min(this.capacity, Math.max(i + 1, this.start.length * 2));
+    const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T) => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.start = grow(this.start, (k) => new Float64Array(k));
+    this.cur = grow(this.cur, (k) => new Float64Array(k));
+    this.prev = grow(this.prev, (k) => new Float64Array(k));
+    this.newer = grow(this.newer, (k) => new Int32Array(k));
+    this.older = grow(this.older, (k) => new Int32Array(k));
   }
 
   /** How many keys are held (never more than `capacity`). */
@@ -109,7 +129,7 @@ export class RateLimiter {
     let i = this.slot(key, t);
     if (i !== NONE) this.unlink(i);
     else {
-      if (this.keys.length < this.capacity) i = this.keys.length;
+      if (this.keys.length < this.capacity) this.reserve((i = this.keys.length));
       else {
         // Full: the least recently used key gives up its slot.
         i = this.tail;

@@ -1,8 +1,11 @@
 /**
- * The SQLite server's report runner (db/report-runner.ts): one worker thread with its own read-only
- * connection (db/sqlite/report-worker-thread.ts) runs report jobs one at a time, so a 500-learner
+ * The SQLite server's report runner (db/report-runner.ts): worker threads, each with its own read-only
+ * connection (db/sqlite/report-worker-thread.ts), run report jobs, one at a time each, so a 500-learner
  * cohort report (~15–50 ms of CPU) never holds up the event loop that takes learners' progress and
- * submits. The worker starts with the first job and stops after a minute without one.
+ * submits. One worker by default (`REPORT_WORKER`): more let reports run side by side where there are
+ * cores for them, at ~35 MB of memory each. A worker starts with its first job and stops after a minute
+ * without one; a cohort's job goes to the worker that ran that cohort last when it is free (that worker
+ * may still hold the report, api/reports/jobs.ts).
  *
  * - Bounded: at most `maxQueued` jobs wait; more are refused at once ('busy').
  * - Cancellation: a job still running after `timeoutMs` is given up ('timeout') and its worker is
@@ -33,14 +36,24 @@ export interface WorkerRunnerOptions extends RunnerLimits {
   file: string;
   /** The courses and pools the reports read (cloned into the worker once per start). */
   catalog: ReportCatalog;
-  /** The worker's old-generation heap limit, MB. @defaultValue 96 */
+  /** Worker threads, each with its own connection, running one job at a time. @defaultValue 1 */
+  workers?: number;
+  /** Each worker's old-generation heap limit, MB. @defaultValue 96 */
   heapMB?: number;
-  /** The worker connection's page cache, KiB. @defaultValue 8192 */
+  /** Each worker connection's page cache, KiB. @defaultValue 4096 */
   cacheKiB?: number;
   /** Stop an idle worker after this many ms. @defaultValue 60,000 */
   idleMs?: number;
   /** The compiled thread entry (default: next to the compiled server, or compiled from the sources once). */
   workerFile?: string;
+}
+
+/** One worker thread's place in the pool: its thread (started with its first job), the job it runs. */
+interface Slot {
+  worker: Worker | null;
+  current: Pending | null;
+  timer: NodeJS.Timeout | null;
+  idle: NodeJS.Timeout | null;
 }
 
 interface Pending {
@@ -53,31 +66,33 @@ interface Pending {
 export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
   const { maxQueued, timeoutMs } = { ...DEFAULT_REPORT_LIMITS, ...opts };
   const idleMs = opts.idleMs ?? 60_000;
+  const size = Math.max(1, Math.floor(opts.workers ?? 1));
   const queue: Pending[] = [];
-  let worker: Worker | null = null;
-  let current: Pending | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let idle: NodeJS.Timeout | null = null;
+  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, current: null, timer: null, idle: null }));
+  /** The slot that last ran a cohort's job: it keeps that cohort's report (api/reports/jobs.ts). */
+  const lastSlot = new Map<number, Slot>();
   let nextId = 1;
   let closed = false;
 
-  function spawn(): Worker {
+  function spawn(slot: Slot): Worker {
     const w = new Worker(opts.workerFile ?? workerEntry(), {
-      workerData: { file: opts.file, catalog: opts.catalog, cacheKiB: opts.cacheKiB ?? 8192 },
-      resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 96, maxYoungGenerationSizeMb: 16 },
+      workerData: { file: opts.file, catalog: opts.catalog, cacheKiB: opts.cacheKiB ?? 4096 },
+      // A young generation of 8 MB, not 16: reports allocate in bursts, and what the young generation
+      // holds stays resident (the server's memory budget, docs/performance.md).
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 96, maxYoungGenerationSizeMb: 8 },
     });
     w.unref();
     w.on('message', (m: { id: number; ok: boolean; result?: ReportResult; error?: string }) => {
-      if (w !== worker || !current || m.id !== current.id) return;
-      const p = finish();
+      if (w !== slot.worker || !slot.current || m.id !== slot.current.id) return;
+      const p = finish(slot);
       if (m.ok) p.resolve(m.result!);
       else p.reject(new Error(`report job ${p.job.kind} failed: ${m.error}`));
       pump();
     });
     const died = (why: string) => {
-      if (w !== worker) return;
-      worker = null;
-      if (current) finish().reject(new ReportUnavailable('crashed', `the report worker stopped (${why})`));
+      if (w !== slot.worker) return;
+      slot.worker = null;
+      if (slot.current) finish(slot).reject(new ReportUnavailable('crashed', `the report worker stopped (${why})`));
       pump();
     };
     w.on('error', (e) => died(e.message));
@@ -85,41 +100,58 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
     return w;
   }
 
-  /** The running job is over (answered, failed or given up): clear its timer and hand it back. */
-  function finish(): Pending {
-    const p = current!;
-    current = null;
-    if (timer) clearTimeout(timer);
-    timer = null;
+  /** A slot's running job is over (answered, failed or given up): clear its timer and hand it back. */
+  function finish(slot: Slot): Pending {
+    const p = slot.current!;
+    slot.current = null;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
     return p;
   }
 
+  /** Hand waiting jobs to free slots: a cohort's job to the slot that ran it last when that one is free. */
   function pump() {
-    if (current || closed) return;
-    const p = queue.shift();
-    if (!p) {
-      if (worker && !idle) idle = setTimeout(stopIdle, idleMs).unref();
-      return;
+    if (closed) return;
+    for (;;) {
+      const free = slots.filter((s) => !s.current);
+      if (!free.length || !queue.length) break;
+      const p = queue.shift()!;
+      const cohortId = 'cohortId' in p.job ? p.job.cohortId : null;
+      const preferred = cohortId === null ? undefined : lastSlot.get(cohortId);
+      // A free slot with a live worker before one that must start a thread.
+      const slot = (preferred && !preferred.current ? preferred : undefined) ?? free.find((s) => s.worker) ?? free[0]!;
+      if (cohortId !== null) {
+        lastSlot.delete(cohortId);
+        lastSlot.set(cohortId, slot);
+        // Bounded: only the most recent cohorts are remembered.
+        if (lastSlot.size > 64) lastSlot.delete(lastSlot.keys().next().value!);
+      }
+      start(slot, p);
     }
-    if (idle) clearTimeout(idle);
-    idle = null;
-    worker ??= spawn();
-    current = p;
-    timer = setTimeout(() => {
-      const w = worker;
-      worker = null;
-      finish().reject(new ReportUnavailable('timeout', `the report took longer than ${timeoutMs} ms`));
+    for (const s of slots)
+      if (!s.current && s.worker && !s.idle) s.idle = setTimeout(() => stopIdle(s), idleMs).unref();
+  }
+
+  function start(slot: Slot, p: Pending) {
+    if (slot.idle) clearTimeout(slot.idle);
+    slot.idle = null;
+    slot.worker ??= spawn(slot);
+    slot.current = p;
+    slot.timer = setTimeout(() => {
+      const w = slot.worker;
+      slot.worker = null;
+      finish(slot).reject(new ReportUnavailable('timeout', `the report took longer than ${timeoutMs} ms`));
       void w?.terminate();
       pump();
     }, timeoutMs);
-    worker.postMessage({ id: p.id, job: p.job });
+    slot.worker.postMessage({ id: p.id, job: p.job });
   }
 
-  function stopIdle() {
-    idle = null;
-    if (current || queue.length || !worker) return;
-    const w = worker;
-    worker = null;
+  function stopIdle(slot: Slot) {
+    slot.idle = null;
+    if (slot.current || !slot.worker) return;
+    const w = slot.worker;
+    slot.worker = null;
     void w.terminate();
   }
 
@@ -136,11 +168,16 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
     async close() {
       closed = true;
       for (const p of queue.splice(0)) p.reject(new ReportUnavailable('closed', 'reports are shutting down'));
-      if (current) finish().reject(new ReportUnavailable('closed', 'reports are shutting down'));
-      if (idle) clearTimeout(idle);
-      const w = worker;
-      worker = null;
-      if (w) await w.terminate();
+      const stopping: Promise<number>[] = [];
+      for (const s of slots) {
+        if (s.current) finish(s).reject(new ReportUnavailable('closed', 'reports are shutting down'));
+        if (s.idle) clearTimeout(s.idle);
+        s.idle = null;
+        const w = s.worker;
+        s.worker = null;
+        if (w) stopping.push(w.terminate());
+      }
+      await Promise.all(stopping);
     },
   };
 }

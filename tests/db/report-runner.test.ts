@@ -142,6 +142,39 @@ describe('the report runner', () => {
     }
   });
 
+  it('with two workers, two cohorts are computed side by side, and a cohort goes back to the worker that holds it', async () => {
+    const dir = tempDir();
+    // Each job marks its start, then waits (up to 3 s) until two jobs have started: answering 2 proves
+    // the two ran at the same time. The answer names the thread that ran it.
+    const pool = workerReportRunner({
+      file: t.dbFile,
+      catalog: reportCatalogOf(t.deps.catalog),
+      workers: 2,
+      workerFile: fakeWorker(
+        `import fs from 'node:fs'; import { threadId } from 'node:worker_threads';
+        const dir = ${JSON.stringify(dir)};
+        parentPort.on('message', async (m) => {
+          fs.writeFileSync(dir + '/' + m.id, '');
+          const end = Date.now() + 3000;
+          while (fs.readdirSync(dir).length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+          parentPort.postMessage({ id: m.id, ok: true, result: { text: JSON.stringify({ seen: fs.readdirSync(dir).length, thread: threadId }) } });
+        });`,
+      ),
+    });
+    const job = (cohortId: number): ReportJob => ({ kind: 'cohort', cohortId, today: '2026-12-01', learners: 'all' });
+    const answer = async (j: ReportJob) => JSON.parse((await pool.run(j)).text) as { seen: number; thread: number };
+    try {
+      const [a, b] = await Promise.all([answer(job(101)), answer(job(102))]);
+      expect([a.seen, b.seen]).toEqual([2, 2]);
+      expect(a.thread).not.toBe(b.thread);
+      // One at a time now: each cohort goes back to its own worker, not to the first free one.
+      expect((await answer(job(102))).thread).toBe(b.thread);
+      expect((await answer(job(101))).thread).toBe(a.thread);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('the event loop keeps turning while the worker computes', async () => {
     const slow = workerReportRunner({
       file: t.dbFile,

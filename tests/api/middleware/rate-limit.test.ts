@@ -30,6 +30,22 @@ describe('RateLimiter', () => {
     expect(limiter.retryAfter('a')).toBeGreaterThan(0);
   });
 
+  it('grows its slots with the keys it sees: counts and recency survive each growth, and a full one still evicts the oldest', () => {
+    const limiter = new RateLimiter(2, 60_000, () => 0, 1_000);
+    limiter.hit('first');
+    limiter.hit('first'); // at its limit
+    // Past the initial slots and every doubling up to the capacity.
+    for (let i = 0; i < 999; i++) limiter.hit(`k${i}`);
+    expect(limiter.size).toBe(1_000);
+    expect(limiter.retryAfter('first')).toBeGreaterThan(0);
+    limiter.hit('k0'); // k0 becomes the most recent; `first` stays the least recently used
+    limiter.hit('new');
+    expect(limiter.size).toBe(1_000);
+    expect(limiter.retryAfter('first')).toBe(0); // evicted
+    limiter.hit('k0');
+    expect(limiter.retryAfter('k0')).toBeGreaterThan(0); // kept: its earlier hits still count
+  });
+
   it('counts over a sliding window and forgets once it has passed', () => {
     let t = 0;
     const limiter = new RateLimiter(3, 60_000, () => t);
