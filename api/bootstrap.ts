@@ -17,7 +17,7 @@ import { checkKeyMatches } from './key-check.ts';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
 import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
-import { workerReportRunner } from '../db/sqlite/report-worker.ts';
+import { workerReportRunner } from '../db/report-worker.ts';
 import { reportCatalogOf, reportJobs } from './reports/jobs.ts';
 
 export { WAL_AUTOCHECKPOINT_WITH_WORKER } from '../db/sqlite/storage.ts';
@@ -56,8 +56,8 @@ export interface BootOptions {
   /** SQLite: run WAL checkpoints on a worker thread (db/sqlite/checkpointer.ts) instead of inside commits. The server turns it on. */
   backgroundCheckpoint?: boolean;
   /**
-   * Run reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts;
-   * default for a database file) or, with false (and always for `:memory:`), in the process.
+   * Run reports on worker threads, each with its own connection (db/report-worker.ts; the default for a
+   * database file and for PostgreSQL) or, with false (and always for `:memory:`), in the process.
    */
   reportWorker?: boolean;
   /** How many report worker threads (default 1). */
@@ -127,12 +127,16 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
         error: e instanceof Error ? e.message : String(e),
       }),
     );
-  // Reports (db/report-runner.ts): on a SQLite file, a worker thread with its own read-only connection;
-  // on PostgreSQL (or :memory:), in the process on the read pool, which never blocks the event loop for long.
+  // Reports (db/report-runner.ts): on worker threads, each with its own connection (read-only to the
+  // SQLite file; one to PostgreSQL's read URL), so computing one never holds up the event loop; with
+  // reportWorker false (and always for :memory:), in the process.
+  const pgUrl = storage.engine === 'postgres' ? opts.databaseReadUrl || opts.databaseUrl : undefined;
   const reports =
-    storage.engine === 'sqlite' && opts.reportWorker !== false && opts.dbFile !== ':memory:'
+    opts.reportWorker !== false && (pgUrl || (storage.engine === 'sqlite' && opts.dbFile !== ':memory:'))
       ? workerReportRunner({
-          file: path.resolve(opts.dbFile),
+          ...(pgUrl
+            ? { postgres: { url: pgUrl, statementTimeoutMs: opts.databaseStatementTimeoutMs } }
+            : { file: path.resolve(opts.dbFile) }),
           catalog: reportCatalogOf(catalog),
           workers: opts.reportWorkers,
           ...opts.reportLimits,

@@ -71,7 +71,7 @@ const envSchema = z.object({
   /** API processes on this machine (node:cluster), PostgreSQL only. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /**
-   * SQLite: worker threads for reports, each with its own read-only connection (db/sqlite/report-worker.ts);
+   * Worker threads for reports, each with its own connection (db/report-worker.ts), on both engines;
    * `0` runs them in the server's process. More than one only helps with a core free for each.
    */
   REPORT_WORKER: z.coerce.number().int().min(0).max(8).default(1),

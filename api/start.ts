@@ -64,7 +64,7 @@ const deps = await bootstrap({
   databaseSessionCache: env.DATABASE_SESSION_CACHE === 'on',
   // WAL checkpoints on a worker thread, off the event loop (db/checkpointer.ts).
   backgroundCheckpoint: true,
-  // Reports on a worker thread with its own read-only connection (db/sqlite/report-worker.ts).
+  // Reports on worker threads, each with its own connection (db/report-worker.ts).
   reportWorker: env.REPORT_WORKER > 0,
   reportWorkers: env.REPORT_WORKER,
   reportLimits: { maxQueued: env.REPORT_QUEUE, timeoutMs: env.REPORT_TIMEOUT_MS },

@@ -1,7 +1,7 @@
 /**
  * Where heavy reports run (issue #26, item 2): the cohort report, item analysis and the CSV exports
  * are jobs handed to a `ReportRunner`, so the routes do not know whether a job runs on a worker thread
- * with its own read-only SQLite connection (db/sqlite/report-worker.ts, what the SQLite server uses),
+ * with its own read-only SQLite connection (db/report-worker.ts, what the SQLite server uses),
  * or in the process over the same repositories (tests on `:memory:`; a PostgreSQL deployment, whose
  * pool already keeps queries off the event loop, would run the jobs in the process on the pool).
  *

@@ -1,7 +1,7 @@
 /** The server compiled once (`dist/server/start.mjs`): running it from TypeScript through a loader costs ~60 MB of memory. */
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { REPORT_WORKER_ENTRY, workerBuildOptions } from '../db/sqlite/report-worker.ts';
+import { REPORT_WORKER_ENTRY, workerBuildOptions } from '../db/report-worker.ts';
 
 export const SERVER_BUNDLE = 'dist/server/start.mjs';
 
@@ -19,9 +19,9 @@ export function bundleServer(outfile = SERVER_BUNDLE) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  // The report worker thread's entry, beside the server (db/sqlite/report-worker.ts looks for it there).
+  // The report worker thread's entry, beside the server (db/report-worker.ts looks for it there).
   buildSync({
-    ...workerBuildOptions('db/sqlite/report-worker-thread.ts', path.join(path.dirname(outfile), REPORT_WORKER_ENTRY)),
+    ...workerBuildOptions('db/report-worker-thread.ts', path.join(path.dirname(outfile), REPORT_WORKER_ENTRY)),
     sourcemap: 'linked',
   });
 }

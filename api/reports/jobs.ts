@@ -2,7 +2,7 @@
  * The report computations behind `api/routes/reports.ts`, as jobs (issue #26, item 2): the cohort
  * report, item analysis and the two CSV exports. The same code runs wherever the report runner
  * (db/report-runner.ts) runs it: on the SQLite server, in a worker thread with its own read-only
- * connection (db/sqlite/report-worker.ts), so a report never blocks the event loop that answers
+ * connection (db/report-worker.ts), so a report never blocks the event loop that answers
  * learners; elsewhere (tests on `:memory:`, PostgreSQL's pool), in the process. A job answers with
  * text, ready to send (JSON or CSV): text crosses from a worker thread as one copy, where objects
  * would be cloned field by field.

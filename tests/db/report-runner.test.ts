@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
 import { inProcessReportRunner, ReportUnavailable, type ReportJob } from '../../db/report-runner.ts';
-import { workerReportRunner } from '../../db/sqlite/report-worker.ts';
+import { workerReportRunner } from '../../db/report-worker.ts';
 import { fixtures, makeTestApp, tempDir } from '../helpers/app.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');

@@ -1,15 +1,17 @@
 /**
- * The SQLite server's report runner (db/report-runner.ts): worker threads, each with its own read-only
- * connection (db/sqlite/report-worker-thread.ts), run report jobs, one at a time each, so a 500-learner
+ * The server's report runner (db/report-runner.ts): worker threads, each with its own connection
+ * (db/report-worker-thread.ts: read-only to the SQLite file, or one to PostgreSQL's read URL), run
+ * report jobs, one at a time each, so a 500-learner
  * cohort report (~15–50 ms of CPU) never holds up the event loop that takes learners' progress and
  * submits. One worker by default (`REPORT_WORKER`): more let reports run side by side where there are
- * cores for them, at ~35 MB of memory each. A worker starts with its first job and stops after a minute
+ * cores for them, at ~50 MB of memory each while busy. A worker starts with its first job and stops after a minute
  * without one; a cohort's job goes to the worker that ran that cohort last when it is free (that worker
  * may still hold the report, api/reports/jobs.ts).
  *
  * - Bounded: at most `maxQueued` jobs wait; more are refused at once ('busy').
  * - Cancellation: a job still running after `timeoutMs` is given up ('timeout') and its worker is
- *   terminated (SQLite cannot be interrupted from another thread otherwise); the next job gets a new one.
+ *   terminated (SQLite cannot be interrupted from another thread otherwise; on PostgreSQL the closed
+ *   connection ends the statement); the next job gets a new one.
  * - A worker that dies (an exception, out of its heap limit) fails the job it ran ('crashed'); the
  *   jobs waiting go to a new worker. The API answers all three with 503 and Retry-After, never 500.
  * - Memory: the worker's heap is capped (`heapMB`) and its page cache too (`cacheKiB`).
@@ -19,7 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ReportCatalog } from '../../api/reports/jobs.ts';
+import type { ReportCatalog } from '../api/reports/jobs.ts';
 import {
   DEFAULT_REPORT_LIMITS,
   ReportUnavailable,
@@ -27,20 +29,29 @@ import {
   type ReportResult,
   type ReportRunner,
   type RunnerLimits,
-} from '../report-runner.ts';
+} from './report-runner.ts';
 
 export const REPORT_WORKER_ENTRY = 'report-worker-thread.mjs';
 
+/** What a worker connects to (cloned into each worker). */
+export type ReportSource =
+  /** The database file, opened read-only, with this page cache (KiB). */
+  | { engine: 'sqlite'; file: string; cacheKiB: number }
+  /** The URL reports read from (the replica's when there is one), one connection per worker. */
+  | { engine: 'postgres'; url: string; statementTimeoutMs?: number; connectTimeoutMs?: number };
+
 export interface WorkerRunnerOptions extends RunnerLimits {
-  /** The database file (the worker opens it read-only). */
-  file: string;
+  /** SQLite: the database file (each worker opens it read-only). */
+  file?: string;
+  /** PostgreSQL: the URL and connection settings (each worker opens one connection). */
+  postgres?: Omit<Extract<ReportSource, { engine: 'postgres' }>, 'engine'>;
   /** The courses and pools the reports read (cloned into the worker once per start). */
   catalog: ReportCatalog;
   /** Worker threads, each with its own connection, running one job at a time. @defaultValue 1 */
   workers?: number;
   /** Each worker's old-generation heap limit, MB. @defaultValue 96 */
   heapMB?: number;
-  /** Each worker connection's page cache, KiB. @defaultValue 4096 */
+  /** SQLite: each worker connection's page cache, KiB. @defaultValue 4096 */
   cacheKiB?: number;
   /** Stop an idle worker after this many ms. @defaultValue 60,000 */
   idleMs?: number;
@@ -67,6 +78,11 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
   const { maxQueued, timeoutMs } = { ...DEFAULT_REPORT_LIMITS, ...opts };
   const idleMs = opts.idleMs ?? 60_000;
   const size = Math.max(1, Math.floor(opts.workers ?? 1));
+  if (!opts.file === !opts.postgres)
+    throw new Error('a report worker needs a database file or a PostgreSQL URL, not both');
+  const source: ReportSource = opts.postgres
+    ? { engine: 'postgres', ...opts.postgres }
+    : { engine: 'sqlite', file: opts.file!, cacheKiB: opts.cacheKiB ?? 4096 };
   const queue: Pending[] = [];
   const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, current: null, timer: null, idle: null }));
   /** The slot that last ran a cohort's job: it keeps that cohort's report (api/reports/jobs.ts). */
@@ -76,7 +92,7 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
 
   function spawn(slot: Slot): Worker {
     const w = new Worker(opts.workerFile ?? workerEntry(), {
-      workerData: { file: opts.file, catalog: opts.catalog, cacheKiB: opts.cacheKiB ?? 4096 },
+      workerData: { source, catalog: opts.catalog },
       // A young generation of 8 MB, not 16: reports allocate in bursts, and what the young generation
       // holds stays resident (the server's memory budget, docs/performance.md).
       resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 96, maxYoungGenerationSizeMb: 8 },
@@ -194,7 +210,7 @@ export function workerEntry(): string {
   if (fs.existsSync(beside)) return beside;
   if (compiled) return compiled;
   const source = fileURLToPath(new URL('./report-worker-thread.ts', import.meta.url));
-  const root = path.resolve(path.dirname(source), '../..');
+  const root = path.resolve(path.dirname(source), '..');
   const out = path.join(root, '.tmp', 'report-worker', REPORT_WORKER_ENTRY);
   // Not a dependency of the compiled server: only needed when running from the sources.
   const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');

@@ -1,0 +1,84 @@
+/**
+ * Reports off the event loop on both engines (issue #26, item 2): the server's report runner is a
+ * worker thread with its own connection, read-only to the SQLite file or one to PostgreSQL, and it
+ * answers exactly what the in-process runner answers over the app's own connection.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
+import { inProcessReportRunner, type ReportJob } from '../../db/report-runner.ts';
+import { workerReportRunner } from '../../db/report-worker.ts';
+import { fixtures, makeTestApp } from '../helpers/app.ts';
+import { onPostgres } from '../helpers/engine.ts';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const t = await makeTestApp({ now: () => NOW });
+const instructor = await t.userWithSession('instructor');
+const course = fixtures().courses.get('fixture-course')!.course;
+const cohort = (
+  await (
+    await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'Група', unit: 'ЛьвДУВС' } })
+  ).json()
+).cohort as { id: number };
+await t.request(`/api/cohorts/${cohort.id}/courses/${course.id}`, {
+  method: 'PUT',
+  cookie: instructor.cookie,
+  json: { due_on: '2026-11-20' },
+});
+await t.request(`/api/cohorts/${cohort.id}/import`, {
+  cookie: instructor.cookie,
+  json: { confirm: true, csv: 'full_name,email\nОксана,oksana@test.ua\nПетро,petro@test.ua\n' },
+});
+
+const jobs: ReportJob[] = [
+  { kind: 'cohort', cohortId: cohort.id, today: '2026-12-01', learners: 'all' },
+  { kind: 'items', cohortId: cohort.id },
+  { kind: 'grades-csv', cohortId: cohort.id, today: '2026-12-01', locale: 'uk', delimiter: ';' },
+  { kind: 'responses-csv', cohortId: cohort.id, locale: 'en', delimiter: ',', after: null },
+];
+
+const worker = workerReportRunner({
+  ...(onPostgres ? { postgres: { url: t.databaseUrl! } } : { file: t.dbFile }),
+  catalog: reportCatalogOf(t.deps.catalog),
+});
+afterAll(() => worker.close());
+
+describe(`reports on a worker thread (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  it('answer every job exactly as the in-process runner does, and see what was written after they started', async () => {
+    const local = inProcessReportRunner(
+      reportJobs({
+        db: t.deps.storage.read,
+        storage: t.deps.storage,
+        catalog: reportCatalogOf(t.deps.catalog),
+        generation: () => t.deps.storage.changes.generation(),
+      }),
+    );
+    for (const job of jobs) expect(await worker.run(job)).toEqual(await local.run(job));
+    const before = JSON.parse((await worker.run(jobs[0]!)).text) as { learners: unknown[] };
+    expect(before.learners).toHaveLength(2);
+    // A third learner joins: the worker's reused report must not hide them.
+    await t.request(`/api/cohorts/${cohort.id}/import`, {
+      cookie: instructor.cookie,
+      json: { confirm: true, csv: 'full_name,email\nІрина,iryna@test.ua\n' },
+    });
+    const after = JSON.parse((await worker.run(jobs[0]!)).text) as { learners: { email: string }[] };
+    expect(after.learners.map((l) => l.email)).toContain('iryna@test.ua');
+  });
+
+  it('the API computes its reports on the worker (PostgreSQL: the worker’s own connection is seen by the server)', async () => {
+    const res = await t.request(`/api/reports/cohorts/${cohort.id}`, { cookie: instructor.cookie });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { learners: unknown[] }).learners).toHaveLength(3);
+    if (!onPostgres) return; // SQLite: tests/db/report-runner.test.ts checks the same on the file.
+    const c = new pg.Client({ connectionString: t.databaseUrl! });
+    await c.connect();
+    try {
+      const r = await c.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where application_name = 'oberih-reports' and datname = current_database()",
+      );
+      expect(Number(r.rows[0]!.n)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await c.end();
+    }
+  });
+});
