@@ -9,25 +9,22 @@ import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
 import { inProcessReportRunner, type ReportJob } from '../../db/report-runner.ts';
 import { workerReportRunner } from '../../db/report-worker.ts';
 import { fixtures, makeTestApp } from '../helpers/app.ts';
+import { cohortThroughApi, importLearners } from '../helpers/cohort.ts';
 import { onPostgres } from '../helpers/engine.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const t = await makeTestApp({ now: () => NOW });
 const instructor = await t.userWithSession('instructor');
 const course = fixtures().courses.get('fixture-course')!.course;
-const cohort = (
-  await (
-    await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'Група', unit: 'ЛьвДУВС' } })
-  ).json()
-).cohort as { id: number };
-await t.request(`/api/cohorts/${cohort.id}/courses/${course.id}`, {
-  method: 'PUT',
-  cookie: instructor.cookie,
-  json: { due_on: '2026-11-20' },
-});
-await t.request(`/api/cohorts/${cohort.id}/import`, {
-  cookie: instructor.cookie,
-  json: { confirm: true, csv: 'full_name,email\nОксана,oksana@test.ua\nПетро,petro@test.ua\n' },
+const cohort = await cohortThroughApi(t, instructor.cookie, {
+  name: 'Група',
+  unit: 'ЛьвДУВС',
+  courseId: course.id,
+  dueOn: '2026-11-20',
+  learners: [
+    ['Оксана', 'oksana@test.ua'],
+    ['Петро', 'petro@test.ua'],
+  ],
 });
 
 const jobs: ReportJob[] = [
@@ -57,10 +54,7 @@ describe(`reports on a worker thread (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
     const before = JSON.parse((await worker.run(jobs[0]!)).text) as { learners: unknown[] };
     expect(before.learners).toHaveLength(2);
     // A third learner joins: the worker's reused report must not hide them.
-    await t.request(`/api/cohorts/${cohort.id}/import`, {
-      cookie: instructor.cookie,
-      json: { confirm: true, csv: 'full_name,email\nІрина,iryna@test.ua\n' },
-    });
+    await importLearners(t, instructor.cookie, cohort.id, [['Ірина', 'iryna@test.ua']]);
     const after = JSON.parse((await worker.run(jobs[0]!)).text) as { learners: { email: string }[] };
     expect(after.learners.map((l) => l.email)).toContain('iryna@test.ua');
   });

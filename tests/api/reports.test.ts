@@ -3,6 +3,7 @@ import { hashPassword } from '../../api/auth/password.ts';
 import { seedAttempts } from '../../db/seed-attempts.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../../db/seed.ts';
 import { fixtures, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { cohortThroughApi } from '../helpers/cohort.ts';
 import { studyEvents } from '../helpers/study.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -62,22 +63,16 @@ async function attempt(userId: number, score: number, at: string, responses: [st
 }
 
 describe('the cohort report on a small hand-made cohort', async () => {
-  const cohort = (
-    await (
-      await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'Мала група', unit: 'ХНУВС' } })
-    ).json()
-  ).cohort;
-  await t.request(`/api/cohorts/${cohort.id}/courses/${course.id}`, {
-    method: 'PUT',
-    cookie: instructor.cookie,
-    json: { due_on: '2026-11-20' },
-  });
-  await t.request(`/api/cohorts/${cohort.id}/import`, {
-    cookie: instructor.cookie,
-    json: {
-      confirm: true,
-      csv: 'full_name,email\nАнна Завершила,anna@test.ua\nБогдан Провалив,bohdan@test.ua\nВіра Нерозпочала,vira@test.ua\n',
-    },
+  const cohort = await cohortThroughApi(t, instructor.cookie, {
+    name: 'Мала група',
+    unit: 'ХНУВС',
+    courseId: course.id,
+    dueOn: '2026-11-20',
+    learners: [
+      ['Анна Завершила', 'anna@test.ua'],
+      ['Богдан Провалив', 'bohdan@test.ua'],
+      ['Віра Нерозпочала', 'vira@test.ua'],
+    ],
   });
   const id = async (email: string) =>
     (await t.deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;

@@ -10,23 +10,22 @@ import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
 import { inProcessReportRunner, ReportUnavailable, type ReportJob } from '../../db/report-runner.ts';
 import { workerReportRunner } from '../../db/report-worker.ts';
 import { fixtures, makeTestApp, tempDir } from '../helpers/app.ts';
+import { cohortThroughApi } from '../helpers/cohort.ts';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const t = await makeTestApp({ now: () => NOW });
 const instructor = await t.userWithSession('instructor');
 const course = fixtures().courses.get('fixture-course')!.course;
 
-const cohort = (
-  await (await t.request('/api/cohorts', { cookie: instructor.cookie, json: { name: 'Група', unit: 'ХНУВС' } })).json()
-).cohort as { id: number };
-await t.request(`/api/cohorts/${cohort.id}/courses/${course.id}`, {
-  method: 'PUT',
-  cookie: instructor.cookie,
-  json: { due_on: '2026-11-20' },
-});
-await t.request(`/api/cohorts/${cohort.id}/import`, {
-  cookie: instructor.cookie,
-  json: { confirm: true, csv: 'full_name,email\nАнна,anna@test.ua\nБогдан,bohdan@test.ua\n' },
+const cohort = await cohortThroughApi(t, instructor.cookie, {
+  name: 'Група',
+  unit: 'ХНУВС',
+  courseId: course.id,
+  dueOn: '2026-11-20',
+  learners: [
+    ['Анна', 'anna@test.ua'],
+    ['Богдан', 'bohdan@test.ua'],
+  ],
 });
 
 const jobs: ReportJob[] = [

@@ -1,0 +1,33 @@
+/** A cohort made through the API as an instructor would: created, a course assigned, learners imported. */
+import { expect } from 'vitest';
+import type { TestApp } from './app.ts';
+
+export async function cohortThroughApi(
+  t: Pick<TestApp, 'request'>,
+  cookie: string,
+  o: { name: string; unit: string; courseId: string; dueOn: string; learners: [fullName: string, email: string][] },
+): Promise<{ id: number }> {
+  const created = await t.request('/api/cohorts', { cookie, json: { name: o.name, unit: o.unit } });
+  expect(created.status).toBe(201);
+  const cohort = ((await created.json()) as { cohort: { id: number } }).cohort;
+  const assigned = await t.request(`/api/cohorts/${cohort.id}/courses/${o.courseId}`, {
+    method: 'PUT',
+    cookie,
+    json: { due_on: o.dueOn },
+  });
+  expect(assigned.status).toBeLessThan(300);
+  await importLearners(t, cookie, cohort.id, o.learners);
+  return cohort;
+}
+
+/** Import learners into a cohort (CSV through the API, confirmed). */
+export async function importLearners(
+  t: Pick<TestApp, 'request'>,
+  cookie: string,
+  cohortId: number,
+  learners: [fullName: string, email: string][],
+) {
+  const csv = `full_name,email\n${learners.map(([n, e]) => `${n},${e}\n`).join('')}`;
+  const res = await t.request(`/api/cohorts/${cohortId}/import`, { cookie, json: { confirm: true, csv } });
+  expect(res.status).toBe(200);
+}
