@@ -14,7 +14,8 @@
  * DASH_WINDOW_MS=5000 (the long-task measurement's CPU slow-down and window), DASH_LOCALE=uk,
  * DASH_BUILD=0 reuses the last build (.tmp/dash-bench/site),
  * DASH_RESEED=1 seeds again, DASH_JSON=<file> writes every run's figures and top costs, DASH_LHR=<file>
- * the last run's whole Lighthouse result.
+ * the last run's whole Lighthouse result, DASH_TRACE=<prefix> each long-task run's Chromium trace to
+ * <prefix>-<run>.json (read it with `npx tsx bench/trace-tasks.ts <file>`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -158,6 +159,7 @@ try {
       cookie,
       throttle: Number(process.env.DASH_THROTTLE ?? 4),
       windowMs: Number(process.env.DASH_WINDOW_MS ?? 5000),
+      trace: process.env.DASH_TRACE ? `${process.env.DASH_TRACE}-${i + 1}.json` : undefined,
     });
     tasks.push(r);
     console.log(

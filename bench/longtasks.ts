@@ -53,6 +53,11 @@ export async function longTasks(opts: {
   figuresSelector?: string;
   /** Phone-sized viewport as Lighthouse's mobile preset (412 × 823), so lazy sections stay lazy. */
   viewport?: { width: number; height: number };
+  /**
+   * Writes Chromium's performance trace of the window (the Performance panel's categories) to this
+   * file, for bench/trace-tasks.ts. Tracing costs a little: read its tasks' contents, not their lengths.
+   */
+  trace?: string;
 }): Promise<LongTaskResult> {
   const throttle = opts.throttle ?? 4;
   const windowMs = opts.windowMs ?? 5000;
@@ -76,6 +81,22 @@ export async function longTasks(opts: {
     await page.addInitScript({ content: probe(opts.figuresSelector ?? '[data-figures] dd') });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    if (opts.trace)
+      await browser.startTracing(page, {
+        path: opts.trace,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'disabled-by-default-devtools.timeline.stack',
+          'v8.execute',
+          'disabled-by-default-v8.compile',
+          'disabled-by-default-v8.cpu_profiler',
+          'blink.user_timing',
+          'loading',
+          'toplevel',
+          ...(process.env.LONGTASKS_TRACE_CATEGORIES?.split(',') ?? []),
+        ],
+      });
     await page.goto(opts.url, { waitUntil: 'commit' });
     // Wait until the window has passed (throttling slows scripts, not the clock). In Node, not with
     // `page.waitForFunction`: that would inject Playwright's own scripts into the page during the
@@ -86,6 +107,7 @@ export async function longTasks(opts: {
       const w = window as unknown as { __longTasks: { s: number; d: number }[]; __figuresAt: number | null };
       return { tasks: w.__longTasks, figuresAt: w.__figuresAt };
     });
+    if (opts.trace) await browser.stopTracing();
     const inWindow = got.tasks.filter((t) => t.s < windowMs);
     if (process.env.LONGTASKS_DEBUG === '1')
       console.log(

@@ -4,7 +4,8 @@
  * and input can be handled between them.
  */
 let chain: Promise<unknown> = Promise.resolve();
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Resolves in a new task (a macrotask): what the current task has left to do ends first. */
+export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function inTurn<T>(fn: () => T | Promise<T>): Promise<T> {
   const run = chain.then(nextTask).then(fn);
