@@ -49,7 +49,7 @@ export interface WorkerRunnerOptions extends RunnerLimits {
   catalog: ReportCatalog;
   /** Worker threads, each with its own connection, running one job at a time. @defaultValue 1 */
   workers?: number;
-  /** Each worker's old-generation heap limit, MB. @defaultValue 96 */
+  /** Each worker's old-generation heap limit, MB (four cached reports of 5,000-learner cohorts fit). @defaultValue 64 */
   heapMB?: number;
   /** SQLite: each worker connection's page cache, KiB. @defaultValue 4096 */
   cacheKiB?: number;
@@ -95,7 +95,7 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
       workerData: { source, catalog: opts.catalog },
       // A young generation of 8 MB, not 16: reports allocate in bursts, and what the young generation
       // holds stays resident (the server's memory budget, docs/performance.md).
-      resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 96, maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 64, maxYoungGenerationSizeMb: 8 },
     });
     w.unref();
     w.on('message', (m: { id: number; ok: boolean; result?: ReportResult; error?: string }) => {
