@@ -9,6 +9,7 @@
  * `BENCH_DATABASE_URL` (default `TEST_DATABASE_URL`, else the local server) is an account that may
  * create and drop databases; the bench's databases are dropped afterwards. Figures are printed and
  * written to `bench/results-postgres.json` (or `BENCH_OUT`).
+ * `BENCH_WORKERS=1` runs one configuration only; `BENCH_REPORT_WORKER=0` runs reports in the process.
  *
  * Needs the storage port (api/bootstrap.ts serving from `DATABASE_URL`).
  */
@@ -117,6 +118,8 @@ export async function benchPostgres(opts: {
           env: {
             DATABASE_URL: appUrl,
             WORKERS: String(workers),
+            // BENCH_REPORT_WORKER=0 compares reports in the process (the server's REPORT_WORKER).
+            ...(process.env.BENCH_REPORT_WORKER ? { REPORT_WORKER: process.env.BENCH_REPORT_WORKER } : {}),
             PORT: String(40000 + Math.floor(Math.random() * 20000)),
           },
         });
