@@ -16,7 +16,7 @@ import { LTI_KEY_FILE, loadLtiKeyCipher } from './lti/key-cipher.ts';
 import { checkKeyMatches } from './key-check.ts';
 import type { SessionCachePort } from '../db/storage.ts';
 import type { SessionUser } from './auth/session.ts';
-import { inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
+import { DEFAULT_REPORT_LIMITS, inProcessReportRunner, type RunnerLimits } from '../db/report-runner.ts';
 import { workerReportRunner } from '../db/report-worker.ts';
 import { reportCatalogOf, reportJobs } from './reports/jobs.ts';
 
@@ -135,7 +135,7 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
     opts.reportWorker !== false && (pgUrl || (storage.engine === 'sqlite' && opts.dbFile !== ':memory:'))
       ? workerReportRunner({
           ...(pgUrl
-            ? { postgres: { url: pgUrl, statementTimeoutMs: opts.databaseStatementTimeoutMs } }
+            ? { postgres: { url: pgUrl, statementTimeoutMs: reportStatementTimeout(opts) } }
             : { file: path.resolve(opts.dbFile) }),
           catalog: reportCatalogOf(catalog),
           workers: opts.reportWorkers,
@@ -186,4 +186,15 @@ export async function bootstrap(opts: BootOptions): Promise<Deps & { close(): Pr
       await storage.close();
     },
   };
+}
+
+/**
+ * The report worker's statement timeout: the server's, but never longer than a report job's (a job
+ * given up closes its worker, and PostgreSQL would otherwise run the abandoned statement on), and set
+ * even when the server's is 0 (none).
+ */
+function reportStatementTimeout(opts: Pick<BootOptions, 'databaseStatementTimeoutMs' | 'reportLimits'>): number {
+  const job = opts.reportLimits?.timeoutMs ?? DEFAULT_REPORT_LIMITS.timeoutMs;
+  const server = opts.databaseStatementTimeoutMs ?? 15_000;
+  return server > 0 ? Math.min(server, job) : job;
 }

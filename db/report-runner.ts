@@ -38,7 +38,7 @@ export interface ReportRunner {
   close(): Promise<void>;
 }
 
-export type ReportUnavailableReason = 'busy' | 'timeout' | 'crashed' | 'closed';
+export type ReportUnavailableReason = 'busy' | 'timeout' | 'crashed' | 'closed' | 'database';
 
 /** A job the runner could not answer: too many waiting, too slow, its worker died, or shut down. */
 export class ReportUnavailable extends Error {
@@ -80,7 +80,11 @@ export function inProcessReportRunner(
       waiting++;
       const result = chain.then(() => {
         waiting--;
-        return withTimeout(handler(job), timeoutMs);
+        return withTimeout(handler(job), timeoutMs).catch((e: unknown) => {
+          throw databaseUnavailable(e)
+            ? new ReportUnavailable('database', 'the database could not answer the report now')
+            : e;
+        });
       });
       chain = result.catch(() => undefined);
       return result;
@@ -90,6 +94,32 @@ export function inProcessReportRunner(
       return chain.then(() => undefined);
     },
   };
+}
+
+/**
+ * Is this the database failing to answer for now, rather than a fault in the report's code? PostgreSQL:
+ * a statement cancelled (its timeout), the server shutting down or out of connections, a connection
+ * failure (SQLSTATE classes 08, 53, 57); the network refusing or dropping; pg's own connect timeout.
+ * SQLite: the file busy or locked.
+ */
+export function databaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return (
+    /^(08|53|57)[0-9A-Z]{3}$/.test(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EHOSTUNREACH',
+      'SQLITE_BUSY',
+      'SQLITE_LOCKED',
+    ].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -14,7 +14,7 @@ import { reportJobs, type ReportCatalog } from '../api/reports/jobs.ts';
 import type { DB } from './connection.ts';
 import { createPgDb } from './postgres/connection.ts';
 import { walPosition } from './postgres/storage.ts';
-import type { ReportJob } from './report-runner.ts';
+import { databaseUnavailable, type ReportJob } from './report-runner.ts';
 import type { ReportSource } from './report-worker.ts';
 import { createDb } from './sqlite/connection.ts';
 import { writeGeneration, type SqliteStorage } from './sqlite/storage.ts';
@@ -51,6 +51,12 @@ parentPort!.on('message', (m: { id: number; job: ReportJob } | 'close') => {
   }
   handle(m.job).then(
     (result) => parentPort!.postMessage({ id: m.id, ok: true, result }),
-    (e: unknown) => parentPort!.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        id: m.id,
+        ok: false,
+        error: e instanceof Error ? e.message : String(e),
+        database: databaseUnavailable(e),
+      }),
   );
 });

@@ -10,8 +10,10 @@
  *
  * - Bounded: at most `maxQueued` jobs wait; more are refused at once ('busy').
  * - Cancellation: a job still running after `timeoutMs` is given up ('timeout') and its worker is
- *   terminated (SQLite cannot be interrupted from another thread otherwise; on PostgreSQL the closed
- *   connection ends the statement); the next job gets a new one.
+ *   terminated (SQLite cannot be interrupted from another thread otherwise; on PostgreSQL the
+ *   statement runs on until the worker's statement timeout, which bootstrap keeps no longer than the
+ *   job's); the next job gets a new one. A database that cannot answer (unreachable, a statement
+ *   cancelled, out of connections) fails the job as 'database'.
  * - A worker that dies (an exception, out of its heap limit) fails the job it ran ('crashed'); the
  *   jobs waiting go to a new worker. The API answers all three with 503 and Retry-After, never 500.
  * - Memory: the worker's heap is capped (`heapMB`) and its page cache too (`cacheKiB`).
@@ -98,10 +100,12 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
       resourceLimits: { maxOldGenerationSizeMb: opts.heapMB ?? 64, maxYoungGenerationSizeMb: 8 },
     });
     w.unref();
-    w.on('message', (m: { id: number; ok: boolean; result?: ReportResult; error?: string }) => {
+    w.on('message', (m: { id: number; ok: boolean; result?: ReportResult; error?: string; database?: boolean }) => {
       if (w !== slot.worker || !slot.current || m.id !== slot.current.id) return;
       const p = finish(slot);
       if (m.ok) p.resolve(m.result!);
+      // The database unreachable, cancelled or out of connections: unavailable for now (503), not a bug.
+      else if (m.database) p.reject(new ReportUnavailable('database', 'the database could not answer the report now'));
       else p.reject(new Error(`report job ${p.job.kind} failed: ${m.error}`));
       pump();
     });
@@ -114,6 +118,10 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
     w.on('error', (e) => died(e.message));
     w.on('exit', (code) => died(`exit code ${code}`));
     return w;
+  }
+
+  function finishIfCurrent(slot: Slot, p: Pending) {
+    if (slot.current === p) finish(slot);
   }
 
   /** A slot's running job is over (answered, failed or given up): clear its timer and hand it back. */
@@ -142,7 +150,14 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
         // Bounded: only the most recent cohorts are remembered.
         if (lastSlot.size > 64) lastSlot.delete(lastSlot.keys().next().value!);
       }
-      start(slot, p);
+      try {
+        start(slot, p);
+      } catch (e) {
+        // The thread could not be started (its compiled entry missing or unreadable): the job fails
+        // clearly rather than waiting for ever.
+        finishIfCurrent(slot, p);
+        p.reject(new ReportUnavailable('crashed', `the report worker could not start (${(e as Error).message})`));
+      }
     }
     for (const s of slots)
       if (!s.current && s.worker && !s.idle) s.idle = setTimeout(() => stopIdle(s), idleMs).unref();
@@ -168,7 +183,9 @@ export function workerReportRunner(opts: WorkerRunnerOptions): ReportRunner {
     if (slot.current || !slot.worker) return;
     const w = slot.worker;
     slot.worker = null;
-    void w.terminate();
+    // Let it close its connection (PostgreSQL logs a reset otherwise), then make sure it is gone.
+    w.postMessage('close');
+    setTimeout(() => void w.terminate(), 2000).unref();
   }
 
   return {

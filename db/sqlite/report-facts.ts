@@ -60,7 +60,7 @@ function factStatement(db: DB, sqlite: SQLite.Database) {
 
 /**
  * The facts, run while holding Kysely's connection (so never inside another request's open
- * transaction) in one synchronous step: one consistent view, and the write generation it was read at.
+ * transaction) in one synchronous step: one consistent view, and a write generation no newer than it.
  */
 export function sqliteCohortFacts(
   db: DB,
@@ -69,9 +69,11 @@ export function sqliteCohortFacts(
 ): Promise<CohortFacts & { generation: string }> {
   const { stmt, params } = factStatement(db, sqlite);
   return db.connection().execute(async () => {
-    const row = stmt.get(...new Array<number>(params).fill(cohortId)) as string[];
-    // Read in the same synchronous step as the facts: the generation they were read at, exactly.
+    // The generation first: on a worker's read-only connection another connection may commit between
+    // the two reads, and a facts snapshot newer than its generation is only recomputed once more
+    // (the reverse, an older snapshot under a newer generation, would be reused while stale).
     const generation = writeGeneration(sqlite);
+    const row = stmt.get(...new Array<number>(params).fill(cohortId)) as string[];
     return {
       generation,
       ...(Object.fromEntries(FACT_KEYS.map((k, i) => [k, JSON.parse(row[i]!)])) as unknown as CohortFacts),

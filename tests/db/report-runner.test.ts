@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
-import { inProcessReportRunner, ReportUnavailable, type ReportJob } from '../../db/report-runner.ts';
+import {
+  databaseUnavailable,
+  inProcessReportRunner,
+  ReportUnavailable,
+  type ReportJob,
+} from '../../db/report-runner.ts';
 import { workerReportRunner } from '../../db/report-worker.ts';
 import { fixtures, makeTestApp, tempDir } from '../helpers/app.ts';
 import { cohortThroughApi } from '../helpers/cohort.ts';
@@ -172,6 +177,35 @@ describe('the report runner', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('a database that cannot answer is a 503 with Retry-After (worker or in process), a fault in the code stays an error', async () => {
+    // PostgreSQL where nothing listens: the worker's connection is refused.
+    const unreachable = workerReportRunner({
+      postgres: { url: 'postgres://oberih@127.0.0.1:1/oberih', connectTimeoutMs: 2000 },
+      catalog: reportCatalogOf(t.deps.catalog),
+    });
+    const real = t.deps.reports;
+    t.deps.reports = unreachable;
+    try {
+      const err = await unreachable.run(jobs[0]!).catch((e: unknown) => e);
+      expect((err as ReportUnavailable).reason).toBe('database');
+      const res = await t.request(`/api/reports/cohorts/${cohort.id}`, { cookie: instructor.cookie });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      await unreachable.close();
+      t.deps.reports = real;
+    }
+    // In the process: a statement cancelled by its timeout (SQLSTATE 57014) is unavailability; a TypeError is not.
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    expect(databaseUnavailable(cancelled)).toBe(true);
+    expect(databaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    const local = inProcessReportRunner(() => Promise.reject(cancelled));
+    expect(((await local.run(jobs[0]!).catch((e: unknown) => e)) as ReportUnavailable).reason).toBe('database');
+    const buggy = inProcessReportRunner(() => Promise.reject(new TypeError('bug')));
+    const bug = await buggy.run(jobs[0]!).catch((e: unknown) => e);
+    expect(bug).toBeInstanceOf(TypeError);
   });
 
   it('the event loop keeps turning while the worker computes', async () => {
