@@ -6,33 +6,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { reportCatalogOf, reportJobs } from '../../api/reports/jobs.ts';
-import { inProcessReportRunner, type ReportJob } from '../../db/report-runner.ts';
+import { inProcessReportRunner } from '../../db/report-runner.ts';
 import { workerReportRunner } from '../../db/report-worker.ts';
-import { fixtures, makeTestApp } from '../helpers/app.ts';
-import { cohortThroughApi, importLearners } from '../helpers/cohort.ts';
+import { importLearners, reportTestCohort } from '../helpers/cohort.ts';
 import { onPostgres } from '../helpers/engine.ts';
 
-const NOW = new Date('2026-12-01T12:00:00Z');
-const t = await makeTestApp({ now: () => NOW });
-const instructor = await t.userWithSession('instructor');
-const course = fixtures().courses.get('fixture-course')!.course;
-const cohort = await cohortThroughApi(t, instructor.cookie, {
-  name: 'Група',
-  unit: 'ЛьвДУВС',
-  courseId: course.id,
-  dueOn: '2026-11-20',
-  learners: [
-    ['Оксана', 'oksana@test.ua'],
-    ['Петро', 'petro@test.ua'],
-  ],
-});
-
-const jobs: ReportJob[] = [
-  { kind: 'cohort', cohortId: cohort.id, today: '2026-12-01', learners: 'all' },
-  { kind: 'items', cohortId: cohort.id },
-  { kind: 'grades-csv', cohortId: cohort.id, today: '2026-12-01', locale: 'uk', delimiter: ';' },
-  { kind: 'responses-csv', cohortId: cohort.id, locale: 'en', delimiter: ',', after: null },
-];
+const { t, instructor, cohort, jobs } = await reportTestCohort();
 
 const worker = workerReportRunner({
   ...(onPostgres ? { postgres: { url: t.databaseUrl! } } : { file: t.dbFile }),

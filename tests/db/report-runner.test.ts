@@ -14,32 +14,10 @@ import {
   type ReportJob,
 } from '../../db/report-runner.ts';
 import { workerReportRunner } from '../../db/report-worker.ts';
-import { fixtures, makeTestApp, tempDir } from '../helpers/app.ts';
-import { cohortThroughApi } from '../helpers/cohort.ts';
+import { tempDir } from '../helpers/app.ts';
+import { reportTestCohort } from '../helpers/cohort.ts';
 
-const NOW = new Date('2026-12-01T12:00:00Z');
-const t = await makeTestApp({ now: () => NOW });
-const instructor = await t.userWithSession('instructor');
-const course = fixtures().courses.get('fixture-course')!.course;
-
-const cohort = await cohortThroughApi(t, instructor.cookie, {
-  name: 'Група',
-  unit: 'ХНУВС',
-  courseId: course.id,
-  dueOn: '2026-11-20',
-  learners: [
-    ['Анна', 'anna@test.ua'],
-    ['Богдан', 'bohdan@test.ua'],
-  ],
-});
-
-const jobs: ReportJob[] = [
-  { kind: 'cohort', cohortId: cohort.id, today: '2026-12-01', learners: 'all' },
-  { kind: 'cohort', cohortId: cohort.id, today: '2026-12-01', learners: 'none' },
-  { kind: 'items', cohortId: cohort.id },
-  { kind: 'grades-csv', cohortId: cohort.id, today: '2026-12-01', locale: 'uk', delimiter: ';' },
-  { kind: 'responses-csv', cohortId: cohort.id, locale: 'en', delimiter: ',', after: null },
-];
+const { t, now: NOW, instructor, cohort, jobs } = await reportTestCohort();
 
 /** A worker entry that dies on its first job, or never answers. */
 function fakeWorker(body: string) {
