@@ -111,19 +111,26 @@ const body = (batch: QueuedEvent[]) =>
 /**
  * Events queued by this page that the server has not acknowledged yet. A learner who presses "Mark
  * complete" and leaves at once can close the page before the IndexedDB write commits or before the
- * sync request returns; when the page is hidden for good they go out once more as a beacon (the
- * server ignores the ones it already has). Offline, the device queue is all there is.
+ * sync request returns, and on a phone a page sent to the background may never run again (no
+ * `pagehide` when the system ends it). So when the page is hidden, and again when it is left, they go
+ * out once more as a beacon (the server ignores the ones it already has). Offline, the device queue is
+ * all there is.
  */
 const unacknowledged = new Map<string, QueuedEvent>();
+function flushAsBeacon() {
+  if (!unacknowledged.size || !navigator.onLine) return;
+  navigator.sendBeacon(
+    '/api/progress/events',
+    new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }),
+  );
+}
 // (Guarded: pages import this module's types and helpers at build time too.)
-if (typeof window !== 'undefined')
-  addEventListener('pagehide', () => {
-    if (!unacknowledged.size || !navigator.onLine) return;
-    navigator.sendBeacon(
-      '/api/progress/events',
-      new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }),
-    );
+if (typeof window !== 'undefined') {
+  addEventListener('pagehide', flushAsBeacon);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushAsBeacon();
   });
+}
 
 /** Store an event on the device (it survives reloads, power cuts and closed tabs), then try to send. */
 export async function enqueue(
@@ -136,12 +143,17 @@ export async function enqueue(
     ...e,
   } as QueuedEvent;
   unacknowledged.set(event.id, event);
+  // A mark or a practice result goes out at once, beside the device queue: on a phone with slow storage
+  // the IndexedDB write can take longer than the learner stays, and a keepalive request outlives the
+  // page. (If this answer arrives before the write commits, the event is sent once more later; the
+  // server keeps it once.)
+  const atOnce = event.kind !== 'viewed' && navigator.onLine ? send([event], true) : null;
   try {
     await tx('events', 'readwrite', (s) => s.put(event));
   } catch (err) {
     // Quota exceeded or storage blocked: send straight away instead of keeping it.
     emit('pending');
-    await send([event]);
+    await (atOnce ?? send([event]));
     return;
   }
   emit('pending');
@@ -153,7 +165,8 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 
 type SendResult = 'ok' | 'retry' | 'signed-out';
 
-async function send(batch: QueuedEvent[]): Promise<SendResult> {
+/** `keepalive`: the request goes on if the page is closed (for one event; the browser caps such bodies at 64 KB). */
+async function send(batch: QueuedEvent[], keepalive = false): Promise<SendResult> {
   let res: Response;
   try {
     const controller = new AbortController();
@@ -164,6 +177,7 @@ async function send(batch: QueuedEvent[]): Promise<SendResult> {
       credentials: 'same-origin',
       body: body(batch),
       signal: controller.signal,
+      keepalive,
     });
     clearTimeout(t);
   } catch {

@@ -4,7 +4,7 @@
  * progress bar move on "My learning", and resume.
  */
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ENROLMENT_CODE } from '../../db/seed.ts';
 import { launchBrowser } from '../helpers/browser.ts';
@@ -26,6 +26,12 @@ describe('reading and tracking a course', async () => {
       }).filter((e) => e.kind !== 'completed'),
     );
   const browser = await launchBrowser();
+  /** Whether the server counts the fixture course's third module ("check") as completed for a context's learner. */
+  const checkModuleDone = (ctx: BrowserContext) => () =>
+    ctx.request
+      .get(`${server.url}/api/me/progress/fixture-course`)
+      .then((r) => r.json())
+      .then((p: { modules: { completed: boolean }[] }) => p.modules[2]!.completed);
   const context = await browser.newContext();
   const page = await context.newPage();
   const cspErrors: string[] = [];
@@ -116,12 +122,44 @@ describe('reading and tracking a course', async () => {
     await quick.goto('about:blank');
     await quick.close();
     // Nothing on the site runs any more; the server must already have it (or get it from the page's beacon).
-    const completed = () =>
-      context.request
-        .get(`${server.url}/api/me/progress/fixture-course`)
-        .then((r) => r.json())
-        .then((p) => p.modules[2].completed);
-    await expect.poll(completed, { timeout: 5000 }).toBe(true);
+    await expect.poll(checkModuleDone(context), { timeout: 5000 }).toBe(true);
+  });
+
+  it('a mark reaches the server even when the device storage hangs and the page is then hidden for good', async () => {
+    // A phone with slow storage: the IndexedDB write has not committed when the learner switches to
+    // another app, and the system may end the page later without a `pagehide`.
+    const phone = await browser.newContext();
+    const email = 'slow.storage@test.ua';
+    const res = await phone.request.post(`${server.url}/api/auth/redeem`, {
+      data: { code: DEMO_ENROLMENT_CODE, full_name: 'Петро Тестовий', email, password: 'a long enough passphrase' },
+    });
+    expect(res.status()).toBe(201);
+    const { user } = (await res.json()) as { user: { id: number } };
+    // Signed in as the sign-in page would leave it, and IndexedDB never answers.
+    await phone.addInitScript((id) => {
+      localStorage.setItem('oberih.signedIn', String(id));
+      Object.defineProperty(indexedDB, 'open', { value: () => ({}) });
+    }, user.id);
+    storeStudy(
+      path.join(server.dataDir, 'oberih.sqlite'),
+      email,
+      studyEvents(fixtures().courses.get('fixture-course')!, {
+        modules: ['check'],
+        end: new Date(Date.now() - 5000),
+      }).filter((e) => e.kind !== 'completed'),
+    );
+    const tab = await phone.newPage();
+    // The page's script has asked for the learner's progress: its handlers are in place.
+    const ready = tab.waitForResponse((r) => r.url().includes('/api/me/progress/fixture-course'));
+    await tab.goto(`${server.url}/en/courses/fixture-course/check/`);
+    await ready;
+    await tab.getByRole('button', { name: 'Mark this module complete' }).click();
+    await tab.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await expect.poll(checkModuleDone(phone), { timeout: 5000 }).toBe(true);
+    await phone.close();
   });
 
   it('the catalogue filters by audience without JavaScript, and unknown pages get the 404 page', async () => {
