@@ -7,7 +7,8 @@
  * Used by bench/dashboard-lighthouse.ts and `BENCH_ONLY=dashboard npm run bench`; its target (no long
  * task over 50 ms in the first 5 s) is checked by bench/report.ts.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../tests/helpers/chromium.ts';
 
 export interface LongTaskResult {
   page: string;
@@ -64,11 +65,12 @@ export async function longTasks(opts: {
   const base = { page: opts.page, throttle, windowMs };
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
-    });
+    browser = await launchChromium([
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-gpu',
+    ]);
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 412, height: 823 } });
     // As Lighthouse gets it: the session cookie on every request (a `__Host-` cookie needs HTTPS to be stored).
     if (opts.cookie) await context.setExtraHTTPHeaders({ cookie: opts.cookie });

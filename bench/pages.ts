@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { htmlFiles, pageScripts } from '../scripts/page-assets.ts';
+import { CHROMIUM_PATH, withUnusedFeaturesOff } from '../tests/helpers/chromium.ts';
 
 const gz = (b: Buffer | string) => zlib.gzipSync(b, { level: 9 }).length;
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
@@ -134,16 +135,20 @@ export async function lighthouse(
   const chromeLauncher = await import('chrome-launcher');
   const out: LighthouseResult[] = [];
   for (const t of targets) {
+    // chrome-launcher's own flags, with the browser's unused interface switched off (tests/helpers/chromium.ts).
     const chrome = await chromeLauncher.launch({
-      chromePath: '/usr/bin/chromium',
-      chromeFlags: [
+      chromePath: CHROMIUM_PATH,
+      ignoreDefaultFlags: true,
+      chromeFlags: withUnusedFeaturesOff([
+        ...chromeLauncher.Launcher.defaultFlags(),
+        '--disable-setuid-sandbox',
         '--headless=new',
         '--no-sandbox',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
         '--disable-gpu',
-      ],
+      ]),
     });
     try {
       const r = await run(t.url, {
