@@ -153,7 +153,7 @@ export function supervisionRoutes() {
         method: 'get',
         path: '/figures',
         summary:
-          'Professional development from group supervision per oblast (attendances and hours, no names); coordinators: their oblasts, groups under 5 people suppressed',
+          'Professional development from group supervision per oblast (attendances and hours, no names); coordinators see their oblasts, supervisors every oblast, both without oblasts where fewer than 5 people attended; admins everything',
         access: ['admin', 'supervisor', 'coordinator'],
         response: z.object({
           by_oblast: z.array(z.object({ oblast: z.string(), attendances: z.number(), hours: z.number() })),
@@ -167,11 +167,13 @@ export function supervisionRoutes() {
         const user = c.get('user')!;
         const rows = await supervisionRepo(deps.db).hoursByOblast();
         const shown = (r: (typeof rows)[number]) => ({ oblast: r.oblast, attendances: r.attendances, hours: r.hours });
-        if (user.role !== 'coordinator') return c.json({ by_oblast: rows.map(shown), suppressed: 0 });
-        // The coordinator's figures follow the programme view's rules: their oblasts only (scopes are
-        // KATOTTH region numbers, sessions carry ISO codes), aggregates of at least 5 people. No total
-        // is given, so no hidden oblast can be recovered by subtraction.
-        const scope = await scopeOf(deps, user);
+        if (user.role === 'admin') return c.json({ by_oblast: rows.map(shown), suppressed: 0 });
+        // The programme view's rules: aggregates of at least 5 people (in an oblast with one officer in
+        // supervision, its hours are that officer's), and for a coordinator their oblasts only (scopes
+        // are KATOTTH region numbers, sessions carry ISO codes). A supervisor's figures cover the whole
+        // country: they see the attendance of their own sessions anyway. No total is given, so no
+        // hidden oblast can be recovered by subtraction.
+        const scope = user.role === 'coordinator' ? await scopeOf(deps, user) : { national: true, oblasts: [] };
         const inScope = rows.filter((r) => scope.national || scope.oblasts.includes(regionOf(r.oblast) ?? ''));
         const big = inScope.filter((r) => r.people >= MIN_CELL);
         return c.json({ by_oblast: big.map(shown), suppressed: inScope.length - big.length });

@@ -229,15 +229,18 @@ if (root) {
   }
 
   async function loadFigures() {
-    const { res, data } = await api<{ by_oblast: { oblast: string; attendances: number; hours: number }[] }>(
-      '/api/supervision/figures',
-    );
+    const { res, data } = await api<{
+      by_oblast: { oblast: string; attendances: number; hours: number }[];
+      suppressed: number;
+    }>('/api/supervision/figures');
     if (!res.ok) return;
     $('[data-figures-box]').hidden = false;
     const box = $('[data-figures]');
     box.replaceChildren();
+    const hidden = data.suppressed ? el('p', s('sup.figures.suppressed', { n: num.format(data.suppressed) })) : null;
     if (!data.by_oblast.length) {
-      box.append(el('p', s('sup.noFigures')));
+      // Attendance there may be, in oblasts too small to show: then that is what the box says.
+      box.append(hidden ?? el('p', s('sup.noFigures')));
       return;
     }
     const table = el('table');
@@ -254,7 +257,7 @@ if (root) {
       );
       table.tBodies[0]!.append(tr);
     }
-    box.append(table);
+    box.append(table, ...(hidden ? [hidden] : []));
   }
 
   let role = '';

@@ -1,7 +1,8 @@
 /**
  * Group supervision in the coordinator's figures (issue #24 item 7, with the programme view's rules
  * from issue #23): a coordinator sees attended hours only for the oblasts in their scope, and only
- * where at least 5 people attended; admins and supervisors see every oblast.
+ * where at least 5 people attended; supervisors see every oblast where at least 5 people attended
+ * (an oblast's hours with one officer in supervision are that officer's); admins see everything.
  */
 import { describe, expect, it } from 'vitest';
 import { organisationsRepo } from '../../db/repos/organisations.ts';
@@ -70,6 +71,13 @@ describe('supervision figures for coordinators', async () => {
     const national = await figures(await coordinator(['national']));
     expect(national.body.by_oblast.map((o: { oblast: string }) => o.oblast).sort()).toEqual(['UA-30', 'UA-46']);
     expect(national.body.suppressed).toBe(1);
+  });
+
+  it('a supervisor sees every oblast but those where fewer than 5 people attended', async () => {
+    const r = await figures((await t.userWithSession('supervisor')).cookie);
+    expect(r.status).toBe(200);
+    expect(r.body.by_oblast.map((o: { oblast: string }) => o.oblast).sort()).toEqual(['UA-30', 'UA-46']);
+    expect(r.body.suppressed).toBe(1);
   });
 
   it('a coordinator without a scope is refused; admins see every oblast', async () => {
