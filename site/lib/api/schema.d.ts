@@ -1707,7 +1707,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Professional development from group supervision per oblast (attendances and hours, no names); coordinators: their oblasts, groups under 5 people suppressed
+     * Professional development from group supervision per oblast (attendances and hours, no names); coordinators see their oblasts, supervisors every oblast, both without oblasts where fewer than 5 people attended; admins everything
      * @description Access: roles: admin, supervisor, coordinator.
      */
     get: operations['supervision.getFigures'];
