@@ -15,7 +15,9 @@
  * DASH_BUILD=0 reuses the last build (.tmp/dash-bench/site),
  * DASH_RESEED=1 seeds again, DASH_JSON=<file> writes every run's figures and top costs, DASH_LHR=<file>
  * the last run's whole Lighthouse result, DASH_TRACE=<prefix> each long-task run's Chromium trace to
- * <prefix>-<run>.json (read it with `npx tsx bench/trace-tasks.ts <file>`).
+ * <prefix>-<run>.json (read it with `npx tsx bench/trace-tasks.ts <file>`). After each long-task run the
+ * home page (no island) is measured the same way, as the browser's and machine's floor; DASH_CONTROL=0
+ * skips it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
