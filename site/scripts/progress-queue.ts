@@ -112,17 +112,37 @@ const body = (batch: QueuedEvent[]) =>
  * Events queued by this page that the server has not acknowledged yet. A learner who presses "Mark
  * complete" and leaves at once can close the page before the IndexedDB write commits or before the
  * sync request returns, and on a phone a page sent to the background may never run again (no
- * `pagehide` when the system ends it). So when the page is hidden, and again when it is left, they go
- * out once more as a beacon (the server ignores the ones it already has). Offline, the device queue is
- * all there is.
+ * `pagehide` when the system ends it). So when the page is hidden or left, those not sent that way yet
+ * go out as a beacon (the server ignores the ones it already has). Offline, the device queue is all
+ * there is.
  */
 const unacknowledged = new Map<string, QueuedEvent>();
+/** Ids this page has sent as a beacon: each goes that way once (the device queue remains the sure path). */
+const beaconed = new Set<string>();
+/**
+ * Another tab's sync may send this page's events (the tabs share the device queue): each tab says what
+ * the server has settled, so that no tab keeps sending it.
+ */
+const settledChannel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('oberih-progress-settled') : null;
+settledChannel?.addEventListener('message', (m: MessageEvent<unknown>) => {
+  if (Array.isArray(m.data)) for (const id of m.data) if (typeof id === 'string') unacknowledged.delete(id);
+});
+/** The server has these (stored, or refused for good): this page and the others stop sending them. */
+function settled(ids: string[]) {
+  for (const id of ids) unacknowledged.delete(id);
+  if (ids.length) settledChannel?.postMessage(ids);
+}
+/**
+ * Only the signed-in person's events, and only under their own session: on a shared computer the next
+ * person may sign in while an earlier person's tab is still open.
+ */
 function flushAsBeacon() {
-  if (!unacknowledged.size || !navigator.onLine) return;
-  navigator.sendBeacon(
-    '/api/progress/events',
-    new Blob([body([...unacknowledged.values()].slice(-100))], { type: 'application/json' }),
-  );
+  const me = signedInUser();
+  if (!me || !navigator.onLine) return;
+  const mine = [...unacknowledged.values()].filter((e) => e.owner === me && !beaconed.has(e.id)).slice(-100);
+  if (!mine.length) return;
+  if (navigator.sendBeacon('/api/progress/events', new Blob([body(mine)], { type: 'application/json' })))
+    for (const e of mine) beaconed.add(e.id);
 }
 // (Guarded: pages import this module's types and helpers at build time too.)
 if (typeof window !== 'undefined') {
@@ -147,7 +167,10 @@ export async function enqueue(
   // the IndexedDB write can take longer than the learner stays, and a keepalive request outlives the
   // page. (If this answer arrives before the write commits, the event is sent once more later; the
   // server keeps it once.)
-  const atOnce = event.kind !== 'viewed' && navigator.onLine ? send([event], true) : null;
+  const atOnce =
+    event.kind !== 'viewed' && event.owner && navigator.onLine
+      ? send([event], true).catch((): SendResult => 'retry')
+      : null;
   try {
     await tx('events', 'readwrite', (s) => s.put(event));
   } catch (err) {
@@ -184,7 +207,7 @@ async function send(batch: QueuedEvent[], keepalive = false): Promise<SendResult
     return 'retry';
   }
   if (res.ok) {
-    for (const e of batch) unacknowledged.delete(e.id);
+    settled(batch.map((e) => e.id));
     await tx('events', 'readwrite', (s) => {
       for (const e of batch) s.delete(e.id);
     });
@@ -201,7 +224,7 @@ async function send(batch: QueuedEvent[], keepalive = false): Promise<SendResult
     );
     if (!bad.size) bad.add(0);
     const rejected = batch.filter((_, i) => bad.has(i));
-    for (const e of rejected) unacknowledged.delete(e.id);
+    settled(rejected.map((e) => e.id));
     await tx('rejected', 'readwrite', (s) => {
       for (const e of rejected) s.put(e);
     });

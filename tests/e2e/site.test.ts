@@ -125,21 +125,31 @@ describe('reading and tracking a course', async () => {
     await expect.poll(checkModuleDone(context), { timeout: 5000 }).toBe(true);
   });
 
-  it('a mark reaches the server even when the device storage hangs and the page is then hidden for good', async () => {
-    // A phone with slow storage: the IndexedDB write has not committed when the learner switches to
-    // another app, and the system may end the page later without a `pagehide`.
+  /**
+   * A phone with slow storage (IndexedDB never answers) and, with `stalled`, a connection on which the
+   * page's own requests never come back: a learner who studied the "check" module, on its page, with the
+   * page's handlers in place.
+   */
+  async function slowPhone(email: string, stalled: boolean) {
     const phone = await browser.newContext();
-    const email = 'slow.storage@test.ua';
     const res = await phone.request.post(`${server.url}/api/auth/redeem`, {
       data: { code: DEMO_ENROLMENT_CODE, full_name: 'Петро Тестовий', email, password: 'a long enough passphrase' },
     });
     expect(res.status()).toBe(201);
     const { user } = (await res.json()) as { user: { id: number } };
-    // Signed in as the sign-in page would leave it, and IndexedDB never answers.
-    await phone.addInitScript((id) => {
-      localStorage.setItem('oberih.signedIn', String(id));
-      Object.defineProperty(indexedDB, 'open', { value: () => ({}) });
-    }, user.id);
+    // Signed in as the sign-in page would leave it.
+    await phone.addInitScript(
+      ([id, stall]) => {
+        localStorage.setItem('oberih.signedIn', String(id));
+        Object.defineProperty(indexedDB, 'open', { value: () => ({}) });
+        if (stall) {
+          const real = window.fetch.bind(window);
+          window.fetch = (input, init) =>
+            String(input).includes('/api/progress/events') ? new Promise<Response>(() => {}) : real(input, init);
+        }
+      },
+      [user.id, stalled] as const,
+    );
     storeStudy(
       path.join(server.dataDir, 'oberih.sqlite'),
       email,
@@ -153,12 +163,56 @@ describe('reading and tracking a course', async () => {
     const ready = tab.waitForResponse((r) => r.url().includes('/api/me/progress/fixture-course'));
     await tab.goto(`${server.url}/en/courses/fixture-course/check/`);
     await ready;
-    await tab.getByRole('button', { name: 'Mark this module complete' }).click();
-    await tab.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
+    const hide = () =>
+      tab.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+    return { phone, tab, hide };
+  }
+
+  // The learner switches to another app before the IndexedDB write commits; the system may end the page
+  // later without a `pagehide`. The mark went out at once beside the device queue; on a connection where
+  // that request stalls, hiding the page sends it as a beacon.
+  for (const [stalled, title] of [
+    [false, 'a mark reaches the server even when the device storage hangs and the page is then hidden for good'],
+    [true, 'on a connection that stalls, hiding the page sends the mark as a beacon'],
+  ] as const)
+    it(title, async () => {
+      const { phone, tab, hide } = await slowPhone(`${stalled ? 'stalled' : 'slow'}.learner@test.ua`, stalled);
+      await tab.getByRole('button', { name: 'Mark this module complete' }).click();
+      if (stalled) expect(await checkModuleDone(phone)()).toBe(false);
+      await hide();
+      await expect.poll(checkModuleDone(phone), { timeout: 5000 }).toBe(true);
+      await phone.close();
     });
-    await expect.poll(checkModuleDone(phone), { timeout: 5000 }).toBe(true);
+
+  it('on a shared device, a page left open never sends its learner’s events under the next person’s session', async () => {
+    const { phone, tab, hide } = await slowPhone('first.learner@test.ua', true);
+    await tab.getByRole('button', { name: 'Mark this module complete' }).click();
+    // The first learner signs out and the next person signs in on the same browser, from another tab
+    // (the cookie is theirs now).
+    const origin = { origin: server.url };
+    expect((await phone.request.post(`${server.url}/api/auth/logout`, { headers: origin })).status()).toBe(200);
+    const next = await phone.request.post(`${server.url}/api/auth/redeem`, {
+      headers: origin,
+      data: {
+        code: DEMO_ENROLMENT_CODE,
+        full_name: 'Олена Наступна',
+        email: 'next.learner@test.ua',
+        password: 'a long enough passphrase',
+      },
+    });
+    expect(next.status()).toBe(201);
+    const { user } = (await next.json()) as { user: { id: number } };
+    await tab.evaluate((id) => localStorage.setItem('oberih.signedIn', String(id)), user.id);
+    await hide();
+    // The first learner's page, hidden, must not credit the second with the first one's mark.
+    await new Promise((r) => setTimeout(r, 1500));
+    const progress = (await (await phone.request.get(`${server.url}/api/me/progress/fixture-course`)).json()) as {
+      modules: { completedAt: string | null }[];
+    };
+    expect(progress.modules.map((m) => m.completedAt)).toEqual([null, null, null]);
     await phone.close();
   });
 
