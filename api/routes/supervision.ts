@@ -165,17 +165,21 @@ export function supervisionRoutes() {
       async (c) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
-        const rows = await supervisionRepo(deps.db).hoursByOblast();
+        const rows = await supervisionRepo(deps.db).hoursByOblast(user.id);
         const shown = (r: (typeof rows)[number]) => ({ oblast: r.oblast, attendances: r.attendances, hours: r.hours });
         if (user.role === 'admin') return c.json({ by_oblast: rows.map(shown), suppressed: 0 });
         // The programme view's rules: aggregates of at least 5 people (in an oblast with one officer in
         // supervision, its hours are that officer's), and for a coordinator their oblasts only (scopes
         // are KATOTTH region numbers, sessions carry ISO codes). A supervisor's figures cover the whole
-        // country: they see the attendance of their own sessions anyway. No total is given, so no
-        // hidden oblast can be recovered by subtraction.
+        // country. They know their own sessions' attendance, so an oblast's figure must also stand
+        // without them: shown only if the sessions they did not lead had no one or at least 5 people
+        // (or they could lead a session there, mark 4 people present and subtract). No total is given,
+        // so no hidden oblast can be recovered by subtraction across oblasts.
         const scope = user.role === 'coordinator' ? await scopeOf(deps, user) : { national: true, oblasts: [] };
         const inScope = rows.filter((r) => scope.national || scope.oblasts.includes(regionOf(r.oblast) ?? ''));
-        const big = inScope.filter((r) => r.people >= MIN_CELL);
+        const big = inScope.filter(
+          (r) => r.people >= MIN_CELL && (r.peopleNotLedByViewer === 0 || r.peopleNotLedByViewer >= MIN_CELL),
+        );
         return c.json({ by_oblast: big.map(shown), suppressed: inScope.length - big.length });
       },
     )

@@ -164,25 +164,39 @@ export function supervisionRepo(db: Kysely<Database>) {
     },
     /** Coordinators' figures: attended sessions and hours per oblast (no names). */
     /** Attended sessions per oblast (ISO code): attendances, distinct people and hours. */
-    async hoursByOblast() {
+    /**
+     * Attended sessions per oblast: attendances, hours, distinct people, and (with `viewer`) the distinct
+     * people of the sessions that `viewer` did not lead.
+     */
+    async hoursByOblast(viewer?: number) {
       const rows = await db
         .selectFrom('supervision_signups')
         .innerJoin('supervision_sessions as s', 's.id', 'supervision_signups.session_id')
-        .select(['s.oblast', 's.duration_minutes', 'supervision_signups.user_id'])
+        .select(['s.oblast', 's.duration_minutes', 's.supervisor_id', 'supervision_signups.user_id'])
         .where('supervision_signups.attended', '=', 1)
         .execute();
-      const by = new Map<string, { attendances: number; minutes: number; people: Set<number> }>();
+      const by = new Map<
+        string,
+        { attendances: number; minutes: number; people: Set<number>; notLedByViewer: Set<number> }
+      >();
       for (const r of rows) {
-        const v = by.get(r.oblast) ?? { attendances: 0, minutes: 0, people: new Set<number>() };
+        const v = by.get(r.oblast) ?? {
+          attendances: 0,
+          minutes: 0,
+          people: new Set<number>(),
+          notLedByViewer: new Set<number>(),
+        };
         v.attendances++;
         v.minutes += r.duration_minutes;
         v.people.add(r.user_id);
+        if (r.supervisor_id !== viewer) v.notLedByViewer.add(r.user_id);
         by.set(r.oblast, v);
       }
       return [...by].map(([oblast, v]) => ({
         oblast,
         attendances: v.attendances,
         people: v.people.size,
+        peopleNotLedByViewer: v.notLedByViewer.size,
         hours: Math.round((v.minutes / 60) * 10) / 10,
       }));
     },

@@ -14,11 +14,11 @@ describe('supervision figures for coordinators', async () => {
   const sup = await t.userWithSession('supervisor');
 
   /** One past session in an oblast (ISO code), attended by `n` new officers, 90 minutes. */
-  async function attended(oblast: string, n: number) {
+  async function attended(oblast: string, n: number, lead = sup) {
     const session = await t.deps.db
       .insertInto('supervision_sessions')
       .values({
-        supervisor_id: sup.user.id,
+        supervisor_id: lead.user.id,
         title: `Група ${oblast}`,
         starts_at: '2026-12-01T10:00:00.000Z',
         duration_minutes: 90,
@@ -31,7 +31,7 @@ describe('supervision figures for coordinators', async () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     for (let i = 0; i < n; i++) {
-      const u = await t.createUser('officer', `o-${oblast}-${i}@test.ua`, `Офіцер ${i}`);
+      const u = await t.createUser('officer', `o-${oblast}-${lead.user.id}-${i}@test.ua`, `Офіцер ${i}`);
       await t.deps.db
         .insertInto('supervision_signups')
         .values({ session_id: session.id, user_id: u.id, created_at: '2026-11-21T10:00:00.000Z', attended: 1 })
@@ -85,5 +85,22 @@ describe('supervision figures for coordinators', async () => {
     const admin = await figures((await t.userWithSession('admin')).cookie);
     expect(admin.body.by_oblast).toHaveLength(3);
     expect(admin.body.suppressed).toBe(0);
+  });
+
+  // Last: it adds a session to Vinnytsia, which the tests above need small.
+  it('a supervisor cannot uncover a small oblast by leading a session there and subtracting their own', async () => {
+    // Vinnytsia has 4 people from another supervisor's session; Mallory leads one there with 1 more.
+    const mallory = await t.userWithSession('supervisor');
+    await attended('UA-05', 1, mallory);
+    const oblasts = (r: { body: { by_oblast: { oblast: string }[] } }) => r.body.by_oblast.map((o) => o.oblast).sort();
+    // 5 people now: shown to a third supervisor, who knows neither session's attendance.
+    const third = await figures((await t.userWithSession('supervisor')).cookie);
+    expect(oblasts(third)).toEqual(['UA-05', 'UA-30', 'UA-46']);
+    expect(third.body.by_oblast).toContainEqual({ oblast: 'UA-05', attendances: 5, hours: 7.5 });
+    // Mallory minus her own session would be the 4 others: not shown to her, nor to the other lead.
+    const hers = await figures(mallory.cookie);
+    expect(oblasts(hers)).toEqual(['UA-30', 'UA-46']);
+    expect(hers.body.suppressed).toBe(1);
+    expect(oblasts(await figures(sup.cookie))).toEqual(['UA-30', 'UA-46']);
   });
 });

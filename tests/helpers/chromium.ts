@@ -45,7 +45,10 @@ function playwrightDisabledFeatures(): Promise<string | undefined> {
     } finally {
       await probe.close();
     }
-  })());
+  })().catch((e: unknown) => {
+    playwrightSwitch = undefined; // the next launch asks again
+    throw e;
+  }));
 }
 
 /** Headless Chromium through Playwright, with Playwright's switches, `args`, and the unused interface off. */
