@@ -165,20 +165,22 @@ export function supervisionRoutes() {
       async (c) => {
         const deps = c.get('deps');
         const user = c.get('user')!;
-        const rows = await supervisionRepo(deps.db).hoursByOblast(user.id);
+        const rows = await supervisionRepo(deps.db).hoursByOblast();
         const shown = (r: (typeof rows)[number]) => ({ oblast: r.oblast, attendances: r.attendances, hours: r.hours });
         if (user.role === 'admin') return c.json({ by_oblast: rows.map(shown), suppressed: 0 });
         // The programme view's rules: aggregates of at least 5 people (in an oblast with one officer in
         // supervision, its hours are that officer's), and for a coordinator their oblasts only (scopes
-        // are KATOTTH region numbers, sessions carry ISO codes). A supervisor's figures cover the whole
-        // country. They know their own sessions' attendance, so an oblast's figure must also stand
-        // without them: shown only if the sessions they did not lead had no one or at least 5 people
-        // (or they could lead a session there, mark 4 people present and subtract). No total is given,
-        // so no hidden oblast can be recovered by subtraction across oblasts.
+        // are KATOTTH region numbers, sessions carry ISO codes); supervisors see the whole country. A
+        // supervisor who led sessions in an oblast knows their attendance, so the oblast's figure must
+        // also stand without them: it is left out for everyone unless, for each supervisor who led there,
+        // the other sessions had nobody or at least 5 people (else leading a session there, marking a
+        // few people present and subtracting would uncover the rest, from one's own view or a
+        // colleague's). One rule for every viewer: no view shows what another hides. No total is
+        // given, so no hidden oblast can be recovered by subtraction across oblasts.
         const scope = user.role === 'coordinator' ? await scopeOf(deps, user) : { national: true, oblasts: [] };
         const inScope = rows.filter((r) => scope.national || scope.oblasts.includes(regionOf(r.oblast) ?? ''));
         const big = inScope.filter(
-          (r) => r.people >= MIN_CELL && (r.peopleNotLedByViewer === 0 || r.peopleNotLedByViewer >= MIN_CELL),
+          (r) => r.people >= MIN_CELL && r.peopleWithoutEachLead.every((n) => n === 0 || n >= MIN_CELL),
         );
         return c.json({ by_oblast: big.map(shown), suppressed: inScope.length - big.length });
       },

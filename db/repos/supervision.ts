@@ -162,43 +162,39 @@ export function supervisionRepo(db: Kysely<Database>) {
         hours: Math.round((rows.reduce((a, r) => a + r.duration_minutes, 0) / 60) * 10) / 10,
       };
     },
-    /** Coordinators' figures: attended sessions and hours per oblast (no names). */
-    /** Attended sessions per oblast (ISO code): attendances, distinct people and hours. */
     /**
-     * Attended sessions per oblast: attendances, hours, distinct people, and (with `viewer`) the distinct
-     * people of the sessions that `viewer` did not lead.
+     * Attended sessions per oblast (ISO code; no names): attendances, hours, distinct people, and for each supervisor who led
+     * sessions there, the distinct people of the oblast's other sessions (what that supervisor could
+     * work out by subtracting their own from the oblast's figure).
      */
-    async hoursByOblast(viewer?: number) {
+    async hoursByOblast() {
       const rows = await db
         .selectFrom('supervision_signups')
         .innerJoin('supervision_sessions as s', 's.id', 'supervision_signups.session_id')
         .select(['s.oblast', 's.duration_minutes', 's.supervisor_id', 'supervision_signups.user_id'])
         .where('supervision_signups.attended', '=', 1)
         .execute();
-      const by = new Map<
-        string,
-        { attendances: number; minutes: number; people: Set<number>; notLedByViewer: Set<number> }
-      >();
+      const by = new Map<string, { attendances: number; minutes: number; people: Map<number, Set<number | null>> }>();
       for (const r of rows) {
-        const v = by.get(r.oblast) ?? {
-          attendances: 0,
-          minutes: 0,
-          people: new Set<number>(),
-          notLedByViewer: new Set<number>(),
-        };
+        const v = by.get(r.oblast) ?? { attendances: 0, minutes: 0, people: new Map<number, Set<number | null>>() };
         v.attendances++;
         v.minutes += r.duration_minutes;
-        v.people.add(r.user_id);
-        if (r.supervisor_id !== viewer) v.notLedByViewer.add(r.user_id);
+        // Each person with the supervisors who led the sessions they attended here (null: an erased account).
+        v.people.set(r.user_id, (v.people.get(r.user_id) ?? new Set<number | null>()).add(r.supervisor_id));
         by.set(r.oblast, v);
       }
-      return [...by].map(([oblast, v]) => ({
-        oblast,
-        attendances: v.attendances,
-        people: v.people.size,
-        peopleNotLedByViewer: v.notLedByViewer.size,
-        hours: Math.round((v.minutes / 60) * 10) / 10,
-      }));
+      return [...by].map(([oblast, v]) => {
+        const leads = new Set([...v.people.values()].flatMap((l) => [...l].filter((x) => x !== null)));
+        return {
+          oblast,
+          attendances: v.attendances,
+          people: v.people.size,
+          peopleWithoutEachLead: [...leads].map(
+            (lead) => [...v.people.values()].filter((l) => [...l].some((x) => x !== lead)).length,
+          ),
+          hours: Math.round((v.minutes / 60) * 10) / 10,
+        };
+      });
     },
     /** Sessions starting within the next `hours` that have not had their reminder. */
     dueReminders: (now: Date, hours: number) =>
