@@ -14,8 +14,11 @@ if (root) {
   const done = root.querySelector<HTMLElement>('[data-complete-text]')!;
   const hint = root.querySelector<HTMLElement>('[data-signin-hint]')!;
 
+  /** The server said this page's session has ended: no more heartbeats from it. */
+  let signedOut = false;
   const show = (s: SyncState) => {
     if (s === 'signed-out') {
+      signedOut = true;
       setSignedIn(false);
       hint.hidden = false;
       form.hidden = true;
@@ -62,7 +65,7 @@ if (root) {
   void enqueue({ course, module, kind: 'viewed' });
   // Study time is measured on the server from these heartbeats (only while the page is visible).
   setInterval(() => {
-    if (document.visibilityState === 'visible') void enqueue({ course, module, kind: 'viewed' });
+    if (document.visibilityState === 'visible' && !signedOut) void enqueue({ course, module, kind: 'viewed' });
   }, HEARTBEAT_SECONDS * 1000);
   form.addEventListener('submit', (e) => {
     e.preventDefault();

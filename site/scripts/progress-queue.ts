@@ -176,7 +176,7 @@ export async function enqueue(
   } catch (err) {
     // Quota exceeded or storage blocked: send straight away instead of keeping it.
     emit('pending');
-    await (atOnce ?? send([event]));
+    await (atOnce ?? send([event]).catch(() => undefined));
     return;
   }
   emit('pending');
