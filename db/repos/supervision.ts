@@ -163,9 +163,9 @@ export function supervisionRepo(db: Kysely<Database>) {
       };
     },
     /**
-     * Attended sessions per oblast (ISO code; no names): attendances, hours, distinct people, and for each supervisor who led
-     * sessions there, the distinct people of the oblast's other sessions (what that supervisor could
-     * work out by subtracting their own from the oblast's figure).
+     * Attended sessions per oblast (ISO code; no names): attendances, hours, distinct people, and for
+     * each supervisor who led sessions there, the distinct people of the oblast's other sessions (what
+     * that supervisor could work out by subtracting their own from the oblast's figure).
      */
     async hoursByOblast() {
       const rows = await db
@@ -184,14 +184,19 @@ export function supervisionRepo(db: Kysely<Database>) {
         by.set(r.oblast, v);
       }
       return [...by].map(([oblast, v]) => {
-        const leads = new Set([...v.people.values()].flatMap((l) => [...l].filter((x) => x !== null)));
+        // What a lead's subtraction leaves: everyone but the people who attended only that lead's sessions.
+        const onlyBy = new Map<number, number>();
+        const leads = new Set<number>();
+        for (const l of v.people.values()) {
+          for (const x of l) if (x !== null) leads.add(x);
+          const [sole] = l;
+          if (l.size === 1 && sole !== null && sole !== undefined) onlyBy.set(sole, (onlyBy.get(sole) ?? 0) + 1);
+        }
         return {
           oblast,
           attendances: v.attendances,
           people: v.people.size,
-          peopleWithoutEachLead: [...leads].map(
-            (lead) => [...v.people.values()].filter((l) => [...l].some((x) => x !== lead)).length,
-          ),
+          peopleWithoutEachLead: [...leads].map((lead) => v.people.size - (onlyBy.get(lead) ?? 0)),
           hours: Math.round((v.minutes / 60) * 10) / 10,
         };
       });
